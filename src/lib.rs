@@ -1,8 +1,13 @@
 //! stackclient: an async Rust SDK for OpenStack clouds.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod compute;
 pub mod config;
 pub mod error;
+pub mod network;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 
 pub use config::{
     AppCredentialRef, Auth, AuthMethod, CloudConfig, ConfigLoader, DomainRef, Interface,

@@ -1,0 +1,4 @@
+//! Compute (Nova): servers, flavors.
+
+mod types;
+pub use types::*;

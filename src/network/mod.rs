@@ -1,0 +1,4 @@
+//! Network (Neutron): networks.
+
+mod types;
+pub use types::*;

@@ -1,0 +1,1 @@
+//! An in-process fake cloud (Keystone, Nova, Neutron) for examples and tests.
