@@ -1,19 +1,55 @@
 //! stackclient: an async Rust SDK for OpenStack clouds.
+//!
+//! * [`CloudConfig`]: `clouds.yaml` / `OS_*` configuration, read as openstacksdk reads it.
+//! * [`Session`]: the shared token, service catalog and endpoints (no I/O when built).
+//! * [`Client`]: one HTTP connection pool per `Client::new`; build one per task from cloned
+//!   [`ClientOptions`], and every task shares the session's token.
+//! * [`compute`] and [`network`]: typed resources; [`Client::request`] for anything else.
+//!
+//! ```no_run
+//! use stackclient::{Client, ClientOptions, CloudConfig, Session};
+//!
+//! # async fn run() -> stackclient::Result<()> {
+//! let cfg = CloudConfig::load()?; // OS_CLOUD + clouds.yaml, else OS_*
+//! let opts = ClientOptions::new(Session::new(cfg));
+//! let client = Client::new(opts.clone())?; // this task's own pool
+//! let info = client.authenticate().await?;
+//! println!("project {:?}", info.project_name);
+//! let compute = client.endpoint_info("compute").await?;
+//! println!("compute at {} (microversion {:?})", compute.url, compute.microversion);
+//! # Ok(()) }
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod auth;
+pub mod catalog;
+pub mod client;
 pub mod compute;
 pub mod config;
+pub mod endpoint;
 pub mod error;
+pub mod microversion;
 pub mod network;
+pub mod request;
+pub mod retry;
+pub mod session;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
+pub use auth::AuthInfo;
+pub use catalog::Catalog;
+pub use client::{Client, ClientOptions, TlsOptions};
 pub use config::{
     AppCredentialRef, Auth, AuthMethod, CloudConfig, ConfigLoader, DomainRef, Interface,
     ProjectRef, Scope, SecretString, UserRef,
 };
+pub use endpoint::EndpointInfo;
 pub use error::{ApiError, Error};
+pub use microversion::ApiVersion;
+pub use request::{Method, RequestBuilder, Response, ServiceType};
+pub use retry::RetryPolicy;
+pub use session::Session;
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,324 @@
+//! [`Client`]: one HTTP connection pool plus [`ClientOptions`].
+//!
+//! # Pooling contract
+//!
+//! Every [`Client::new`] builds a **new** connection pool. A pool is never shared between clients built
+//! by separate `new` calls, so a connection is never read by two clients. Cloning a `Client` shares its
+//! pool (like `reqwest::Client`): clone within one task, call `Client::new` in each task.
+//!
+//! What *is* shared is the [`Session`] inside the options: the token, the service catalog and the
+//! resolved endpoints. A hundred tasks, each with its own client from clones of one `ClientOptions`,
+//! make one Keystone request between them.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::Token;
+use crate::auth::keystone::request_token;
+use crate::error::Error;
+use crate::request::{Method, RequestBuilder, ServiceType};
+use crate::retry::RetryPolicy;
+use crate::session::Session;
+
+/// TLS settings of a client.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TlsOptions {
+    /// PEM file of CA certificates trusted in addition to the built-in roots.
+    pub ca_file: Option<PathBuf>,
+    /// PEM client certificate for mutual TLS (with [`TlsOptions::client_key`]).
+    pub client_cert: Option<PathBuf>,
+    /// PEM private key of the client certificate.
+    pub client_key: Option<PathBuf>,
+    /// Accept any server certificate. Dangerous: only for test clouds.
+    pub danger_accept_invalid_certs: bool,
+}
+
+/// Options for [`Client::new`]: the shared [`Session`] plus this client's HTTP settings. Cheap to clone.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ClientOptions {
+    /// The shared authentication state.
+    pub session: Session,
+    /// Whole-request timeout, per attempt (default 60 s, or the config's `api_timeout`).
+    pub timeout: Duration,
+    /// TCP + TLS connect timeout (default 10 s).
+    pub connect_timeout: Duration,
+    /// Idle connections kept per host (default 32).
+    pub pool_max_idle_per_host: usize,
+    /// How long an idle connection is kept (default 90 s).
+    pub pool_idle_timeout: Duration,
+    /// `User-Agent` (default `stackclient/<version>`).
+    pub user_agent: String,
+    /// Retry policy for idempotent requests.
+    pub retry: RetryPolicy,
+    /// TLS settings (default from the config's `cacert`, `cert`, `key`, `verify`).
+    pub tls: TlsOptions,
+}
+
+/// The default `User-Agent`: `stackclient/<crate version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("stackclient/", env!("CARGO_PKG_VERSION"));
+
+impl ClientOptions {
+    /// Options with defaults, taking timeout and TLS settings from the session's config.
+    pub fn new(session: Session) -> Self {
+        let cfg = session.config();
+        let tls = TlsOptions {
+            ca_file: cfg.cacert.clone(),
+            client_cert: cfg.cert.clone(),
+            client_key: cfg.key.clone(),
+            danger_accept_invalid_certs: !cfg.verify,
+        };
+        let timeout = cfg.api_timeout.unwrap_or(Duration::from_secs(60));
+        ClientOptions {
+            session,
+            timeout,
+            connect_timeout: Duration::from_secs(10),
+            pool_max_idle_per_host: 32,
+            pool_idle_timeout: Duration::from_secs(90),
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            retry: RetryPolicy::default(),
+            tls,
+        }
+    }
+
+    /// Sets the per-attempt request timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the connect timeout.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the idle connections kept per host.
+    pub fn pool_max_idle_per_host(mut self, n: usize) -> Self {
+        self.pool_max_idle_per_host = n;
+        self
+    }
+
+    /// Sets how long idle connections are kept.
+    pub fn pool_idle_timeout(mut self, d: Duration) -> Self {
+        self.pool_idle_timeout = d;
+        self
+    }
+
+    /// Sets the `User-Agent`.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sets the TLS options.
+    pub fn tls(mut self, tls: TlsOptions) -> Self {
+        self.tls = tls;
+        self
+    }
+
+    /// Accept any server certificate (dangerous: only for test clouds).
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.tls.danger_accept_invalid_certs = accept;
+        self
+    }
+}
+
+/// An OpenStack client: one HTTP connection pool and the shared [`Session`].
+///
+/// `Client` is `Send + Sync + Clone`; clones share the pool. See the [module docs](self) for the pooling
+/// contract.
+///
+/// ```no_run
+/// # async fn run() -> stackclient::Result<()> {
+/// use stackclient::{Client, ClientOptions, CloudConfig, Session};
+/// let opts = ClientOptions::new(Session::new(CloudConfig::load()?));
+/// let client = Client::new(opts.clone())?; // this task's own pool
+/// let info = client.authenticate().await?;
+/// println!("token for user {} expires at {}", info.user_id, info.expires_at);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+struct ClientInner {
+    http: reqwest::Client,
+    opts: ClientOptions,
+}
+
+fn read_file(path: &PathBuf, what: &str) -> Result<Vec<u8>, Error> {
+    std::fs::read(path)
+        .map_err(|e| Error::Config(format!("cannot read {what} {}: {e}", path.display())))
+}
+
+impl Client {
+    /// Builds a client with its **own** connection pool. No I/O happens until the first call.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when a TLS file cannot be read or parsed.
+    pub fn new(opts: ClientOptions) -> Result<Self, Error> {
+        let same_origin = reqwest::redirect::Policy::custom(|attempt| {
+            let first = attempt.previous().first();
+            let same = first.is_some_and(|f| f.origin() == attempt.url().origin());
+            if attempt.previous().len() > 5 || !same {
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
+        });
+        let mut b = reqwest::Client::builder()
+            .use_rustls_tls()
+            .timeout(opts.timeout)
+            .connect_timeout(opts.connect_timeout)
+            .pool_max_idle_per_host(opts.pool_max_idle_per_host)
+            .pool_idle_timeout(opts.pool_idle_timeout)
+            .user_agent(opts.user_agent.clone())
+            .redirect(same_origin)
+            .danger_accept_invalid_certs(opts.tls.danger_accept_invalid_certs);
+        if let Some(ca) = &opts.tls.ca_file {
+            let pem = read_file(ca, "CA file")?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| Error::Config(format!("CA file {} is not PEM: {e}", ca.display())))?;
+            for c in certs {
+                b = b.add_root_certificate(c);
+            }
+        }
+        match (&opts.tls.client_cert, &opts.tls.client_key) {
+            (Some(cert), key) => {
+                let mut pem = read_file(cert, "client certificate")?;
+                if let Some(key) = key {
+                    pem.push(b'\n');
+                    pem.extend(read_file(key, "client key")?);
+                }
+                let id = reqwest::Identity::from_pem(&pem).map_err(|e| {
+                    Error::Config(format!(
+                        "client certificate {} / key are not PEM: {e}",
+                        cert.display()
+                    ))
+                })?;
+                b = b.identity(id);
+            }
+            (None, Some(key)) => {
+                return Err(Error::Config(format!(
+                    "client key {} given without a certificate",
+                    key.display()
+                )));
+            }
+            (None, None) => {}
+        }
+        let http = b
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(ClientInner { http, opts }),
+        })
+    }
+
+    /// The shared session.
+    pub fn session(&self) -> &Session {
+        &self.inner.opts.session
+    }
+
+    /// The options this client was built with.
+    pub fn options(&self) -> &ClientOptions {
+        &self.inner.opts
+    }
+
+    /// Makes sure the session has a fresh token (authenticating if needed) and returns what Keystone said
+    /// about it.
+    ///
+    /// # Errors
+    /// [`Error::Auth`] with Keystone's message; [`Error::Config`] for a bad `auth_url`; transport errors.
+    pub async fn authenticate(&self) -> Result<crate::auth::AuthInfo, Error> {
+        Ok(self.token().await?.info.clone())
+    }
+
+    /// A raw request through the pipeline (auth, endpoint, microversion, retries, errors) for calls this
+    /// crate has not wrapped. `path` is relative to the service endpoint; it is split on `/` and each
+    /// segment percent-encoded once (pass names raw: `os-keypairs/my key`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+    /// use stackclient::{Method, ServiceType};
+    /// let resp = client.request(ServiceType::COMPUTE, Method::Get, "os-availability-zone").send().await?;
+    /// let body: serde_json::Value = resp.json()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn request(
+        &self,
+        service: impl Into<ServiceType>,
+        method: Method,
+        path: &str,
+    ) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), service.into(), method, path)
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.opts.retry
+    }
+
+    async fn fetch_token(&self) -> Result<crate::auth::token_cache::FetchedToken, Error> {
+        let inner = &self.session().inner;
+        inner
+            .auth_requests
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        request_token(self.http(), self.retry_policy(), &inner.config).await
+    }
+
+    pub(crate) async fn token(&self) -> Result<Arc<Token>, Error> {
+        self.session().inner.tokens.get(|| self.fetch_token()).await
+    }
+
+    pub(crate) async fn reauthenticate(
+        &self,
+        rejected_generation: u64,
+    ) -> Result<Arc<Token>, Error> {
+        self.session()
+            .inner
+            .tokens
+            .refresh_after_rejection(rejected_generation, || self.fetch_token())
+            .await
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("options", &self.inner.opts)
+            .finish_non_exhaustive()
+    }
+}
+
+#[allow(dead_code)]
+fn assert_send_sync() {
+    fn send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+    fn send<T: Send>(_: &T) {}
+    send_sync_clone::<Client>();
+    send_sync_clone::<ClientOptions>();
+    send_sync_clone::<Session>();
+    let c: Client = unreachable_client();
+    send(&c.authenticate());
+    send(&c.endpoint_info(ServiceType::COMPUTE));
+    send(
+        &c.request(ServiceType::COMPUTE, Method::Get, "servers")
+            .send(),
+    );
+    fn unreachable_client() -> Client {
+        unimplemented!()
+    }
+}

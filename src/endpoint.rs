@@ -1,0 +1,216 @@
+//! Resolving a service's endpoint once per session: catalog (or `<service>_endpoint_override`) →
+//! version discovery → microversion negotiation.
+
+use std::sync::Arc;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::microversion::{ApiVersion, VersionInfo, negotiate, parse_version_document};
+use crate::request::{Method, ServiceType};
+
+/// A resolved service endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EndpointInfo {
+    /// Service type, e.g. `compute`.
+    pub service_type: String,
+    /// The base URL calls are made against, e.g. `http://nova:8774/v2.1` or, for network,
+    /// `http://neutron:9696/v2.0`. For a catalog URL with a project id in its path, that URL.
+    pub url: url::Url,
+    /// What version discovery found, if the service published a version document.
+    pub version: Option<VersionInfo>,
+    /// The microversion sent with every call (pinned or negotiated); `None` sends no header.
+    pub microversion: Option<ApiVersion>,
+}
+
+impl EndpointInfo {
+    /// Fails locally when the microversion in use is below `need`.
+    ///
+    /// # Errors
+    /// [`Error::MicroversionUnsupported`].
+    pub fn require(&self, need: ApiVersion) -> Result<(), Error> {
+        match self.microversion {
+            Some(v) if v >= need => Ok(()),
+            Some(v) => Err(Error::MicroversionUnsupported {
+                service: self.service_type.clone(),
+                required: need.to_string(),
+                available: format!("{v} is in use"),
+            }),
+            None => Err(Error::MicroversionUnsupported {
+                service: self.service_type.clone(),
+                required: need.to_string(),
+                available: "the endpoint has no microversions".to_string(),
+            }),
+        }
+    }
+}
+
+/// Microversion range this crate's models support, per service.
+fn crate_range(service: &str) -> Option<(ApiVersion, ApiVersion)> {
+    match service {
+        "compute" => Some((ApiVersion::new(2, 1), crate::compute::MAX_MICROVERSION)),
+        _ => None,
+    }
+}
+
+/// The user's pin for `service` from the config: `None` for absent, `latest` or a major version only
+/// (e.g. `2`, which openstacksdk treats as "negotiate").
+fn pinned(client: &Client, service: &str) -> Result<Option<ApiVersion>, Error> {
+    let cfg = client.session().config();
+    let Some(raw) = cfg.api_versions.get(service) else {
+        return Ok(None);
+    };
+    let raw = raw.trim();
+    if raw.eq_ignore_ascii_case("latest") || !raw.contains('.') {
+        return Ok(None);
+    }
+    raw.parse().map(Some).map_err(|_| {
+        Error::Config(format!(
+            "{service}_api_version {raw:?} is not a version like 2.79 or latest"
+        ))
+    })
+}
+
+fn endpoint_override(client: &Client, service: &str) -> Option<String> {
+    let cfg = client.session().config();
+    crate::catalog::service_type_aliases(service)
+        .into_iter()
+        .find_map(|a| {
+            cfg.endpoint_overrides
+                .get(a)
+                .or_else(|| cfg.endpoint_overrides.get(&a.replace('-', "_")))
+        })
+        .cloned()
+}
+
+fn parse_base(raw: &str) -> Result<url::Url, Error> {
+    let url = url::Url::parse(raw.trim())
+        .map_err(|e| Error::Config(format!("endpoint {raw:?} is not a URL: {e}")))?;
+    if url.cannot_be_a_base() {
+        return Err(Error::Config(format!(
+            "endpoint {raw:?} cannot be a base URL"
+        )));
+    }
+    Ok(url)
+}
+
+fn parent(url: &url::Url) -> Option<url::Url> {
+    let mut p = url.clone();
+    {
+        let mut segs = p.path_segments_mut().ok()?;
+        segs.pop_if_empty();
+        segs.pop();
+    }
+    (p != *url).then_some(p)
+}
+
+impl Client {
+    /// The resolved endpoint of `service` (cached in the session: resolved once for every client).
+    ///
+    /// # Errors
+    /// [`Error::EndpointNotFound`] when the catalog has no such endpoint (an unscoped token has none),
+    /// [`Error::MicroversionUnsupported`] when the cloud's range and the crate's (or the pin) do not meet,
+    /// auth and transport errors of the discovery request.
+    pub async fn endpoint_info(
+        &self,
+        service: impl Into<ServiceType>,
+    ) -> Result<EndpointInfo, Error> {
+        Ok(self.endpoint(&service.into()).await?.as_ref().clone())
+    }
+
+    pub(crate) async fn endpoint(&self, service: &ServiceType) -> Result<Arc<EndpointInfo>, Error> {
+        let cell = self.session().endpoint_cell(service.as_str());
+        cell.get_or_try_init(|| self.resolve(service.as_str()))
+            .await
+            .cloned()
+    }
+
+    async fn resolve(&self, service: &str) -> Result<Arc<EndpointInfo>, Error> {
+        let raw = match endpoint_override(self, service) {
+            Some(u) => u,
+            None => {
+                let token = self.token().await?;
+                let cfg = self.session().config();
+                token
+                    .catalog
+                    .endpoint(service, cfg.interface, cfg.region_name.as_deref())?
+                    .to_string()
+            }
+        };
+        let mut url = parse_base(&raw)?;
+        let pin = pinned(self, service)?;
+        let (version, microversion) = match service {
+            "compute" => {
+                let version = self.discover(&url, Some(2)).await?;
+                let (lo, hi) =
+                    crate_range(service).unwrap_or((ApiVersion::new(2, 1), ApiVersion::new(2, 1)));
+                let mv = negotiate(
+                    service,
+                    pin,
+                    version.as_ref().unwrap_or(&VersionInfo::default()),
+                    lo,
+                    hi,
+                )?;
+                (version, mv)
+            }
+            "network" => {
+                let has_version = url
+                    .path_segments()
+                    .and_then(|mut s| s.rfind(|p| !p.is_empty()).map(|p| p.starts_with("v2")))
+                    .unwrap_or(false);
+                let version = if has_version {
+                    None
+                } else {
+                    self.discover(&url, Some(2)).await?
+                };
+                if !has_version {
+                    url = crate::request::join_url(&url, &["v2.0"])?;
+                }
+                (version, pin)
+            }
+            _ => (None, pin),
+        };
+        tracing::debug!(service, url = %url, microversion = ?microversion.map(|v| v.to_string()), "endpoint resolved");
+        Ok(Arc::new(EndpointInfo {
+            service_type: service.to_string(),
+            url,
+            version,
+            microversion,
+        }))
+    }
+
+    /// GETs the version document at `url`; on 404 (a project id in the path), tries the parent.
+    /// Returns `None` when the service publishes no readable document.
+    async fn discover(
+        &self,
+        url: &url::Url,
+        major: Option<u16>,
+    ) -> Result<Option<VersionInfo>, Error> {
+        let mut candidate = Some(url.clone());
+        let mut tries = 0;
+        while let Some(u) = candidate.take() {
+            tries += 1;
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(
+                "accept",
+                reqwest::header::HeaderValue::from_static("application/json"),
+            );
+            let raw = self
+                .send_authenticated(Method::Get, &u, headers, None)
+                .await?;
+            if raw.status == 404 && tries < 3 {
+                candidate = parent(&u);
+                continue;
+            }
+            if raw.status == 401 || raw.status == 403 {
+                return Err(raw.api_error());
+            }
+            if let Some(info) = parse_version_document(&raw.body, major) {
+                return Ok(Some(info));
+            }
+            tracing::warn!(url = %crate::error::redact_url(&u), status = raw.status, "no version document; sending no microversion");
+            return Ok(None);
+        }
+        Ok(None)
+    }
+}
