@@ -277,7 +277,27 @@ impl Client {
         inner
             .auth_requests
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        request_token(self.http(), self.retry_policy(), &inner.config).await
+        let result = request_token(self.http(), self.retry_policy(), &inner.config).await;
+        // A failing Keystone may echo the token being replaced: keep it out of the error.
+        match (result, inner.tokens.peek()) {
+            (
+                Err(Error::Auth {
+                    status,
+                    message,
+                    request_id,
+                }),
+                Some(old),
+            ) => {
+                use secrecy::ExposeSecret;
+                let message = message.replace(old.secret.expose_secret(), "[REDACTED]");
+                Err(Error::Auth {
+                    status,
+                    message,
+                    request_id,
+                })
+            }
+            (result, _) => result,
+        }
     }
 
     pub(crate) async fn token(&self) -> Result<Arc<Token>, Error> {

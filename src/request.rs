@@ -137,6 +137,20 @@ impl RawResponse {
         request_id(&self.headers)
     }
 
+    /// For an error answer, replaces any echo of `secret` in the body (some proxies and services echo
+    /// request headers or bodies) so that it cannot reach an error message or log.
+    pub(crate) fn scrubbed(mut self, secret: &secrecy::SecretString) -> Self {
+        use secrecy::ExposeSecret;
+        let s = secret.expose_secret();
+        if !self.is_success() && !s.is_empty() {
+            let text = String::from_utf8_lossy(&self.body);
+            if text.contains(s) {
+                self.body = Bytes::from(text.replace(s, "[REDACTED]"));
+            }
+        }
+        self
+    }
+
     /// The service's error for a non-2xx answer.
     pub(crate) fn api_error(&self) -> Error {
         let text = String::from_utf8_lossy(&self.body);

@@ -7,16 +7,27 @@ use std::time::Duration;
 use common::*;
 use serde_json::json;
 use stackclient::{
-    AppCredentialRef, Auth, AuthMethod, Client, CloudConfig, DomainRef, Error, ProjectRef, Scope, UserRef,
+    AppCredentialRef, Auth, AuthMethod, Client, CloudConfig, DomainRef, Error, ProjectRef, Scope,
+    UserRef,
 };
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-async fn auth_with(server: &MockServer, auth_url: &str, m: AuthMethod, scope: Scope, expected: serde_json::Value) {
+async fn auth_with(
+    server: &MockServer,
+    auth_url: &str,
+    m: AuthMethod,
+    scope: Scope,
+    expected: serde_json::Value,
+) {
     Mock::given(method("POST"))
         .and(path("/identity/v3/auth/tokens"))
         .and(body_json(expected))
-        .respond_with(token_response(&server.uri(), "tok-1", Duration::from_secs(3600)))
+        .respond_with(token_response(
+            &server.uri(),
+            "tok-1",
+            Duration::from_secs(3600),
+        ))
         .expect(1)
         .mount(server)
         .await;
@@ -28,7 +39,10 @@ async fn auth_with(server: &MockServer, auth_url: &str, m: AuthMethod, scope: Sc
 }
 
 fn pw(user: UserRef) -> AuthMethod {
-    AuthMethod::Password { user, password: "pw".to_string().into() }
+    AuthMethod::Password {
+        user,
+        password: "pw".to_string().into(),
+    }
 }
 
 #[tokio::test]
@@ -38,8 +52,14 @@ async fn password_by_name_with_separate_domains_and_project_name() {
     auth_with(
         &server,
         &url,
-        pw(UserRef::Name { name: "alice".into(), domain: DomainRef::Name("Users".into()) }),
-        Scope::Project(ProjectRef::Name { name: "web".into(), domain: DomainRef::Id("proj-dom".into()) }),
+        pw(UserRef::Name {
+            name: "alice".into(),
+            domain: DomainRef::Name("Users".into()),
+        }),
+        Scope::Project(ProjectRef::Name {
+            name: "web".into(),
+            domain: DomainRef::Id("proj-dom".into()),
+        }),
         json!({"auth": {
             "identity": {"methods": ["password"], "password": {"user": {
                 "name": "alice", "domain": {"name": "Users"}, "password": "pw"}}},
@@ -71,7 +91,9 @@ async fn token_method_domain_scope() {
     auth_with(
         &server,
         &url,
-        AuthMethod::Token { token: "old-token".to_string().into() },
+        AuthMethod::Token {
+            token: "old-token".to_string().into(),
+        },
         Scope::Domain(DomainRef::Name("Default".into())),
         json!({"auth": {
             "identity": {"methods": ["token"], "token": {"id": "old-token"}},
@@ -150,7 +172,10 @@ async fn token_response_is_parsed() {
     let client = client(&server);
     let info = client.authenticate().await.unwrap();
     assert_eq!(info.user_name.as_deref(), Some("admin"));
-    assert_eq!(info.project_id.as_deref(), Some("a6944d763bf64ee6a275f1263fae0352"));
+    assert_eq!(
+        info.project_id.as_deref(),
+        Some("a6944d763bf64ee6a275f1263fae0352")
+    );
     assert_eq!(info.project_name.as_deref(), Some("admin"));
     assert_eq!(info.roles, vec!["admin".to_string(), "member".to_string()]);
     assert_eq!(info.methods, vec!["password".to_string()]);
@@ -161,30 +186,48 @@ async fn token_response_is_parsed() {
     assert_eq!(client.session().auth_requests(), 1);
     // Cached: no second POST.
     client.authenticate().await.unwrap();
-    assert_eq!(received(&server, "POST", "/identity/v3/auth/tokens").await.len(), 1);
+    assert_eq!(
+        received(&server, "POST", "/identity/v3/auth/tokens")
+            .await
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
 async fn keystone_error_becomes_auth_error_with_message() {
     let server = MockServer::start().await;
-    let body: serde_json::Value = serde_json::from_str(include_str!("../fixtures/identity/error_401.json")).unwrap();
+    let body: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/identity/error_401.json")).unwrap();
     Mock::given(method("POST"))
         .and(path("/identity/v3/auth/tokens"))
         .respond_with(
-            ResponseTemplate::new(401).insert_header("x-openstack-request-id", "req-k-401").set_body_json(body),
+            ResponseTemplate::new(401)
+                .insert_header("x-openstack-request-id", "req-k-401")
+                .set_body_json(body),
         )
         .mount(&server)
         .await;
     let err = client(&server).authenticate().await.unwrap_err();
     match &err {
-        Error::Auth { status, message, request_id } => {
+        Error::Auth {
+            status,
+            message,
+            request_id,
+        } => {
             assert_eq!(*status, Some(401));
-            assert_eq!(message, "The request you have made requires authentication.");
+            assert_eq!(
+                message,
+                "The request you have made requires authentication."
+            );
             assert_eq!(request_id.as_deref(), Some("req-k-401"));
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(err.to_string(), "authentication failed (401): The request you have made requires authentication.");
+    assert_eq!(
+        err.to_string(),
+        "authentication failed (401): The request you have made requires authentication."
+    );
     assert_eq!(err.status(), Some(401));
     assert!(!err.to_string().contains(PASSWORD));
 }
@@ -204,16 +247,31 @@ async fn missing_subject_token_and_garbage_bodies_are_auth_errors() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/identity/v3/auth/tokens"))
-        .respond_with(ResponseTemplate::new(201).insert_header("X-Subject-Token", "t").set_body_string("{\"token\": {"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("X-Subject-Token", "t")
+                .set_body_string("{\"token\": {"),
+        )
         .mount(&server)
         .await;
     let err = client(&server).authenticate().await.unwrap_err();
-    assert!(err.to_string().contains("unreadable token response"), "{err}");
+    assert!(
+        err.to_string().contains("unreadable token response"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
 async fn bad_auth_url_is_a_config_error() {
-    let cfg = CloudConfig::new(Auth::new("not a url", pw(UserRef::Id("u".into())), Scope::Unscoped));
-    let err = Client::new(options(cfg)).unwrap().authenticate().await.unwrap_err();
+    let cfg = CloudConfig::new(Auth::new(
+        "not a url",
+        pw(UserRef::Id("u".into())),
+        Scope::Unscoped,
+    ));
+    let err = Client::new(options(cfg))
+        .unwrap()
+        .authenticate()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
 }

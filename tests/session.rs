@@ -24,7 +24,11 @@ fn ping_config(server: &MockServer) -> stackclient::CloudConfig {
 }
 
 async fn ping(client: &Client) -> Result<u16, Error> {
-    Ok(client.request(ServiceType::new("ping"), Method::Get, "things").send().await?.status())
+    Ok(client
+        .request(ServiceType::new("ping"), Method::Get, "things")
+        .send()
+        .await?
+        .status())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -33,18 +37,30 @@ async fn hundred_tasks_with_own_clients_refresh_an_expiring_token_once() {
     // First token expires in 60 s: inside the 120 s refresh margin, so the next use refreshes it.
     Mock::given(method("POST"))
         .and(path("/identity/v3/auth/tokens"))
-        .respond_with(token_response(&server.uri(), "tok-old", Duration::from_secs(60)))
+        .respond_with(token_response(
+            &server.uri(),
+            "tok-old",
+            Duration::from_secs(60),
+        ))
         .up_to_n_times(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/identity/v3/auth/tokens"))
-        .respond_with(token_response(&server.uri(), "tok-new", Duration::from_secs(3600)))
+        .respond_with(token_response(
+            &server.uri(),
+            "tok-new",
+            Duration::from_secs(3600),
+        ))
         .mount(&server)
         .await;
     mount_ping(&server, "tok-new", 200).await;
     let opts = options(ping_config(&server));
-    Client::new(opts.clone()).unwrap().authenticate().await.unwrap();
+    Client::new(opts.clone())
+        .unwrap()
+        .authenticate()
+        .await
+        .unwrap();
     assert_eq!(opts.session.auth_requests(), 1);
 
     let mut tasks = Vec::new();
@@ -58,7 +74,12 @@ async fn hundred_tasks_with_own_clients_refresh_an_expiring_token_once() {
     for t in tasks {
         assert_eq!(t.await.unwrap().unwrap(), 200);
     }
-    assert_eq!(received(&server, "POST", "/identity/v3/auth/tokens").await.len(), 2);
+    assert_eq!(
+        received(&server, "POST", "/identity/v3/auth/tokens")
+            .await
+            .len(),
+        2
+    );
     assert_eq!(opts.session.auth_requests(), 2);
     let pings = received(&server, "GET", "/ping/things").await;
     assert_eq!(pings.len(), 100);
@@ -74,19 +95,31 @@ async fn ten_concurrent_401s_cause_one_reauth_and_one_replay_each() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/identity/v3/auth/tokens"))
-        .respond_with(token_response(&server.uri(), "tok-1", Duration::from_secs(3600)))
+        .respond_with(token_response(
+            &server.uri(),
+            "tok-1",
+            Duration::from_secs(3600),
+        ))
         .up_to_n_times(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/identity/v3/auth/tokens"))
-        .respond_with(token_response(&server.uri(), "tok-2", Duration::from_secs(3600)))
+        .respond_with(token_response(
+            &server.uri(),
+            "tok-2",
+            Duration::from_secs(3600),
+        ))
         .mount(&server)
         .await;
     mount_ping(&server, "tok-1", 401).await;
     mount_ping(&server, "tok-2", 200).await;
     let opts = options(ping_config(&server));
-    Client::new(opts.clone()).unwrap().authenticate().await.unwrap();
+    Client::new(opts.clone())
+        .unwrap()
+        .authenticate()
+        .await
+        .unwrap();
 
     let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(10));
     let mut tasks = Vec::new();
@@ -106,10 +139,16 @@ async fn ten_concurrent_401s_cause_one_reauth_and_one_replay_each() {
     // Re-auth uses the original credentials, never the old token.
     let body: serde_json::Value = serde_json::from_slice(&posts[1].body).unwrap();
     assert_eq!(body["auth"]["identity"]["methods"], json!(["password"]));
-    assert_eq!(body["auth"]["identity"]["password"]["user"]["password"], json!(PASSWORD));
+    assert_eq!(
+        body["auth"]["identity"]["password"]["user"]["password"],
+        json!(PASSWORD)
+    );
     let pings = received(&server, "GET", "/ping/things").await;
     assert_eq!(pings.len(), 20, "10 rejected + 10 replays");
-    assert!(pings.iter().all(|r| !header_of(r).is_empty()), "no request without a token");
+    assert!(
+        pings.iter().all(|r| !header_of(r).is_empty()),
+        "no request without a token"
+    );
     assert_eq!(pings.iter().filter(|r| header_of(r) == "tok-2").count(), 10);
 }
 
@@ -122,7 +161,12 @@ async fn a_second_401_after_reauth_is_returned_not_looped() {
     let err = ping(&client).await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert_eq!(received(&server, "GET", "/ping/things").await.len(), 2);
-    assert_eq!(received(&server, "POST", "/identity/v3/auth/tokens").await.len(), 2);
+    assert_eq!(
+        received(&server, "POST", "/identity/v3/auth/tokens")
+            .await
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -138,10 +182,27 @@ async fn failed_reauth_is_not_sticky() {
     mount_ping(&server, "tok", 200).await;
     let client = Client::new(options(ping_config(&server))).unwrap();
     let err = ping(&client).await.unwrap_err();
-    assert!(matches!(err, Error::Auth { status: Some(500), .. }), "{err:?}");
-    assert_eq!(err.to_string(), "authentication failed (500): keystone down");
+    assert!(
+        matches!(
+            err,
+            Error::Auth {
+                status: Some(500),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "authentication failed (500): keystone down"
+    );
     assert_eq!(ping(&client).await.unwrap(), 200);
-    assert_eq!(received(&server, "POST", "/identity/v3/auth/tokens").await.len(), 2);
+    assert_eq!(
+        received(&server, "POST", "/identity/v3/auth/tokens")
+            .await
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -153,13 +214,19 @@ async fn clones_share_and_session_is_lazy() {
     let a = Client::new(opts.clone()).unwrap();
     let b = a.clone();
     let c = Client::new(opts.clone()).unwrap();
-    assert!(server.received_requests().await.unwrap().is_empty(), "no I/O before the first call");
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no I/O before the first call"
+    );
     assert!(opts.session.auth_info().is_none());
     for client in [&a, &b, &c] {
         assert_eq!(ping(client).await.unwrap(), 200);
     }
     assert_eq!(opts.session.auth_requests(), 1);
-    assert_eq!(opts.session.auth_info().unwrap().user_name.as_deref(), Some("admin"));
+    assert_eq!(
+        opts.session.auth_info().unwrap().user_name.as_deref(),
+        Some("admin")
+    );
     opts.session.invalidate_token();
     assert_eq!(ping(&c).await.unwrap(), 200);
     assert_eq!(opts.session.auth_requests(), 2);

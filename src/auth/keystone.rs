@@ -239,6 +239,11 @@ pub(crate) async fn request_token(
     )
     .await?;
     span.record("status", raw.status);
+    let raw = match &config.auth.method {
+        AuthMethod::Password { password: s, .. }
+        | AuthMethod::Token { token: s }
+        | AuthMethod::ApplicationCredential { secret: s, .. } => raw.scrubbed(s),
+    };
     let request_id = raw.request_id();
     if !raw.is_success() {
         let api = raw.api_error();

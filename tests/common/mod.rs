@@ -6,8 +6,8 @@ use std::time::Duration;
 use chrono::{SecondsFormat, Utc};
 use serde_json::Value;
 use stackclient::{
-    Auth, AuthMethod, Client, ClientOptions, CloudConfig, DomainRef, ProjectRef, RetryPolicy, Scope,
-    Session, UserRef,
+    Auth, AuthMethod, Client, ClientOptions, CloudConfig, DomainRef, ProjectRef, RetryPolicy,
+    Scope, Session, UserRef,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -16,14 +16,21 @@ pub const PASSWORD: &str = "s3cr3t-PASSWORD-9f2c";
 
 /// Reads `fixtures/<rel>` and fills `{{BASE}}`, `{{EXPIRES_AT}}`, `{{ISSUED_AT}}`.
 pub fn fixture(rel: &str, base: &str, expires_in: Duration) -> Value {
-    let text = std::fs::read_to_string(format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text =
+        std::fs::read_to_string(format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let now = Utc::now();
     let expires = now + chrono::Duration::from_std(expires_in).unwrap();
     let issued = now - chrono::Duration::seconds(3600);
     let text = text
         .replace("{{BASE}}", base)
-        .replace("{{EXPIRES_AT}}", &expires.to_rfc3339_opts(SecondsFormat::Micros, true))
-        .replace("{{ISSUED_AT}}", &issued.to_rfc3339_opts(SecondsFormat::Micros, true));
+        .replace(
+            "{{EXPIRES_AT}}",
+            &expires.to_rfc3339_opts(SecondsFormat::Micros, true),
+        )
+        .replace(
+            "{{ISSUED_AT}}",
+            &issued.to_rfc3339_opts(SecondsFormat::Micros, true),
+        );
     serde_json::from_str(&text).unwrap()
 }
 
@@ -32,14 +39,22 @@ pub fn token_response(base: &str, token: &str, expires_in: Duration) -> Response
     ResponseTemplate::new(201)
         .insert_header("X-Subject-Token", token)
         .insert_header("x-openstack-request-id", "req-keystone-1")
-        .set_body_json(fixture("identity/token_password_project.json", base, expires_in))
+        .set_body_json(fixture(
+            "identity/token_password_project.json",
+            base,
+            expires_in,
+        ))
 }
 
 /// Mounts `POST /identity/v3/auth/tokens` answering `token` for an hour.
 pub async fn mount_keystone(server: &MockServer, token: &str) {
     Mock::given(method("POST"))
         .and(path("/identity/v3/auth/tokens"))
-        .respond_with(token_response(&server.uri(), token, Duration::from_secs(3600)))
+        .respond_with(token_response(
+            &server.uri(),
+            token,
+            Duration::from_secs(3600),
+        ))
         .mount(server)
         .await;
 }
@@ -49,18 +64,23 @@ pub fn password_config(server: &MockServer) -> CloudConfig {
     CloudConfig::new(Auth::new(
         format!("{}/identity", server.uri()),
         AuthMethod::Password {
-            user: UserRef::Name { name: "admin".into(), domain: DomainRef::Name("Default".into()) },
+            user: UserRef::Name {
+                name: "admin".into(),
+                domain: DomainRef::Name("Default".into()),
+            },
             password: PASSWORD.to_string().into(),
         },
-        Scope::Project(ProjectRef::Name { name: "admin".into(), domain: DomainRef::Id("default".into()) }),
+        Scope::Project(ProjectRef::Name {
+            name: "admin".into(),
+            domain: DomainRef::Id("default".into()),
+        }),
     ))
 }
 
 /// Options with fast retries.
 pub fn options(cfg: CloudConfig) -> ClientOptions {
-    ClientOptions::new(Session::new(cfg)).retry(
-        RetryPolicy::default().backoff(Duration::from_millis(5), Duration::from_millis(20)),
-    )
+    ClientOptions::new(Session::new(cfg))
+        .retry(RetryPolicy::default().backoff(Duration::from_millis(5), Duration::from_millis(20)))
 }
 
 pub fn client(server: &MockServer) -> Client {

@@ -1,0 +1,128 @@
+//! Secrets never leak: not in Debug, Display, errors or tracing output.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use stackclient::{
+    AppCredentialRef, Auth, AuthMethod, Client, ClientOptions, CloudConfig, DomainRef, Method, ProjectRef, Scope,
+    ServiceType, Session, UserRef,
+};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SECRET: &str = "TOPSECRET-7d1e";
+const TOKEN: &str = "TOKENVALUE-91ab";
+
+#[derive(Clone, Default)]
+struct Buf(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn methods() -> Vec<AuthMethod> {
+    vec![
+        AuthMethod::Password {
+            user: UserRef::Name { name: "admin".into(), domain: DomainRef::Name("Default".into()) },
+            password: SECRET.to_string().into(),
+        },
+        AuthMethod::Token { token: SECRET.to_string().into() },
+        AuthMethod::ApplicationCredential {
+            credential: AppCredentialRef::Id("ac".into()),
+            secret: SECRET.to_string().into(),
+        },
+        AuthMethod::ApplicationCredential {
+            credential: AppCredentialRef::Name { name: "ac".into(), user: UserRef::Id("u".into()) },
+            secret: SECRET.to_string().into(),
+        },
+    ]
+}
+
+#[test]
+fn debug_of_every_config_variant_is_redacted() {
+    for m in methods() {
+        for scope in [
+            Scope::Unscoped,
+            Scope::System,
+            Scope::Domain(DomainRef::Id("d".into())),
+            Scope::Project(ProjectRef::Id("p".into())),
+        ] {
+            let cfg = CloudConfig::new(Auth::new("http://127.0.0.1:1/identity", m.clone(), scope));
+            let session = Session::new(cfg.clone());
+            let opts = ClientOptions::new(session.clone());
+            let client = Client::new(opts.clone()).unwrap();
+            for shown in [
+                format!("{cfg:?}"),
+                format!("{cfg:#?}"),
+                format!("{:?}", cfg.auth),
+                format!("{m:?}"),
+                format!("{session:?}"),
+                format!("{opts:?}"),
+                format!("{client:?}"),
+            ] {
+                assert!(!shown.contains(SECRET), "leaked in {shown}");
+                assert!(shown.contains("REDACTED"), "{shown}");
+            }
+        }
+    }
+}
+
+#[test]
+fn traced_auth_round_and_failing_calls_never_show_secrets() {
+    let buf = Buf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let errors = rt.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/identity/v3/auth/tokens"))
+            .respond_with(token_response(&server.uri(), TOKEN, Duration::from_secs(3600)))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        // The re-auth fails, echoing the request as some proxies do.
+        Mock::given(method("POST"))
+            .and(path("/identity/v3/auth/tokens"))
+            .respond_with(ResponseTemplate::new(401).set_body_string(format!("denied token {TOKEN}")))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/svc/x"))
+            .respond_with(ResponseTemplate::new(401))
+            .mount(&server)
+            .await;
+        let cfg = CloudConfig::new(Auth::new(
+            format!("{}/identity", server.uri()),
+            AuthMethod::Password { user: UserRef::Id("u".into()), password: SECRET.to_string().into() },
+            Scope::Project(ProjectRef::Id("p".into())),
+        ))
+        .with_endpoint_override("svc", format!("{}/svc", server.uri()));
+        let client = Client::new(options(cfg)).unwrap();
+        client.authenticate().await.unwrap();
+        let e1 = client.request(ServiceType::new("svc"), Method::Get, "x").send().await.unwrap_err();
+        vec![format!("{e1}"), format!("{e1:?}")]
+    });
+    let log = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("openstack.request"), "spans were recorded: {log}");
+    assert!(!log.contains(SECRET), "password in log: {log}");
+    assert!(!log.contains(TOKEN), "token in log: {log}");
+    for e in errors {
+        assert!(!e.contains(SECRET), "{e}");
+    }
+}
