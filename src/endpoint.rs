@@ -168,6 +168,16 @@ impl Client {
                 }
                 (version, pin)
             }
+            "identity" => {
+                let versioned = url
+                    .path_segments()
+                    .and_then(|mut s| s.rfind(|p| !p.is_empty()).map(|p| p.starts_with("v3")))
+                    .unwrap_or(false);
+                if !versioned {
+                    url = crate::request::join_url(&url, &["v3"])?;
+                }
+                (None, pin)
+            }
             _ => (None, pin),
         };
         tracing::debug!(service, url = %url, microversion = ?microversion.map(|v| v.to_string()), "endpoint resolved");

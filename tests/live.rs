@@ -1,0 +1,167 @@
+//! Live tests against the cloud `OS_CLOUD` names (for example the loopback minicloud:
+//! `OS_CLIENT_CONFIG_FILE=/tmp/minicloud/etc/clouds.yaml OS_CLOUD=minicloud-admin
+//! cargo test --all-features --test live -- --ignored --test-threads=1`).
+//! Each test prints what it measured.
+
+use std::time::Instant;
+
+use secrecy::ExposeSecret;
+use serde_json::json;
+use stackclient::{
+    AppCredentialRef, Auth, AuthMethod, Client, ClientOptions, CloudConfig, Method, ProjectRef, Scope, ServiceType,
+    Session,
+};
+
+fn config() -> CloudConfig {
+    CloudConfig::load().expect("OS_CLOUD / clouds.yaml or OS_* must name a cloud")
+}
+
+fn client(cfg: CloudConfig) -> Client {
+    Client::new(ClientOptions::new(Session::new(cfg))).unwrap()
+}
+
+fn with_auth(base: &CloudConfig, method: AuthMethod, scope: Scope) -> CloudConfig {
+    let mut cfg = base.clone();
+    cfg.auth = Auth::new(base.auth.auth_url.clone(), method, scope);
+    cfg
+}
+
+#[tokio::test]
+#[ignore = "needs OS_CLOUD"]
+async fn live_password_auth_and_endpoints() {
+    let client = client(config());
+    let started = Instant::now();
+    let info = client.authenticate().await.unwrap();
+    println!(
+        "password auth: user {:?} project {:?} roles {:?} in {:?}",
+        info.user_name,
+        info.project_name,
+        info.roles,
+        started.elapsed()
+    );
+    assert!(info.project_id.is_some(), "a project-scoped cloud is expected");
+    assert!(info.expires_at > chrono::Utc::now());
+    let compute = client.endpoint_info(ServiceType::COMPUTE).await.unwrap();
+    println!("compute: {} microversion {:?} range {:?}", compute.url, compute.microversion, compute.version);
+    assert!(compute.microversion.is_some());
+    let network = client.endpoint_info(ServiceType::NETWORK).await.unwrap();
+    println!("network: {}", network.url);
+    assert!(network.url.path().trim_end_matches('/').ends_with("/v2.0"));
+    let resp = client.request(ServiceType::NETWORK, Method::Get, "networks").query("limit", 1).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.request_id().is_some_and(|id| id.starts_with("req-")));
+    assert_eq!(client.session().auth_requests(), 1);
+}
+
+#[tokio::test]
+#[ignore = "needs OS_CLOUD"]
+async fn live_token_auth() {
+    let base = config();
+    let AuthMethod::Password { user, password } = &base.auth.method else {
+        println!("skipped: the cloud does not use password auth");
+        return;
+    };
+    // Get a token with a plain request, then authenticate with it through the crate.
+    let password_client = client(base.clone());
+    let info = password_client.authenticate().await.unwrap();
+    let user_json = match user {
+        stackclient::UserRef::Id(id) => json!({"id": id}),
+        stackclient::UserRef::Name { name, domain } => json!({"name": name, "domain": match domain {
+            stackclient::DomainRef::Id(id) => json!({"id": id}),
+            stackclient::DomainRef::Name(n) => json!({"name": n}),
+            _ => unreachable!(),
+        }}),
+        _ => unreachable!(),
+    };
+    let mut user_json = user_json;
+    user_json["password"] = json!(password.expose_secret());
+    let url = format!("{}/auth/tokens", base.auth.auth_url.trim_end_matches('/').trim_end_matches("/v3"))
+        .replace("/auth/tokens", "/v3/auth/tokens");
+    let resp = reqwest::Client::new()
+        .post(url)
+        .json(&json!({"auth": {"identity": {"methods": ["password"], "password": {"user": user_json}}}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 201);
+    let token = resp.headers()["x-subject-token"].to_str().unwrap().to_string();
+    let project = info.project_id.clone().unwrap();
+    let cfg = with_auth(
+        &base,
+        AuthMethod::Token { token: token.into() },
+        Scope::Project(ProjectRef::Id(project.clone())),
+    );
+    let client = client(cfg);
+    let tinfo = client.authenticate().await.unwrap();
+    println!("token auth: methods {:?} project {:?}", tinfo.methods, tinfo.project_id);
+    assert_eq!(tinfo.project_id.as_deref(), Some(project.as_str()));
+    assert!(tinfo.methods.iter().any(|m| m == "token"));
+    client.endpoint_info(ServiceType::COMPUTE).await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs OS_CLOUD"]
+async fn live_application_credential_auth() {
+    let base = config();
+    let admin = client(base.clone());
+    let info = admin.authenticate().await.unwrap();
+    let name = format!("stackclient-live-{}", std::process::id());
+    let secret = format!("live-secret-{}", fastrand_like());
+    let created = admin
+        .request(ServiceType::IDENTITY, Method::Post, &format!("users/{}/application_credentials", info.user_id))
+        .json(&json!({"application_credential": {"name": name, "secret": secret}}))
+        .send()
+        .await;
+    let created = match created {
+        Ok(r) => r,
+        Err(e) if e.status() == Some(403) => {
+            println!("skipped: creating application credentials is forbidden here: {e}");
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(created.status(), 201);
+    let body: serde_json::Value = created.json().unwrap();
+    let id = body["application_credential"]["id"].as_str().unwrap().to_string();
+
+    let by_id = client(with_auth(
+        &base,
+        AuthMethod::ApplicationCredential { credential: AppCredentialRef::Id(id.clone()), secret: secret.clone().into() },
+        Scope::Unscoped,
+    ));
+    let ainfo = by_id.authenticate().await.unwrap();
+    println!("application credential (id) auth: methods {:?} project {:?}", ainfo.methods, ainfo.project_id);
+    assert_eq!(ainfo.project_id, info.project_id);
+    assert!(ainfo.methods.iter().any(|m| m == "application_credential"));
+    by_id.endpoint_info(ServiceType::NETWORK).await.unwrap();
+
+    let by_name = client(with_auth(
+        &base,
+        AuthMethod::ApplicationCredential {
+            credential: AppCredentialRef::Name { name: name.clone(), user: stackclient::UserRef::Id(info.user_id.clone()) },
+            secret: secret.clone().into(),
+        },
+        Scope::Unscoped,
+    ));
+    assert_eq!(by_name.authenticate().await.unwrap().project_id, info.project_id);
+
+    let wrong = client(with_auth(
+        &base,
+        AuthMethod::ApplicationCredential { credential: AppCredentialRef::Id(id.clone()), secret: "wrong".to_string().into() },
+        Scope::Unscoped,
+    ));
+    let err = wrong.authenticate().await.unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    println!("wrong secret: {err}");
+
+    let del = admin
+        .request(ServiceType::IDENTITY, Method::Delete, &format!("users/{}/application_credentials/{id}", info.user_id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(del.status(), 204);
+}
+
+fn fastrand_like() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
