@@ -30,9 +30,11 @@ pub mod endpoint;
 pub mod error;
 pub mod microversion;
 pub mod network;
+pub mod pagination;
 pub mod request;
 pub mod retry;
 pub mod session;
+pub mod wait;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
@@ -50,6 +52,8 @@ pub use microversion::ApiVersion;
 pub use request::{Method, RequestBuilder, Response, ServiceType};
 pub use retry::RetryPolicy;
 pub use session::Session;
+pub use pagination::Page;
+pub use wait::WaitOptions;
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
