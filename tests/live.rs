@@ -8,8 +8,8 @@ use std::time::Instant;
 use secrecy::ExposeSecret;
 use serde_json::json;
 use stackclient::{
-    AppCredentialRef, Auth, AuthMethod, Client, ClientOptions, CloudConfig, Method, ProjectRef, Scope, ServiceType,
-    Session,
+    AppCredentialRef, Auth, AuthMethod, Client, ClientOptions, CloudConfig, Method, ProjectRef,
+    Scope, ServiceType, Session,
 };
 
 fn config() -> CloudConfig {
@@ -39,15 +39,26 @@ async fn live_password_auth_and_endpoints() {
         info.roles,
         started.elapsed()
     );
-    assert!(info.project_id.is_some(), "a project-scoped cloud is expected");
+    assert!(
+        info.project_id.is_some(),
+        "a project-scoped cloud is expected"
+    );
     assert!(info.expires_at > chrono::Utc::now());
     let compute = client.endpoint_info(ServiceType::COMPUTE).await.unwrap();
-    println!("compute: {} microversion {:?} range {:?}", compute.url, compute.microversion, compute.version);
+    println!(
+        "compute: {} microversion {:?} range {:?}",
+        compute.url, compute.microversion, compute.version
+    );
     assert!(compute.microversion.is_some());
     let network = client.endpoint_info(ServiceType::NETWORK).await.unwrap();
     println!("network: {}", network.url);
     assert!(network.url.path().trim_end_matches('/').ends_with("/v2.0"));
-    let resp = client.request(ServiceType::NETWORK, Method::Get, "networks").query("limit", 1).send().await.unwrap();
+    let resp = client
+        .request(ServiceType::NETWORK, Method::Get, "networks")
+        .query("limit", 1)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     assert!(resp.request_id().is_some_and(|id| id.starts_with("req-")));
     assert_eq!(client.session().auth_requests(), 1);
@@ -66,17 +77,25 @@ async fn live_token_auth() {
     let info = password_client.authenticate().await.unwrap();
     let user_json = match user {
         stackclient::UserRef::Id(id) => json!({"id": id}),
-        stackclient::UserRef::Name { name, domain } => json!({"name": name, "domain": match domain {
-            stackclient::DomainRef::Id(id) => json!({"id": id}),
-            stackclient::DomainRef::Name(n) => json!({"name": n}),
-            _ => unreachable!(),
-        }}),
+        stackclient::UserRef::Name { name, domain } => {
+            json!({"name": name, "domain": match domain {
+                stackclient::DomainRef::Id(id) => json!({"id": id}),
+                stackclient::DomainRef::Name(n) => json!({"name": n}),
+                _ => unreachable!(),
+            }})
+        }
         _ => unreachable!(),
     };
     let mut user_json = user_json;
     user_json["password"] = json!(password.expose_secret());
-    let url = format!("{}/auth/tokens", base.auth.auth_url.trim_end_matches('/').trim_end_matches("/v3"))
-        .replace("/auth/tokens", "/v3/auth/tokens");
+    let url = format!(
+        "{}/auth/tokens",
+        base.auth
+            .auth_url
+            .trim_end_matches('/')
+            .trim_end_matches("/v3")
+    )
+    .replace("/auth/tokens", "/v3/auth/tokens");
     let resp = reqwest::Client::new()
         .post(url)
         .json(&json!({"auth": {"identity": {"methods": ["password"], "password": {"user": user_json}}}}))
@@ -84,16 +103,24 @@ async fn live_token_auth() {
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
-    let token = resp.headers()["x-subject-token"].to_str().unwrap().to_string();
+    let token = resp.headers()["x-subject-token"]
+        .to_str()
+        .unwrap()
+        .to_string();
     let project = info.project_id.clone().unwrap();
     let cfg = with_auth(
         &base,
-        AuthMethod::Token { token: token.into() },
+        AuthMethod::Token {
+            token: token.into(),
+        },
         Scope::Project(ProjectRef::Id(project.clone())),
     );
     let client = client(cfg);
     let tinfo = client.authenticate().await.unwrap();
-    println!("token auth: methods {:?} project {:?}", tinfo.methods, tinfo.project_id);
+    println!(
+        "token auth: methods {:?} project {:?}",
+        tinfo.methods, tinfo.project_id
+    );
     assert_eq!(tinfo.project_id.as_deref(), Some(project.as_str()));
     assert!(tinfo.methods.iter().any(|m| m == "token"));
     client.endpoint_info(ServiceType::COMPUTE).await.unwrap();
@@ -108,7 +135,11 @@ async fn live_application_credential_auth() {
     let name = format!("stackclient-live-{}", std::process::id());
     let secret = format!("live-secret-{}", fastrand_like());
     let created = admin
-        .request(ServiceType::IDENTITY, Method::Post, &format!("users/{}/application_credentials", info.user_id))
+        .request(
+            ServiceType::IDENTITY,
+            Method::Post,
+            &format!("users/{}/application_credentials", info.user_id),
+        )
         .json(&json!({"application_credential": {"name": name, "secret": secret}}))
         .send()
         .await;
@@ -122,15 +153,24 @@ async fn live_application_credential_auth() {
     };
     assert_eq!(created.status(), 201);
     let body: serde_json::Value = created.json().unwrap();
-    let id = body["application_credential"]["id"].as_str().unwrap().to_string();
+    let id = body["application_credential"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     let by_id = client(with_auth(
         &base,
-        AuthMethod::ApplicationCredential { credential: AppCredentialRef::Id(id.clone()), secret: secret.clone().into() },
+        AuthMethod::ApplicationCredential {
+            credential: AppCredentialRef::Id(id.clone()),
+            secret: secret.clone().into(),
+        },
         Scope::Unscoped,
     ));
     let ainfo = by_id.authenticate().await.unwrap();
-    println!("application credential (id) auth: methods {:?} project {:?}", ainfo.methods, ainfo.project_id);
+    println!(
+        "application credential (id) auth: methods {:?} project {:?}",
+        ainfo.methods, ainfo.project_id
+    );
     assert_eq!(ainfo.project_id, info.project_id);
     assert!(ainfo.methods.iter().any(|m| m == "application_credential"));
     by_id.endpoint_info(ServiceType::NETWORK).await.unwrap();
@@ -138,16 +178,25 @@ async fn live_application_credential_auth() {
     let by_name = client(with_auth(
         &base,
         AuthMethod::ApplicationCredential {
-            credential: AppCredentialRef::Name { name: name.clone(), user: stackclient::UserRef::Id(info.user_id.clone()) },
+            credential: AppCredentialRef::Name {
+                name: name.clone(),
+                user: stackclient::UserRef::Id(info.user_id.clone()),
+            },
             secret: secret.clone().into(),
         },
         Scope::Unscoped,
     ));
-    assert_eq!(by_name.authenticate().await.unwrap().project_id, info.project_id);
+    assert_eq!(
+        by_name.authenticate().await.unwrap().project_id,
+        info.project_id
+    );
 
     let wrong = client(with_auth(
         &base,
-        AuthMethod::ApplicationCredential { credential: AppCredentialRef::Id(id.clone()), secret: "wrong".to_string().into() },
+        AuthMethod::ApplicationCredential {
+            credential: AppCredentialRef::Id(id.clone()),
+            secret: "wrong".to_string().into(),
+        },
         Scope::Unscoped,
     ));
     let err = wrong.authenticate().await.unwrap_err();
@@ -155,7 +204,11 @@ async fn live_application_credential_auth() {
     println!("wrong secret: {err}");
 
     let del = admin
-        .request(ServiceType::IDENTITY, Method::Delete, &format!("users/{}/application_credentials/{id}", info.user_id))
+        .request(
+            ServiceType::IDENTITY,
+            Method::Delete,
+            &format!("users/{}/application_credentials/{id}", info.user_id),
+        )
         .send()
         .await
         .unwrap();
@@ -163,5 +216,157 @@ async fn live_application_credential_auth() {
 }
 
 fn fastrand_like() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+#[tokio::test]
+#[ignore = "needs OS_CLOUD"]
+async fn live_quickstart_flow_and_paging() {
+    use futures_util::TryStreamExt;
+    use stackclient::WaitOptions;
+    use stackclient::compute::{CreateServer, ServerStatus};
+    use stackclient::network::CreateNetwork;
+
+    let client = client(config());
+    let compute = client.compute();
+    let network = client.network();
+
+    let flavors = compute.flavors().list().all().await.unwrap();
+    println!(
+        "flavors: {:?}",
+        flavors
+            .iter()
+            .map(|f| (&f.name, f.ram, f.disk, f.vcpus))
+            .collect::<Vec<_>>()
+    );
+    let flavor = flavors
+        .iter()
+        .min_by_key(|f| f.ram)
+        .expect("at least one flavor")
+        .clone();
+    let by_name = compute
+        .flavors()
+        .find_by_name(&flavor.name)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_name.id, flavor.id);
+
+    // Paging: three networks, pages of one.
+    let tag = format!("stackclient-live-{}", std::process::id());
+    let mut created = Vec::new();
+    for i in 0..3 {
+        let net = network
+            .networks()
+            .create(&CreateNetwork::new().name(format!("{tag}-{i}")))
+            .await
+            .unwrap();
+        assert_eq!(net.name, format!("{tag}-{i}"));
+        assert!(net.project_id.is_some());
+        created.push(net);
+    }
+    let page = network.networks().list().limit(1).send().await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert!(page.next_marker.is_some());
+    let all: Vec<_> = network
+        .networks()
+        .list()
+        .limit(1)
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let unpaged = network.networks().list().all().await.unwrap();
+    println!(
+        "networks: {} paged one at a time, {} in one page",
+        all.len(),
+        unpaged.len()
+    );
+    assert_eq!(all.len(), unpaged.len());
+    for n in &created {
+        assert!(all.iter().any(|a| a.id == n.id));
+    }
+
+    // Nova needs a subnet on the network: create one through the raw escape hatch.
+    let subnet = client
+        .request(ServiceType::NETWORK, Method::Post, "subnets")
+        .json(&json!({"subnet": {"network_id": created[0].id, "ip_version": 4, "cidr": "10.251.0.0/24"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(subnet.status(), 201);
+
+    // Boot on the first of them, wait, delete, wait.
+    let image = std::env::var("STACKCLIENT_LIVE_IMAGE")
+        .unwrap_or_else(|_| "a6c4c6a2-0000-4000-8000-000000000001".into());
+    let started = Instant::now();
+    let server = compute
+        .servers()
+        .create(
+            &CreateServer::new(format!("{tag}-vm"), &flavor.id)
+                .image(&image)
+                .network(&created[0].id),
+        )
+        .await
+        .unwrap();
+    let opts = WaitOptions::default().timeout(std::time::Duration::from_secs(180));
+    let active = compute
+        .servers()
+        .wait_for_status_with(&server.id, ServerStatus::Active, opts)
+        .await
+        .unwrap();
+    println!(
+        "server {} ACTIVE after {:?}; addresses {:?}",
+        active.id,
+        started.elapsed(),
+        active.addresses.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(active.name, format!("{tag}-vm"));
+    let listed = compute
+        .servers()
+        .list()
+        .name(&format!("^{tag}-vm$"))
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        compute
+            .servers()
+            .find_by_name(&format!("{tag}-vm"))
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        active.id
+    );
+    let deleting = Instant::now();
+    compute.servers().delete(&server.id).await.unwrap();
+    compute
+        .servers()
+        .wait_for_delete_with(&server.id, opts)
+        .await
+        .unwrap();
+    println!("server deleted after {:?}", deleting.elapsed());
+    let after = compute.servers().get_opt(&server.id).await.unwrap();
+    println!(
+        "after wait_for_delete: {:?}",
+        after.as_ref().map(|s| s.status.to_string())
+    );
+    assert!(
+        after.is_none_or(|s| matches!(s.status, ServerStatus::Deleted | ServerStatus::SoftDeleted))
+    );
+    for n in &created {
+        // The port Nova made may take a moment to go away.
+        let mut tries = 0;
+        while let Err(e) = network.networks().delete(&n.id).await {
+            tries += 1;
+            assert!(e.is_conflict() && tries < 20, "{e}");
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+        assert!(network.networks().get_opt(&n.id).await.unwrap().is_none());
+    }
 }
