@@ -34,10 +34,10 @@ pub mod pagination;
 pub mod request;
 pub mod retry;
 pub mod session;
-pub mod wait;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+pub mod wait;
 
 pub use auth::AuthInfo;
 pub use catalog::Catalog;
@@ -49,11 +49,16 @@ pub use config::{
 pub use endpoint::EndpointInfo;
 pub use error::{ApiError, Error};
 pub use microversion::ApiVersion;
+pub use pagination::Page;
 pub use request::{Method, RequestBuilder, Response, ServiceType};
 pub use retry::RetryPolicy;
 pub use session::Session;
-pub use pagination::Page;
 pub use wait::WaitOptions;
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The README's examples, compiled as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
