@@ -1,1 +1,104 @@
 //! An in-process fake cloud (Keystone, Nova, Neutron) for examples and tests.
+//!
+//! [`FakeCloud`] is a real HTTP/1.1 server (keep-alive on) on `127.0.0.1` with an ephemeral
+//! port and in-memory state. Bodies, headers and status codes follow the OpenStack API
+//! references, so a client that works against it speaks the real protocol. Enable it with the
+//! cargo feature `testing`.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use stackclient::testing::FakeCloud;
+//!
+//! let fake = FakeCloud::start().await?;
+//! let config = fake.config(); // password auth, project `admin`, region `RegionOne`
+//! let http = reqwest::Client::new();
+//! let resp = http
+//!     .post(format!("{}/v3/auth/tokens", fake.auth_url()))
+//!     .json(&serde_json::json!({"auth": {"identity": {"methods": ["password"], "password": {
+//!         "user": {"name": "admin", "domain": {"name": "Default"}, "password": "secret"}}}}}))
+//!     .send()
+//!     .await?;
+//! assert_eq!(resp.status(), 201);
+//! assert_eq!(fake.token_requests(), 1);
+//! # let _ = config;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # URL layout
+//!
+//! | Path | What |
+//! | --- | --- |
+//! | `GET /identity` | 300, `{"versions": {"values": [v3]}}` |
+//! | `GET /identity/v3` | `{"version": {...}}` |
+//! | `POST /identity/v3/auth/tokens` | 201, `X-Subject-Token`, `{"token": {...}}` with the catalog |
+//! | `GET`, `DELETE /identity/v3/auth/tokens` | validate / revoke `X-Subject-Token` |
+//! | `GET /compute/` | `{"versions": [v2.0, v2.1]}` |
+//! | `GET /compute/v2.1` | `{"version": {..., "version": "2.100", "min_version": "2.1"}}` |
+//! | `GET /compute/v2.1/flavors[/detail]`, `/flavors/{id}` | m1.tiny (`1`), m1.small (`2`), m1.nano (`42`) |
+//! | `GET /compute/v2.1/servers[/detail]`, `/servers/{id}` | list (filters, paging), show |
+//! | `POST /compute/v2.1/servers`, `DELETE /servers/{id}` | create (202), delete (204) |
+//! | `POST /compute/v2.1/servers/{id}/action` | `reboot`, `os-start`, `os-stop` (202 or 409) |
+//! | `GET /network/` | `{"versions": [v2.0]}` |
+//! | `GET, POST /network/v2.0/networks`, `GET, PUT, DELETE /networks/{id}` | networks |
+//!
+//! The catalog lists `identity` (`.../identity/v3`), `compute` (`.../compute/v2.1`) and
+//! `network` (`.../network`) in `RegionOne`, each with public, internal and admin endpoints
+//! pointing at this server.
+//!
+//! # Behaviour
+//!
+//! - **Auth.** Password (user by name + domain, or by id), application credential (by id, or by
+//!   name + user) and token methods; project (by id, or by name + domain), domain and system
+//!   scope. Bad credentials answer 401 with Keystone's `{"error": {...}}` body. Every compute and
+//!   network call needs a valid, unexpired `X-Auth-Token` from this server, else 401 with the
+//!   same body and `WWW-Authenticate: Keystone uri="..."`; a token not scoped to the project
+//!   gets 403. Version documents need no token.
+//! - **Headers.** Every answer carries `x-openstack-request-id: req-<uuid>`; compute answers also
+//!   `x-compute-request-id` and the microversion (`OpenStack-API-Version`,
+//!   `X-OpenStack-Nova-API-Version`, `Vary`).
+//! - **Microversions.** `OpenStack-API-Version: compute X.Y` (wins) or
+//!   `X-OpenStack-Nova-API-Version: X.Y`; `latest` is 2.100; none is 2.1; out of range is 406,
+//!   malformed 400. Bodies change with the version as Nova's do (flavor embedded in servers from
+//!   2.47, `description` 2.19, `tags` 2.26, `locked` 2.9, `networks` required from 2.37, ...).
+//! - **Servers.** New servers are `BUILD` (task_state `spawning`) for the build delay, then
+//!   `ACTIVE`, or `ERROR` with a `fault` (see [`FakeCloud::fail_server_builds`] and
+//!   [`FakeCloudBuilder::fail_builds_with_prefix`]). State advances lazily from timestamps on
+//!   each read, using Tokio's clock (so paused-time tests work). Lists are newest first and
+//!   filter on `name` (a regex subset: literals, `.`, `*`, `^`, `$`, `\`; unanchored),
+//!   `status`, `flavor`, `image`, `changes-since` (also returns deleted servers) and
+//!   `changes-before`. Paging follows Nova: `limit` is capped at `max_limit` (also the page
+//!   size when no limit is given); a full page carries
+//!   `servers_links: [{"rel": "next", "href": ".../servers/detail?limit=N&marker=LAST"}]`, so an
+//!   exactly full last page is followed by an empty one; an unknown marker is 400
+//!   `marker [x] not found`. `imageRef` must be a UUID (there is no Glance; see
+//!   [`FakeCloud::IMAGE_ID`]); `key_name` is not checked.
+//! - **Networks.** Filters on any scalar attribute (`name`, `status`, `shared`,
+//!   `router:external`, `project_id`/`tenant_id`, ...; unknown filters are 400), `tags`,
+//!   `sort_key`/`sort_dir`, `fields`, and Neutron paging (`limit`, `marker`, `page_reverse`,
+//!   `networks_links` with `next` and `previous`). Deleting a network a server uses is 409
+//!   `NetworkInUse`. Seeded: `public` (external) and `private`; subnets are listed by id but
+//!   not served.
+//! - **Failures.** Malformed JSON is a 400 shaped like the service's faults; the server never
+//!   panics on input. [`FakeCloud::fail_next`] and [`FakeCloud::inject_fault`] make the next
+//!   requests fail; [`FakeCloud::expire_tokens`] revokes every token.
+//!
+//! Paths with an empty segment (`/servers/`, `/servers//action`) are 404, as a real cloud would
+//! answer a URL built from an empty id.
+
+mod builder;
+mod cloud;
+mod fault;
+mod http;
+mod ids;
+mod keystone;
+mod neutron;
+mod nova;
+mod record;
+mod server;
+mod state;
+
+pub use builder::FakeCloudBuilder;
+pub use cloud::FakeCloud;
+pub use fault::InjectedFault;
+pub use record::RequestRecord;

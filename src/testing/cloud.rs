@@ -1,0 +1,245 @@
+//! [`FakeCloud`]: the running server and what tests can ask of it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use super::builder::FakeCloudBuilder;
+use super::fault::InjectedFault;
+use super::ids;
+use super::record::RequestRecord;
+use super::server;
+use super::state::{Settings, Shared, Token, TokenScope};
+use crate::config::{
+    AppCredentialRef, Auth, AuthMethod, CloudConfig, DomainRef, ProjectRef, Scope, SecretString,
+    UserRef,
+};
+
+/// An in-process OpenStack cloud (Keystone v3, Nova v2.1, Neutron v2.0) on `127.0.0.1`, for
+/// examples and tests. See the [module documentation](super) for what it serves.
+///
+/// Dropping it stops the server and closes its connections.
+pub struct FakeCloud {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    task: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for FakeCloud {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeCloud")
+            .field("url", &self.shared.base)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for FakeCloud {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FakeCloud {
+    /// The image id examples can boot from (any UUID is accepted as `imageRef`; there is no Glance).
+    pub const IMAGE_ID: &'static str = "70a599e0-31e7-49b7-b260-868f441e862b";
+
+    /// A builder to change the defaults before starting.
+    pub fn builder() -> FakeCloudBuilder {
+        FakeCloudBuilder::default()
+    }
+
+    /// Starts a fake cloud with the defaults: user `admin` / password `secret`, project `admin`,
+    /// domain `Default` (id `default`), tokens valid one hour, builds taking 300 ms, the
+    /// networks `public` and `private`.
+    ///
+    /// # Errors
+    /// When the listener cannot be bound.
+    ///
+    /// # Panics
+    /// Outside a Tokio runtime.
+    pub async fn start() -> std::io::Result<FakeCloud> {
+        FakeCloud::builder().start().await
+    }
+
+    pub(crate) async fn launch(settings: Settings) -> std::io::Result<FakeCloud> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(format!("http://{addr}"), settings));
+        let task = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
+        Ok(FakeCloud { addr, shared, task })
+    }
+
+    /// The socket address served, `127.0.0.1:PORT`.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn url(&self) -> String {
+        self.shared.base.clone()
+    }
+
+    /// Keystone's URL as a `clouds.yaml` would give it, `http://127.0.0.1:PORT/identity`.
+    pub fn auth_url(&self) -> String {
+        self.shared.identity_url()
+    }
+
+    /// The compute endpoint in the catalog, `http://127.0.0.1:PORT/compute/v2.1`.
+    pub fn compute_url(&self) -> String {
+        format!("{}/compute/v2.1", self.shared.base)
+    }
+
+    /// The network endpoint in the catalog, `http://127.0.0.1:PORT/network`.
+    pub fn network_url(&self) -> String {
+        format!("{}/network", self.shared.base)
+    }
+
+    /// Password auth scoped to the project by name, user and project in domain `Default`, region
+    /// `RegionOne`.
+    pub fn config(&self) -> CloudConfig {
+        let settings = &self.shared.settings;
+        let method = AuthMethod::Password {
+            user: UserRef::Name {
+                name: settings.username.clone(),
+                domain: DomainRef::Name(self.shared.identity.domain_name.to_string()),
+            },
+            password: SecretString::from(settings.password.clone()),
+        };
+        let scope = Scope::Project(ProjectRef::Name {
+            name: settings.project.clone(),
+            domain: DomainRef::Name(self.shared.identity.domain_name.to_string()),
+        });
+        CloudConfig::new(Auth::new(self.auth_url(), method, scope)).with_region("RegionOne")
+    }
+
+    /// Application credential auth (by id, with its secret; no scope, the credential carries the
+    /// project), region `RegionOne`.
+    pub fn app_credential_config(&self) -> CloudConfig {
+        let identity = &self.shared.identity;
+        let method = AuthMethod::ApplicationCredential {
+            credential: AppCredentialRef::Id(identity.app_cred_id.clone()),
+            secret: SecretString::from(identity.app_cred_secret.clone()),
+        };
+        CloudConfig::new(Auth::new(self.auth_url(), method, Scope::Unscoped))
+            .with_region("RegionOne")
+    }
+
+    /// The application credential's id.
+    pub fn app_credential_id(&self) -> &str {
+        &self.shared.identity.app_cred_id
+    }
+
+    /// The application credential's name (owned by the user), `stackclient-fake`.
+    pub fn app_credential_name(&self) -> &str {
+        self.shared.identity.app_cred_name
+    }
+
+    /// The application credential's secret.
+    pub fn app_credential_secret(&self) -> &str {
+        &self.shared.identity.app_cred_secret
+    }
+
+    /// The user's name.
+    pub fn username(&self) -> &str {
+        &self.shared.settings.username
+    }
+
+    /// The user's password.
+    pub fn password(&self) -> &str {
+        &self.shared.settings.password
+    }
+
+    /// The user's id (32 hex characters).
+    pub fn user_id(&self) -> &str {
+        &self.shared.identity.user_id
+    }
+
+    /// The project's name.
+    pub fn project_name(&self) -> &str {
+        &self.shared.settings.project
+    }
+
+    /// The project's id (32 hex characters), also `tenant_id`/`project_id` of its resources.
+    pub fn project_id(&self) -> &str {
+        &self.shared.identity.project_id
+    }
+
+    /// How many `POST /identity/v3/auth/tokens` requests arrived, successful or not.
+    pub fn token_requests(&self) -> usize {
+        self.shared.token_requests.load(Ordering::SeqCst)
+    }
+
+    /// Every request answered so far, oldest first (the most recent 10 000).
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.lock().log.iter().cloned().collect()
+    }
+
+    /// Forgets the request log (not the token request count).
+    pub fn clear_requests(&self) {
+        self.shared.lock().log.clear();
+    }
+
+    /// Revokes every token issued so far: requests carrying them answer 401 from now on.
+    pub fn expire_tokens(&self) {
+        self.shared.lock().tokens.clear();
+    }
+
+    /// Issues a project-scoped token directly (not counted in [`token_requests`](Self::token_requests)),
+    /// for tests that want to skip authentication.
+    pub fn issue_token(&self) -> String {
+        let token = Token::new(
+            self.shared.settings.token_lifetime,
+            vec!["password"],
+            TokenScope::Project,
+            false,
+        );
+        let id = ids::fernet_token();
+        self.shared.lock().tokens.insert(id.clone(), token);
+        id
+    }
+
+    /// Answers the next `n` requests (any path) with `status` and a service-shaped fault body.
+    pub fn fail_next(&self, n: usize, status: u16) {
+        self.inject_fault(InjectedFault::new(status).times(n));
+    }
+
+    /// Queues a fault; see [`InjectedFault`].
+    pub fn inject_fault(&self, fault: InjectedFault) {
+        if fault.remaining > 0 {
+            self.shared.lock().faults.push(fault);
+        }
+    }
+
+    /// Makes every server created from now on end its build in `ERROR` with a fault carrying
+    /// `message` (code 500).
+    pub fn fail_server_builds(&self, message: impl Into<String>) {
+        self.shared.lock().build_failure = Some(message.into());
+    }
+
+    /// Undoes [`fail_server_builds`](Self::fail_server_builds).
+    pub fn succeed_server_builds(&self) {
+        self.shared.lock().build_failure = None;
+    }
+
+    /// The id of the network with this name, if any.
+    pub fn network_id(&self, name: &str) -> Option<String> {
+        self.shared
+            .lock()
+            .networks
+            .iter()
+            .find(|n| n.name == name)
+            .map(|n| n.id.clone())
+    }
+
+    /// How many servers exist (including ones building or being deleted).
+    pub fn server_count(&self) -> usize {
+        let mut state = self.shared.lock();
+        let now = Instant::now();
+        state.servers.iter_mut().for_each(|s| s.settle(now));
+        state.servers.iter().filter(|s| s.is_live()).count()
+    }
+}

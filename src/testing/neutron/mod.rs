@@ -1,0 +1,104 @@
+//! Neutron (networking v2.0) under `/network`.
+
+pub(crate) mod model;
+mod networks;
+
+use hyper::Method;
+use serde_json::json;
+
+use super::http::{Resp, segments};
+use super::server::Ctx;
+use super::state::TokenScope;
+
+/// Neutron's fault body: `{"NeutronError": {"type", "message", "detail": ""}}`.
+pub(crate) fn error(status: u16, kind: &str, message: &str) -> Resp {
+    Resp::json(
+        status,
+        &json!({"NeutronError": {"type": kind, "message": message, "detail": ""}}),
+    )
+}
+
+/// 400 `HTTPBadRequest`.
+pub(crate) fn bad_request(message: &str) -> Resp {
+    error(400, "HTTPBadRequest", message)
+}
+
+fn not_found() -> Resp {
+    error(404, "HTTPNotFound", "The resource could not be found.")
+}
+
+fn method_not_allowed() -> Resp {
+    error(
+        405,
+        "HTTPMethodNotAllowed",
+        "The method is not allowed for this resource.",
+    )
+}
+
+/// Routes a request below `/network`.
+pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
+    let get = matches!(ctx.req.method, Method::GET | Method::HEAD);
+    match rest {
+        "" | "/" if get => return versions(ctx),
+        "" | "/" => return method_not_allowed(),
+        _ => {}
+    }
+    let Some(api) = rest.strip_prefix("/v2.0") else {
+        return not_found();
+    };
+    let Some(scope) = ctx.scope else {
+        return ctx.unauthorized();
+    };
+    if scope != TokenScope::Project {
+        return error(
+            403,
+            "HTTPForbidden",
+            "Project-scoped token required by the network API of this fake.",
+        );
+    }
+    if api.is_empty() || api == "/" {
+        return if get {
+            resources(ctx)
+        } else {
+            method_not_allowed()
+        };
+    }
+    let Some(mut parts) = segments(api) else {
+        return not_found();
+    };
+    if let Some(last) = parts.last_mut() {
+        *last = last.strip_suffix(".json").unwrap_or(last);
+    }
+    let method = &ctx.req.method;
+    match parts.as_slice() {
+        ["networks"] if get => networks::list(ctx),
+        ["networks"] if *method == Method::POST => networks::create(ctx),
+        ["networks", id] if get => networks::show(ctx, id),
+        ["networks", id] if *method == Method::PUT => networks::update(ctx, id),
+        ["networks", id] if *method == Method::DELETE => networks::delete(ctx, id),
+        ["networks"] | ["networks", _] => method_not_allowed(),
+        _ => not_found(),
+    }
+}
+
+fn versions(ctx: &Ctx<'_>) -> Resp {
+    Resp::json(
+        200,
+        &json!({"versions": [{
+            "id": "v2.0",
+            "status": "CURRENT",
+            "links": [{"rel": "self", "href": format!("{}/network/v2.0/", ctx.shared.base)}]
+        }]}),
+    )
+}
+
+fn resources(ctx: &Ctx<'_>) -> Resp {
+    Resp::json(
+        200,
+        &json!({"resources": [{
+            "name": "network",
+            "collection": "networks",
+            "links": [{"rel": "self", "href": format!("{}/network/v2.0/networks", ctx.shared.base)}]
+        }]}),
+    )
+}

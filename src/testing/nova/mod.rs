@@ -1,0 +1,230 @@
+//! Nova (compute v2.1) under `/compute`.
+
+mod flavors;
+mod microversion;
+pub(crate) mod model;
+mod servers;
+mod view;
+
+use hyper::Method;
+use serde_json::{Value, json};
+
+pub(crate) use microversion::Microversion;
+
+use super::http::{Req, Resp, encode_query, segments};
+use super::server::Ctx;
+use super::state::TokenScope;
+
+/// Nova's fault body: `{"<name>": {"code", "message"}}`, the name chosen by status as Nova does.
+pub(crate) fn fault(status: u16, message: &str) -> Resp {
+    let name = match status {
+        400 => "badRequest",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "itemNotFound",
+        405 => "badMethod",
+        409 => "conflictingRequest",
+        413 | 429 => "overLimit",
+        415 => "badMediaType",
+        501 => "notImplemented",
+        503 => "serviceUnavailable",
+        _ => "computeFault",
+    };
+    Resp::json(
+        status,
+        &json!({ name: {"code": status, "message": message} }),
+    )
+}
+
+pub(crate) fn not_found() -> Resp {
+    fault(404, "The resource could not be found.")
+}
+
+fn method_not_allowed() -> Resp {
+    fault(405, "The method is not allowed for this resource.")
+}
+
+/// Nova's JSON-schema style 400: `Invalid input for field/attribute {field}. Value: {value}. {detail}`.
+pub(crate) fn invalid_input(field: &str, value: &Value, detail: &str) -> Resp {
+    fault(
+        400,
+        &format!("Invalid input for field/attribute {field}. Value: {value}. {detail}"),
+    )
+}
+
+/// Routes a request below `/compute`.
+pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
+    let get = matches!(ctx.req.method, Method::GET | Method::HEAD);
+    match rest {
+        "" | "/" if get => return versions(ctx),
+        "/v2.1" | "/v2.1/" if get => return Resp::json(200, &json!({"version": version_doc(ctx)})),
+        "" | "/" | "/v2.1" | "/v2.1/" => return method_not_allowed(),
+        _ => {}
+    }
+    let Some(api_path) = rest.strip_prefix("/v2.1") else {
+        return not_found();
+    };
+    let Some(scope) = ctx.scope else {
+        return ctx.unauthorized();
+    };
+    let version = match microversion::negotiate(ctx.req) {
+        Ok(v) => v,
+        Err(resp) => return resp,
+    };
+    let resp = if scope != TokenScope::Project {
+        fault(
+            403,
+            "Policy doesn't allow os_compute_api:servers:index to be performed.",
+        )
+    } else {
+        dispatch(ctx, api_path, version)
+    };
+    microversion::echo(resp, version)
+}
+
+fn dispatch(ctx: &Ctx<'_>, path: &str, version: Microversion) -> Resp {
+    let Some(parts) = segments(path) else {
+        return not_found();
+    };
+    let method = &ctx.req.method;
+    let get = matches!(*method, Method::GET | Method::HEAD);
+    match (parts.as_slice(), get) {
+        (["flavors"], true) => flavors::list(ctx, version, false),
+        (["flavors", "detail"], true) => flavors::list(ctx, version, true),
+        (["flavors", id], true) => flavors::show(ctx, version, id),
+        (["servers"], true) => servers::list(ctx, version, false),
+        (["servers"], false) if *method == Method::POST => servers::create(ctx, version),
+        (["servers", "detail"], true) => servers::list(ctx, version, true),
+        (["servers", id], true) => servers::show(ctx, version, id),
+        (["servers", id], false) if *method == Method::DELETE => servers::delete(ctx, id),
+        (["servers", id, "action"], false) if *method == Method::POST => {
+            servers::action(ctx, version, id)
+        }
+        (
+            ["flavors"] | ["flavors", _] | ["servers"] | ["servers", _] | ["servers", _, "action"],
+            _,
+        ) => method_not_allowed(),
+        _ => not_found(),
+    }
+}
+
+fn version_doc(ctx: &Ctx<'_>) -> Value {
+    json!({
+        "id": "v2.1",
+        "status": "CURRENT",
+        "version": microversion::MAX.to_string(),
+        "min_version": microversion::MIN.to_string(),
+        "updated": "2013-07-23T11:33:21Z",
+        "links": [
+            {"rel": "self", "href": format!("{}/compute/v2.1/", ctx.shared.base)},
+            {"rel": "describedby", "type": "text/html", "href": "http://docs.openstack.org/"}
+        ],
+        "media-types": [{
+            "base": "application/json",
+            "type": "application/vnd.openstack.compute+json;version=2.1"
+        }]
+    })
+}
+
+fn versions(ctx: &Ctx<'_>) -> Resp {
+    let base = &ctx.shared.base;
+    Resp::json(
+        200,
+        &json!({"versions": [
+            {
+                "id": "v2.0",
+                "status": "SUPPORTED",
+                "version": "",
+                "min_version": "",
+                "updated": "2011-01-21T11:33:21Z",
+                "links": [{"rel": "self", "href": format!("{base}/compute/v2/")}]
+            },
+            {
+                "id": "v2.1",
+                "status": "CURRENT",
+                "version": microversion::MAX.to_string(),
+                "min_version": microversion::MIN.to_string(),
+                "updated": "2013-07-23T11:33:21Z",
+                "links": [{"rel": "self", "href": format!("{base}/compute/v2.1/")}]
+            }
+        ]}),
+    )
+}
+
+/// `self` and `bookmark` links for a resource, as Nova spells them (no project id in the URL).
+pub(crate) fn links(base: &str, collection: &str, id: &str) -> Value {
+    json!([
+        {"rel": "self", "href": format!("{base}/compute/v2.1/{collection}/{id}")},
+        {"rel": "bookmark", "href": format!("{base}/compute/{collection}/{id}")}
+    ])
+}
+
+/// The `limit` and `marker` of a list request, validated.
+pub(crate) struct Paging<'a> {
+    /// Page size after capping at `max_limit`.
+    pub(crate) limit: usize,
+    pub(crate) marker: Option<&'a str>,
+}
+
+impl<'a> Paging<'a> {
+    /// Reads `limit` (non-negative integer, capped at `max_limit`; absent means `max_limit`) and
+    /// `marker`.
+    pub(crate) fn from_request(req: &'a Req, max_limit: usize) -> Result<Self, Resp> {
+        let limit = match req.query_first("limit") {
+            None => max_limit,
+            Some(raw) => match raw.parse::<usize>() {
+                Ok(n) => n.min(max_limit),
+                Err(_) => {
+                    return Err(fault(
+                        400,
+                        &format!(
+                            "Invalid input for query parameters limit. Value: {raw}. '{raw}' does \
+                             not match '^[0-9]*$'"
+                        ),
+                    ));
+                }
+            },
+        };
+        Ok(Paging {
+            limit,
+            marker: req.query_first("marker"),
+        })
+    }
+
+    /// Nova's `400 marker [x] not found`.
+    pub(crate) fn marker_not_found(marker: &str) -> Resp {
+        fault(400, &format!("marker [{marker}] not found"))
+    }
+
+    /// `*_links` for a page: a `next` link when the page is full (Nova links whenever the page
+    /// holds exactly `limit` items, so a last page that is exactly full is followed by an empty
+    /// one), with the request's parameters sorted and `marker` replaced by `last_id`.
+    pub(crate) fn next_links(
+        &self,
+        req: &Req,
+        base: &str,
+        collection: &str,
+        page_len: usize,
+        last_id: Option<&str>,
+    ) -> Option<Value> {
+        let last_id = last_id?;
+        if self.limit == 0 || page_len != self.limit {
+            return None;
+        }
+        let mut params: Vec<(&str, &str)> = req
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        params.sort();
+        params.dedup_by(|a, b| a.0 == b.0);
+        match params.iter_mut().find(|(k, _)| *k == "marker") {
+            Some(entry) => entry.1 = last_id,
+            None => params.push(("marker", last_id)),
+        }
+        Some(json!([{
+            "rel": "next",
+            "href": format!("{base}/compute/v2.1/{collection}?{}", encode_query(params))
+        }]))
+    }
+}

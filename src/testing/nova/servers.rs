@@ -1,0 +1,933 @@
+//! `/servers`: list, detail, show, create, delete, actions.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+use tokio::time::Instant;
+
+use super::model::{Address, Pending, Server, Transition, VmState};
+use super::{Microversion, Paging, fault, flavors, invalid_input, view};
+use crate::testing::http::Resp;
+use crate::testing::ids;
+use crate::testing::server::Ctx;
+use crate::testing::state::State;
+
+/// Most servers one request may create (`max_count`), like a default instance quota.
+const MAX_COUNT: u64 = 100;
+
+fn not_found(id: &str) -> Resp {
+    fault(404, &format!("Instance {id} could not be found."))
+}
+
+fn settle_all(state: &mut State) {
+    let now = Instant::now();
+    for s in &mut state.servers {
+        s.settle(now);
+    }
+}
+
+/// Matches `name` against the subset of regular expressions Nova's `name` filter is used with:
+/// literals, `.`, `*` (after a character or `.`), `^`, `$` and `\\` escapes; unanchored, so a plain
+/// word is a substring match. (Nova hands the whole pattern to the database's REGEXP.)
+///
+/// Runs in O(pattern × name) time whatever the pattern.
+pub(crate) fn name_matches(pattern: &str, name: &str) -> bool {
+    let mut tokens = tokenize(pattern);
+    let anchored = tokens.first() == Some(&Token::Start);
+    if anchored {
+        tokens.remove(0);
+    }
+    let text: Vec<char> = name.chars().collect();
+    // reach[i]: the tokens so far can end just before text[i].
+    let mut reach = vec![!anchored; text.len() + 1];
+    reach[0] = true;
+    for token in tokens {
+        let mut next = vec![false; text.len() + 1];
+        match token {
+            Token::Start => {}
+            Token::End => next[text.len()] = reach[text.len()],
+            Token::Any | Token::Lit(_) => {
+                for (i, c) in text.iter().enumerate() {
+                    let ok = match token {
+                        Token::Lit(l) => l == *c,
+                        _ => true,
+                    };
+                    next[i + 1] = reach[i] && ok;
+                }
+            }
+            Token::Star(atom) => {
+                next[0] = reach[0];
+                for (i, c) in text.iter().enumerate() {
+                    next[i + 1] = reach[i + 1] || (next[i] && atom_matches(atom, *c));
+                }
+            }
+        }
+        reach = next;
+    }
+    reach.iter().any(|r| *r)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Token {
+    Start,
+    End,
+    Any,
+    Lit(char),
+    Star(Atom),
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Atom {
+    Any,
+    Lit(char),
+}
+
+fn tokenize(pattern: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut chars = pattern.chars().peekable();
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        let token = match c {
+            '^' if first => Token::Start,
+            '$' if chars.peek().is_none() => Token::End,
+            '.' => Token::Any,
+            '\\' => Token::Lit(chars.next().unwrap_or('\\')),
+            '*' => match out.pop() {
+                Some(Token::Any) => Token::Star(Atom::Any),
+                Some(Token::Lit(l)) => Token::Star(Atom::Lit(l)),
+                Some(other) => {
+                    out.push(other);
+                    Token::Lit('*')
+                }
+                None => Token::Lit('*'),
+            },
+            other => Token::Lit(other),
+        };
+        first = false;
+        out.push(token);
+    }
+    out
+}
+
+fn atom_matches(atom: Atom, c: char) -> bool {
+    match atom {
+        Atom::Any => true,
+        Atom::Lit(l) => l == c,
+    }
+}
+
+fn time_filter(ctx: &Ctx<'_>, key: &str) -> Result<Option<DateTime<Utc>>, Resp> {
+    match ctx.req.query_first(key) {
+        None => Ok(None),
+        Some(raw) => ids::parse_time(raw).map(Some).ok_or_else(|| {
+            fault(
+                400,
+                &format!(
+                    "Invalid input for query parameters {key}. Value: {raw}. '{raw}' is not a \
+                     'date-time'"
+                ),
+            )
+        }),
+    }
+}
+
+/// `GET /servers[/detail]` with `name`, `status`, `flavor`, `image`, `changes-since`,
+/// `changes-before` (2.66), `limit`, `marker`; newest first, as Nova sorts by default.
+pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp {
+    let shared = ctx.shared;
+    let req = ctx.req;
+    let since = match time_filter(ctx, "changes-since") {
+        Ok(t) => t,
+        Err(resp) => return resp,
+    };
+    let before = if version.at_least(66) {
+        match time_filter(ctx, "changes-before") {
+            Ok(t) => t,
+            Err(resp) => return resp,
+        }
+    } else {
+        None
+    };
+    if let (Some(since), Some(before)) = (since, before) {
+        if before < since {
+            return fault(
+                400,
+                "The value of changes-since must be less than or equal to changes-before.",
+            );
+        }
+    }
+    let paging = match Paging::from_request(req, shared.settings.max_limit) {
+        Ok(p) => p,
+        Err(resp) => return resp,
+    };
+    let name = req.query_first("name");
+    let statuses: Vec<String> = req.query_all("status").map(str::to_uppercase).collect();
+    let flavor = req.query_first("flavor").map(last_segment);
+    let image = req.query_first("image").map(last_segment);
+    let include_deleted = since.is_some() || before.is_some();
+
+    let mut state = shared.lock();
+    settle_all(&mut state);
+    let marker_seq = match paging.marker {
+        None => None,
+        Some(m) => match state
+            .servers
+            .iter()
+            .find(|s| s.id == m && (include_deleted || s.is_live()))
+        {
+            Some(s) => Some(s.seq),
+            None => return Paging::marker_not_found(m),
+        },
+    };
+    let mut matched: Vec<&Server> = state
+        .servers
+        .iter()
+        .filter(|s| include_deleted || s.is_live())
+        .filter(|s| name.is_none_or(|p| name_matches(p, &s.name)))
+        .filter(|s| statuses.is_empty() || statuses.iter().any(|st| st == s.status()))
+        .filter(|s| flavor.is_none_or(|f| s.flavor_id == f))
+        .filter(|s| image.is_none_or(|i| s.image_id.as_deref() == Some(i)))
+        .filter(|s| since.is_none_or(|t| s.updated >= t))
+        .filter(|s| before.is_none_or(|t| s.updated <= t))
+        .filter(|s| marker_seq.is_none_or(|m| s.seq < m))
+        .collect();
+    matched.sort_by_key(|s| std::cmp::Reverse(s.seq));
+    matched.truncate(paging.limit);
+
+    let body: Vec<Value> = matched
+        .iter()
+        .map(|s| {
+            if detailed {
+                view::detail(shared, s, version, false)
+            } else {
+                view::summary(shared, s)
+            }
+        })
+        .collect();
+    let collection = if detailed {
+        "servers/detail"
+    } else {
+        "servers"
+    };
+    let mut out = Map::new();
+    out.insert("servers".into(), Value::Array(body));
+    if let Some(links) = paging.next_links(
+        req,
+        &shared.base,
+        collection,
+        matched.len(),
+        matched.last().map(|s| s.id.as_str()),
+    ) {
+        out.insert("servers_links".into(), links);
+    }
+    Resp::json(200, &Value::Object(out))
+}
+
+/// `GET /servers/{id}`.
+pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
+    let mut state = ctx.shared.lock();
+    settle_all(&mut state);
+    match state.servers.iter().find(|s| s.id == id && s.is_live()) {
+        Some(s) => Resp::json(
+            200,
+            &json!({"server": view::detail(ctx.shared, s, version, true)}),
+        ),
+        None => not_found(id),
+    }
+}
+
+/// `DELETE /servers/{id}`: 204; the server shows task_state `deleting` until `delete_delay`
+/// has passed, then 404.
+pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
+    let delay = ctx.shared.settings.delete_delay;
+    let mut state = ctx.shared.lock();
+    settle_all(&mut state);
+    let Some(server) = state.servers.iter_mut().find(|s| s.id == id && s.is_live()) else {
+        return not_found(id);
+    };
+    let already = matches!(
+        server.pending,
+        Some(Pending {
+            then: Transition::Deleted,
+            ..
+        })
+    );
+    if !already {
+        server.task_state = Some("deleting");
+        server.pending = Some(pending_after(delay, Transition::Deleted));
+        server.settle(Instant::now());
+    }
+    Resp::empty(204)
+}
+
+fn pending_after(delay: std::time::Duration, then: Transition) -> Pending {
+    let (at, at_wall) = ids::deadline(delay);
+    Pending { at, at_wall, then }
+}
+
+/// `POST /servers/{id}/action` with `reboot`, `os-start` or `os-stop`: 202, or 409 when the
+/// server's state forbids it.
+pub(crate) fn action(ctx: &Ctx<'_>, _version: Microversion, id: &str) -> Resp {
+    let Some(Value::Object(body)) = ctx.req.json_body() else {
+        return fault(400, "Malformed request body");
+    };
+    let Some((name, args)) = body
+        .iter()
+        .find(|(k, _)| matches!(k.as_str(), "reboot" | "os-start" | "os-stop"))
+        .or_else(|| body.iter().next())
+    else {
+        return fault(400, "Malformed request body");
+    };
+    let reboot_type = if name == "reboot" {
+        match args.get("type").and_then(Value::as_str) {
+            Some(t) if t.eq_ignore_ascii_case("soft") => Some(false),
+            Some(t) if t.eq_ignore_ascii_case("hard") => Some(true),
+            _ => {
+                return invalid_input(
+                    "reboot",
+                    args,
+                    "'type' is a required property and must be one of SOFT, HARD",
+                );
+            }
+        }
+    } else {
+        None
+    };
+
+    let delay = ctx.shared.settings.action_delay;
+    let mut state = ctx.shared.lock();
+    settle_all(&mut state);
+    let Some(server) = state.servers.iter_mut().find(|s| s.id == id && s.is_live()) else {
+        return not_found(id);
+    };
+    let (api_name, allowed, task, then) = match (name.as_str(), reboot_type) {
+        ("os-stop", _) => (
+            "stop",
+            matches!(server.vm_state, VmState::Active | VmState::Error),
+            "powering-off",
+            Transition::PoweredOff,
+        ),
+        ("os-start", _) => (
+            "start",
+            server.vm_state == VmState::Stopped,
+            "powering-on",
+            Transition::PoweredOn,
+        ),
+        ("reboot", Some(false)) => (
+            "reboot",
+            server.vm_state == VmState::Active,
+            "reboot_started",
+            Transition::Rebooted,
+        ),
+        ("reboot", Some(true)) => (
+            "reboot",
+            matches!(
+                server.vm_state,
+                VmState::Active | VmState::Stopped | VmState::Error
+            ),
+            "reboot_started_hard",
+            Transition::Rebooted,
+        ),
+        (other, _) => return fault(400, &format!("There is no such action: {other}")),
+    };
+    if !allowed {
+        return fault(
+            409,
+            &format!(
+                "Cannot '{api_name}' instance {id} while it is in vm_state {}",
+                server.vm_state.as_str()
+            ),
+        );
+    }
+    if let Some(current) = server.task_state {
+        return fault(
+            409,
+            &format!("Cannot '{api_name}' instance {id} while it is in task_state {current}"),
+        );
+    }
+    server.task_state = Some(task);
+    server.updated = Utc::now();
+    server.pending = Some(pending_after(delay, then));
+    Resp::empty(202)
+}
+
+/// `http://host/compute/flavors/1` → `1`.
+fn last_segment(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+fn looks_like_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// Keys `server` may hold at a microversion.
+fn allowed_key(key: &str, version: Microversion) -> bool {
+    match key {
+        "name"
+        | "imageRef"
+        | "flavorRef"
+        | "adminPass"
+        | "metadata"
+        | "networks"
+        | "OS-DCF:diskConfig"
+        | "accessIPv4"
+        | "accessIPv6"
+        | "key_name"
+        | "security_groups"
+        | "user_data"
+        | "availability_zone"
+        | "block_device_mapping"
+        | "block_device_mapping_v2"
+        | "config_drive"
+        | "min_count"
+        | "max_count"
+        | "return_reservation_id" => true,
+        "personality" => !version.at_least(57),
+        "description" => version.at_least(19),
+        "tags" => version.at_least(52),
+        "trusted_image_certificates" => version.at_least(63),
+        "host" | "hypervisor_hostname" => version.at_least(74),
+        "hostname" => version.at_least(90),
+        _ => false,
+    }
+}
+
+/// Which networks a new server asked for.
+enum NetworkRequest {
+    Auto,
+    None,
+    Ids(Vec<String>),
+}
+
+/// A validated create request.
+struct CreateRequest {
+    name: String,
+    flavor_id: String,
+    image_id: Option<String>,
+    networks: NetworkRequest,
+    key_name: Option<String>,
+    metadata: BTreeMap<String, String>,
+    security_groups: Vec<String>,
+    user_data: Option<String>,
+    availability_zone: Option<String>,
+    description: Option<String>,
+    tags: Vec<String>,
+    admin_pass: Option<String>,
+    disk_config: String,
+    config_drive: bool,
+    access_ipv4: String,
+    access_ipv6: String,
+    count: u64,
+    return_reservation_id: bool,
+}
+
+fn optional_string(
+    server: &Map<String, Value>,
+    key: &str,
+    max: usize,
+) -> Result<Option<String>, Resp> {
+    match server.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.chars().count() <= max => Ok(Some(s.clone())),
+        Some(Value::String(s)) => Err(invalid_input(key, &json!(s), &format!("'{s}' is too long"))),
+        Some(other) => Err(invalid_input(
+            key,
+            other,
+            &format!("{other} is not of type 'string', 'null'"),
+        )),
+    }
+}
+
+fn count_field(server: &Map<String, Value>, key: &str) -> Result<Option<u64>, Resp> {
+    match server.get(key) {
+        None => Ok(None),
+        Some(v) => {
+            let n = v
+                .as_u64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+                .filter(|n| *n >= 1);
+            n.map(Some)
+                .ok_or_else(|| invalid_input(key, v, &format!("{v} is less than the minimum of 1")))
+        }
+    }
+}
+
+fn parse_create(body: &Value, version: Microversion) -> Result<CreateRequest, Resp> {
+    let Some(top) = body.as_object() else {
+        return Err(fault(400, "Malformed request body"));
+    };
+    for key in top.keys() {
+        if !matches!(
+            key.as_str(),
+            "server" | "os:scheduler_hints" | "OS-SCH-HNT:scheduler_hints"
+        ) {
+            return Err(invalid_input(
+                "",
+                body,
+                &format!("Additional properties are not allowed ('{key}' was unexpected)"),
+            ));
+        }
+    }
+    let Some(server) = top.get("server").and_then(Value::as_object) else {
+        return Err(invalid_input("", body, "'server' is a required property"));
+    };
+    let whole = Value::Object(server.clone());
+    if let Some(key) = server.keys().find(|k| !allowed_key(k, version)) {
+        return Err(invalid_input(
+            "server",
+            &whole,
+            &format!("Additional properties are not allowed ('{key}' was unexpected)"),
+        ));
+    }
+
+    let name = match server.get("name") {
+        None => {
+            return Err(invalid_input(
+                "server",
+                &whole,
+                "'name' is a required property",
+            ));
+        }
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err(invalid_input(
+                "name",
+                other,
+                &format!("{other} is not of type 'string'"),
+            ));
+        }
+    };
+    if name.is_empty() || name.chars().count() > 255 || name.trim() != name {
+        return Err(invalid_input(
+            "name",
+            &json!(name),
+            "The name must be 1 to 255 characters without leading or trailing whitespace.",
+        ));
+    }
+
+    let flavor_id = match server.get("flavorRef") {
+        None => {
+            return Err(invalid_input(
+                "server",
+                &whole,
+                "'flavorRef' is a required property",
+            ));
+        }
+        Some(Value::String(s)) if !s.is_empty() => last_segment(s).to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => {
+            return Err(invalid_input(
+                "flavorRef",
+                other,
+                "flavorRef must be a non-empty string",
+            ));
+        }
+    };
+    if flavors::find(&flavor_id).is_none() {
+        return Err(fault(
+            400,
+            &format!("Flavor {flavor_id} could not be found."),
+        ));
+    }
+
+    let boots_from_volume = server
+        .get("block_device_mapping_v2")
+        .and_then(Value::as_array)
+        .is_some_and(|bdms| {
+            bdms.iter().any(|b| {
+                let index = b.get("boot_index");
+                index.and_then(Value::as_i64) == Some(0)
+                    || index.and_then(Value::as_str) == Some("0")
+            })
+        });
+    let image_id = match server.get("imageRef") {
+        Some(Value::String(s)) if !s.is_empty() => {
+            let id = last_segment(s);
+            if !looks_like_uuid(id) {
+                return Err(fault(400, "Invalid imageRef provided."));
+            }
+            Some(id.to_string())
+        }
+        None | Some(Value::String(_)) if boots_from_volume => None,
+        None | Some(Value::String(_)) => {
+            return Err(fault(400, "Can not find requested image"));
+        }
+        Some(other) => {
+            return Err(invalid_input(
+                "imageRef",
+                other,
+                &format!("{other} is not of type 'string'"),
+            ));
+        }
+    };
+
+    let networks = match server.get("networks") {
+        None if version.at_least(37) => {
+            return Err(invalid_input(
+                "server",
+                &whole,
+                "'networks' is a required property",
+            ));
+        }
+        None => NetworkRequest::Auto,
+        Some(Value::String(s)) if version.at_least(37) && s == "auto" => NetworkRequest::Auto,
+        Some(Value::String(s)) if version.at_least(37) && s == "none" => NetworkRequest::None,
+        Some(Value::Array(items)) => {
+            let mut ids = Vec::new();
+            for item in items {
+                if let Some(port) = item.get("port").and_then(Value::as_str) {
+                    return Err(fault(400, &format!("Port id {port} could not be found.")));
+                }
+                match item.get("uuid").and_then(Value::as_str) {
+                    Some(uuid) => ids.push(uuid.to_string()),
+                    None => {
+                        return Err(fault(
+                            400,
+                            "Bad networks format: network uuid is not in proper format",
+                        ));
+                    }
+                }
+            }
+            NetworkRequest::Ids(ids)
+        }
+        Some(other) => {
+            return Err(invalid_input(
+                "networks",
+                other,
+                "networks must be a list of {\"uuid\": ...} or, from 2.37, \"auto\" or \"none\"",
+            ));
+        }
+    };
+
+    let metadata = match server.get("metadata") {
+        None => BTreeMap::new(),
+        Some(Value::Object(m)) => {
+            let mut out = BTreeMap::new();
+            for (k, v) in m {
+                match v.as_str() {
+                    Some(s) if !k.is_empty() && k.len() <= 255 && s.len() <= 255 => {
+                        out.insert(k.clone(), s.to_string());
+                    }
+                    _ => {
+                        return Err(invalid_input(
+                            "metadata",
+                            &Value::Object(m.clone()),
+                            "Metadata keys and values must be strings of 1 to 255 and 0 to 255 \
+                             characters.",
+                        ));
+                    }
+                }
+            }
+            out
+        }
+        Some(other) => {
+            return Err(invalid_input(
+                "metadata",
+                other,
+                &format!("{other} is not of type 'object'"),
+            ));
+        }
+    };
+
+    let security_groups = match server.get("security_groups") {
+        None => vec!["default".to_string()],
+        Some(Value::Array(items)) => {
+            let mut names = Vec::new();
+            for item in items {
+                match item.get("name").and_then(Value::as_str) {
+                    Some(n) if !n.is_empty() => names.push(n.to_string()),
+                    _ => {
+                        return Err(invalid_input(
+                            "security_groups",
+                            item,
+                            "'name' is a required property",
+                        ));
+                    }
+                }
+            }
+            names
+        }
+        Some(other) => {
+            return Err(invalid_input(
+                "security_groups",
+                other,
+                &format!("{other} is not of type 'array'"),
+            ));
+        }
+    };
+
+    let user_data = optional_string(server, "user_data", 65535)?;
+    if let Some(data) = &user_data {
+        if base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .is_err()
+        {
+            return Err(fault(400, "User data needs to be valid base 64."));
+        }
+    }
+
+    let availability_zone = optional_string(server, "availability_zone", 255)?;
+    if let Some(az) = &availability_zone {
+        if az != "nova" && !az.starts_with("nova:") {
+            return Err(fault(
+                400,
+                "The requested availability zone is not available",
+            ));
+        }
+    }
+
+    let tags = match server.get("tags") {
+        None => Vec::new(),
+        Some(Value::Array(items)) if items.len() <= 50 => {
+            let mut tags = Vec::new();
+            for t in items {
+                match t.as_str() {
+                    Some(s) if !s.is_empty() && s.len() <= 60 && !s.contains([',', '/']) => {
+                        tags.push(s.to_string());
+                    }
+                    _ => {
+                        return Err(invalid_input(
+                            "tags",
+                            t,
+                            "Tags must be 1 to 60 characters without ',' or '/'.",
+                        ));
+                    }
+                }
+            }
+            tags
+        }
+        Some(other) => {
+            return Err(invalid_input(
+                "tags",
+                other,
+                "tags must be a list of at most 50 strings",
+            ));
+        }
+    };
+
+    let disk_config = match server.get("OS-DCF:diskConfig") {
+        None => "MANUAL".to_string(),
+        Some(Value::String(s)) if s == "AUTO" || s == "MANUAL" => s.clone(),
+        Some(other) => {
+            return Err(invalid_input(
+                "OS-DCF:diskConfig",
+                other,
+                &format!("{other} is not one of ['AUTO', 'MANUAL']"),
+            ));
+        }
+    };
+    let config_drive = match server.get("config_drive") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => {
+            matches!(s.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on")
+        }
+        Some(other) => {
+            return Err(invalid_input(
+                "config_drive",
+                other,
+                &format!("{other} is not of type 'boolean', 'string'"),
+            ));
+        }
+    };
+
+    let min_count = count_field(server, "min_count")?;
+    let max_count = count_field(server, "max_count")?;
+    if let (Some(min), Some(max)) = (min_count, max_count) {
+        if min > max {
+            return Err(fault(400, "min_count must be <= max_count"));
+        }
+    }
+    let count = max_count.or(min_count).unwrap_or(1);
+    if count > MAX_COUNT {
+        return Err(fault(
+            403,
+            &format!(
+                "Quota exceeded for instances: Requested {count}, but already used 0 of \
+                 {MAX_COUNT} instances"
+            ),
+        ));
+    }
+    let return_reservation_id = match server.get("return_reservation_id") {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        _ => false,
+    };
+
+    Ok(CreateRequest {
+        name,
+        flavor_id,
+        image_id,
+        networks,
+        key_name: optional_string(server, "key_name", 255)?,
+        metadata,
+        security_groups,
+        user_data,
+        availability_zone,
+        description: optional_string(server, "description", 255)?,
+        tags,
+        admin_pass: optional_string(server, "adminPass", 255)?,
+        disk_config,
+        config_drive,
+        access_ipv4: optional_string(server, "accessIPv4", 64)?.unwrap_or_default(),
+        access_ipv6: optional_string(server, "accessIPv6", 64)?.unwrap_or_default(),
+        count,
+        return_reservation_id,
+    })
+}
+
+/// `POST /servers`: 202 with `{id, links, adminPass, OS-DCF:diskConfig, security_groups}`; the
+/// server is BUILD (task_state `spawning`) until `build_delay` has passed, then ACTIVE, or ERROR
+/// with a fault when builds are set to fail.
+pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
+    let shared = ctx.shared;
+    let Some(body) = ctx.req.json_body() else {
+        return fault(400, "Malformed request body");
+    };
+    let request = match parse_create(&body, version) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+
+    let mut state = shared.lock();
+    let network_ids: Vec<String> = match &request.networks {
+        NetworkRequest::None => Vec::new(),
+        NetworkRequest::Auto => state
+            .networks
+            .iter()
+            .find(|n| !n.external && n.project_id == shared.identity.project_id)
+            .map(|n| vec![n.id.clone()])
+            .unwrap_or_default(),
+        NetworkRequest::Ids(ids) => {
+            if let Some(missing) = ids
+                .iter()
+                .find(|id| !state.networks.iter().any(|n| &n.id == *id))
+            {
+                return fault(400, &format!("Network {missing} could not be found."));
+            }
+            ids.clone()
+        }
+    };
+    let failure = state.build_failure.clone().or_else(|| {
+        shared
+            .settings
+            .fail_prefix
+            .as_deref()
+            .filter(|p| request.name.starts_with(p))
+            .map(|_| "No valid host was found. There are not enough hosts available.".to_string())
+    });
+    let reservation_id = format!("r-{}", ids::alnum(8).to_ascii_lowercase());
+    let admin_pass = request.admin_pass.clone().unwrap_or_else(|| ids::alnum(12));
+    let now = Utc::now();
+    let mut first_id = None;
+    for index in 0..request.count {
+        let mut addresses = Vec::new();
+        for net_id in &network_ids {
+            if let Some(net) = state.networks.iter_mut().find(|n| &n.id == net_id) {
+                addresses.push(Address {
+                    network_id: net.id.clone(),
+                    network_name: net.name.clone(),
+                    addr: net.allocate_ip(),
+                    mac: ids::mac(),
+                });
+            }
+        }
+        state.server_seq += 1;
+        let name = if request.count > 1 {
+            format!("{}-{}", request.name, index + 1)
+        } else {
+            request.name.clone()
+        };
+        let server = Server {
+            seq: state.server_seq,
+            id: ids::uuid4(),
+            name,
+            flavor_id: request.flavor_id.clone(),
+            image_id: request.image_id.clone(),
+            key_name: request.key_name.clone(),
+            metadata: request.metadata.clone(),
+            description: request.description.clone(),
+            tags: request.tags.clone(),
+            security_groups: request.security_groups.clone(),
+            addresses,
+            availability_zone: "nova".into(),
+            pinned_az: request.availability_zone.is_some(),
+            disk_config: request.disk_config.clone(),
+            config_drive: request.config_drive,
+            user_data: request.user_data.clone(),
+            access_ipv4: request.access_ipv4.clone(),
+            access_ipv6: request.access_ipv6.clone(),
+            reservation_id: reservation_id.clone(),
+            launch_index: index,
+            vm_state: VmState::Building,
+            task_state: Some("spawning"),
+            power_state: 0,
+            created: now,
+            updated: now,
+            launched_at: None,
+            terminated_at: None,
+            fault: None,
+            pending: Some(pending_after(
+                shared.settings.build_delay,
+                Transition::Built(failure.clone()),
+            )),
+        };
+        first_id.get_or_insert_with(|| server.id.clone());
+        state.servers.push(server);
+    }
+    drop(state);
+
+    if request.return_reservation_id {
+        return Resp::json(202, &json!({"reservation_id": reservation_id}));
+    }
+    let id = first_id.unwrap_or_default();
+    let groups: Vec<Value> = request
+        .security_groups
+        .iter()
+        .map(|n| json!({"name": n}))
+        .collect();
+    let location = format!("{}/compute/v2.1/servers/{id}", shared.base);
+    Resp::json(
+        202,
+        &json!({"server": {
+            "id": id,
+            "links": super::links(&shared.base, "servers", &id),
+            "adminPass": admin_pass,
+            "OS-DCF:diskConfig": request.disk_config,
+            "security_groups": groups
+        }}),
+    )
+    .with_header("location", &location)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_matches;
+
+    #[test]
+    fn name_patterns() {
+        assert!(name_matches("web", "my-web-1"));
+        assert!(name_matches("^web", "web-1"));
+        assert!(!name_matches("^web", "my-web"));
+        assert!(name_matches("web-1$", "my-web-1"));
+        assert!(!name_matches("web$", "web-1"));
+        assert!(name_matches("^w.b-.*1$", "web-0001"));
+        assert!(name_matches("a\\.b", "xa.by"));
+        assert!(!name_matches("a\\.b", "axb"));
+        assert!(name_matches("", "anything"));
+        assert!(name_matches("x*", ""));
+        assert!(!name_matches("^$", "a"));
+        assert!(name_matches("^$", ""));
+        let long = "a".repeat(255);
+        assert!(!name_matches(
+            &"a*".repeat(40).replace("a*a*", "a*a*b"),
+            &long
+        ));
+    }
+}

@@ -1,0 +1,222 @@
+//! Server bodies as Nova renders them, by microversion.
+
+use serde_json::{Map, Value, json};
+
+use super::flavors;
+use super::model::Server;
+use super::{Microversion, links};
+use crate::testing::ids;
+use crate::testing::state::Shared;
+
+/// Statuses that show `progress`.
+const PROGRESS_STATUSES: [&str; 6] = [
+    "ACTIVE",
+    "BUILD",
+    "REBUILD",
+    "RESIZE",
+    "VERIFY_RESIZE",
+    "MIGRATING",
+];
+
+/// `{id, name, links}` (`GET /servers`).
+pub(crate) fn summary(shared: &Shared, s: &Server) -> Value {
+    json!({"id": s.id, "name": s.name, "links": links(&shared.base, "servers", &s.id)})
+}
+
+/// The full server body (`GET /servers/detail`, `GET /servers/{id}`); `show` adds what only the
+/// single-server view has (`server_groups`, 2.71).
+pub(crate) fn detail(shared: &Shared, s: &Server, version: Microversion, show: bool) -> Value {
+    let base = &shared.base;
+    let status = s.status();
+    let mut m = Map::new();
+    m.insert("id".into(), json!(s.id));
+    m.insert("name".into(), json!(s.name));
+    m.insert("status".into(), json!(status));
+    m.insert("tenant_id".into(), json!(shared.identity.project_id));
+    m.insert("user_id".into(), json!(shared.identity.user_id));
+    m.insert("metadata".into(), json!(s.metadata));
+    m.insert("hostId".into(), json!(shared.identity.host_id));
+    m.insert("created".into(), json!(ids::seconds_z(s.created)));
+    m.insert("updated".into(), json!(ids::seconds_z(s.updated)));
+    m.insert("links".into(), links(base, "servers", &s.id));
+    m.insert("key_name".into(), json!(s.key_name));
+    m.insert("accessIPv4".into(), json!(s.access_ipv4));
+    m.insert("accessIPv6".into(), json!(s.access_ipv6));
+    m.insert(
+        "config_drive".into(),
+        json!(if s.config_drive { "True" } else { "" }),
+    );
+    m.insert("addresses".into(), addresses(s));
+    m.insert("image".into(), image(base, s, version));
+    m.insert("flavor".into(), flavor(base, &s.flavor_id, version));
+    if PROGRESS_STATUSES.contains(&status) {
+        m.insert("progress".into(), json!(0));
+    }
+    if let (Some(fault), "ERROR" | "DELETED") = (&s.fault, status) {
+        m.insert(
+            "fault".into(),
+            json!({
+                "code": 500,
+                "message": fault.message,
+                "created": ids::seconds_z(fault.created),
+                "details": fault.message
+            }),
+        );
+    }
+    m.insert("OS-DCF:diskConfig".into(), json!(s.disk_config));
+    m.insert(
+        "OS-EXT-AZ:availability_zone".into(),
+        json!(s.availability_zone),
+    );
+    m.insert("OS-EXT-STS:vm_state".into(), json!(s.vm_state.as_str()));
+    m.insert("OS-EXT-STS:task_state".into(), json!(s.task_state));
+    m.insert("OS-EXT-STS:power_state".into(), json!(s.power_state));
+    m.insert(
+        "OS-SRV-USG:launched_at".into(),
+        json!(s.launched_at.map(ids::micros_naive)),
+    );
+    m.insert(
+        "OS-SRV-USG:terminated_at".into(),
+        json!(s.terminated_at.map(ids::micros_naive)),
+    );
+    m.insert("OS-EXT-SRV-ATTR:host".into(), json!("fake-host"));
+    m.insert(
+        "OS-EXT-SRV-ATTR:hypervisor_hostname".into(),
+        json!("fake-host.localdomain"),
+    );
+    m.insert(
+        "OS-EXT-SRV-ATTR:instance_name".into(),
+        json!(format!("instance-{:08x}", s.seq)),
+    );
+    let volumes: Vec<Value> = Vec::new();
+    m.insert(
+        "os-extended-volumes:volumes_attached".into(),
+        json!(volumes),
+    );
+    let groups: Vec<Value> = s
+        .security_groups
+        .iter()
+        .map(|name| json!({"name": name}))
+        .collect();
+    m.insert("security_groups".into(), Value::Array(groups));
+    if version.at_least(3) {
+        m.insert(
+            "OS-EXT-SRV-ATTR:reservation_id".into(),
+            json!(s.reservation_id),
+        );
+        m.insert("OS-EXT-SRV-ATTR:launch_index".into(), json!(s.launch_index));
+        m.insert("OS-EXT-SRV-ATTR:hostname".into(), json!(hostname(&s.name)));
+        m.insert("OS-EXT-SRV-ATTR:kernel_id".into(), json!(""));
+        m.insert("OS-EXT-SRV-ATTR:ramdisk_id".into(), json!(""));
+        m.insert("OS-EXT-SRV-ATTR:root_device_name".into(), json!("/dev/vda"));
+        m.insert("OS-EXT-SRV-ATTR:user_data".into(), json!(s.user_data));
+    }
+    if version.at_least(9) {
+        m.insert("locked".into(), json!(false));
+    }
+    if version.at_least(16) {
+        m.insert("host_status".into(), json!("UP"));
+    }
+    if version.at_least(19) {
+        m.insert("description".into(), json!(s.description));
+    }
+    if version.at_least(26) {
+        m.insert("tags".into(), json!(s.tags));
+    }
+    if version.at_least(63) {
+        m.insert("trusted_image_certificates".into(), Value::Null);
+    }
+    if version.at_least(71) && show {
+        m.insert("server_groups".into(), json!([]));
+    }
+    if version.at_least(73) {
+        m.insert("locked_reason".into(), Value::Null);
+    }
+    if version.at_least(96) {
+        m.insert(
+            "pinned_availability_zone".into(),
+            json!(s.pinned_az.then_some(&s.availability_zone)),
+        );
+    }
+    if version.at_least(100) {
+        m.insert("scheduler_hints".into(), json!({}));
+    }
+    Value::Object(m)
+}
+
+/// `{network name: [{addr, version, OS-EXT-IPS:type, OS-EXT-IPS-MAC:mac_addr}]}`.
+fn addresses(s: &Server) -> Value {
+    let mut out = Map::new();
+    for a in &s.addresses {
+        let entry = json!({
+            "addr": a.addr,
+            "version": 4,
+            "OS-EXT-IPS:type": "fixed",
+            "OS-EXT-IPS-MAC:mac_addr": a.mac
+        });
+        match out.get_mut(&a.network_name) {
+            Some(Value::Array(list)) => list.push(entry),
+            _ => {
+                out.insert(a.network_name.clone(), json!([entry]));
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+/// `{id, links}`, `""` when booted from a volume; `properties` from 2.98.
+fn image(base: &str, s: &Server, version: Microversion) -> Value {
+    let Some(id) = &s.image_id else {
+        return json!("");
+    };
+    let mut m = Map::new();
+    m.insert("id".into(), json!(id));
+    m.insert(
+        "links".into(),
+        json!([{"rel": "bookmark", "href": format!("{base}/compute/images/{id}")}]),
+    );
+    if version.at_least(98) {
+        m.insert("properties".into(), json!({}));
+    }
+    Value::Object(m)
+}
+
+/// `{id, links}` below 2.47, the embedded flavor from 2.47.
+fn flavor(base: &str, id: &str, version: Microversion) -> Value {
+    match flavors::find(id) {
+        Some(f) if version.at_least(47) => json!({
+            "original_name": f.name,
+            "vcpus": f.vcpus,
+            "ram": f.ram,
+            "disk": f.disk,
+            "ephemeral": 0,
+            "swap": 0,
+            "extra_specs": {}
+        }),
+        _ => json!({
+            "id": id,
+            "links": [{"rel": "bookmark", "href": format!("{base}/compute/flavors/{id}")}]
+        }),
+    }
+}
+
+/// Nova's hostname from a display name: lower case, `[a-z0-9-]`, at most 63 characters.
+fn hostname(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    out.truncate(63);
+    let trimmed = out.trim_matches('-');
+    if trimmed.is_empty() {
+        "server".into()
+    } else {
+        trimmed.to_string()
+    }
+}

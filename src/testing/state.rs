@@ -1,0 +1,220 @@
+//! The fake cloud's shared state: settings, identity data, tokens, resources, request log.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::time::Instant;
+
+use super::fault::InjectedFault;
+use super::ids;
+use super::neutron::model::Network;
+use super::nova::model::Server;
+use super::record::RequestRecord;
+
+/// How many request records are kept (oldest dropped first).
+pub(crate) const LOG_CAPACITY: usize = 10_000;
+
+/// Knobs set through [`FakeCloudBuilder`](super::FakeCloudBuilder).
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub(crate) token_lifetime: Duration,
+    pub(crate) build_delay: Duration,
+    pub(crate) delete_delay: Duration,
+    pub(crate) action_delay: Duration,
+    pub(crate) max_limit: usize,
+    pub(crate) username: String,
+    pub(crate) password: String,
+    pub(crate) project: String,
+    pub(crate) seed_networks: bool,
+    pub(crate) fail_prefix: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            token_lifetime: Duration::from_secs(3600),
+            build_delay: Duration::from_millis(300),
+            delete_delay: Duration::from_millis(0),
+            action_delay: Duration::from_millis(300),
+            max_limit: 1000,
+            username: "admin".into(),
+            password: "secret".into(),
+            project: "admin".into(),
+            seed_networks: true,
+            fail_prefix: None,
+        }
+    }
+}
+
+/// One catalog service: type, name, id, and an endpoint id per interface.
+pub(crate) struct CatalogService {
+    pub(crate) service_type: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) id: String,
+    /// `(interface, endpoint id)` for public, internal, admin.
+    pub(crate) endpoints: Vec<(&'static str, String)>,
+    /// Path below the server's base URL, e.g. `/compute/v2.1`.
+    pub(crate) path: &'static str,
+}
+
+/// Users, projects, roles and the application credential the fake Keystone knows.
+pub(crate) struct Identity {
+    pub(crate) domain_id: &'static str,
+    pub(crate) domain_name: &'static str,
+    pub(crate) user_id: String,
+    pub(crate) project_id: String,
+    pub(crate) roles: Vec<(String, &'static str)>,
+    pub(crate) app_cred_id: String,
+    pub(crate) app_cred_name: &'static str,
+    pub(crate) app_cred_secret: String,
+    pub(crate) catalog: Vec<CatalogService>,
+    /// Nova `hostId` of the single fake compute host.
+    pub(crate) host_id: String,
+}
+
+impl Identity {
+    pub(crate) fn generate() -> Self {
+        let service = |service_type, name, path| CatalogService {
+            service_type,
+            name,
+            id: ids::hex_id(),
+            endpoints: ["public", "internal", "admin"]
+                .into_iter()
+                .map(|i| (i, ids::hex_id()))
+                .collect(),
+            path,
+        };
+        Identity {
+            domain_id: "default",
+            domain_name: "Default",
+            user_id: ids::hex_id(),
+            project_id: ids::hex_id(),
+            roles: ["admin", "member", "reader"]
+                .into_iter()
+                .map(|r| (ids::hex_id(), r))
+                .collect(),
+            app_cred_id: ids::hex_id(),
+            app_cred_name: "stackclient-fake",
+            app_cred_secret: ids::url_safe(43),
+            catalog: vec![
+                service("identity", "keystone", "/identity/v3"),
+                service("compute", "nova", "/compute/v2.1"),
+                service("network", "neutron", "/network"),
+            ],
+            host_id: ids::hex_string(56),
+        }
+    }
+}
+
+/// What a token is scoped to (the fake has one user and one project).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokenScope {
+    Unscoped,
+    Project,
+    Domain,
+    System,
+}
+
+/// An issued token.
+pub(crate) struct Token {
+    pub(crate) expires: Instant,
+    pub(crate) issued_at: DateTime<Utc>,
+    pub(crate) expires_at: DateTime<Utc>,
+    pub(crate) methods: Vec<&'static str>,
+    pub(crate) scope: TokenScope,
+    pub(crate) audit_id: String,
+    pub(crate) app_cred: bool,
+}
+
+impl Token {
+    /// A token issued now, valid for `lifetime`.
+    pub(crate) fn new(
+        lifetime: Duration,
+        methods: Vec<&'static str>,
+        scope: TokenScope,
+        app_cred: bool,
+    ) -> Self {
+        let (expires, _) = ids::deadline(lifetime);
+        let issued_at = Utc::now();
+        Token {
+            expires,
+            issued_at,
+            expires_at: ids::wall_after(issued_at, lifetime),
+            methods,
+            scope,
+            audit_id: ids::url_safe(22),
+            app_cred,
+        }
+    }
+}
+
+/// Mutable state, behind one mutex that is never held across an `.await`.
+#[derive(Default)]
+pub(crate) struct State {
+    pub(crate) tokens: HashMap<String, Token>,
+    /// Every server ever created, deleted ones kept as tombstones (for `changes-since`).
+    pub(crate) servers: Vec<Server>,
+    pub(crate) networks: Vec<Network>,
+    pub(crate) log: VecDeque<RequestRecord>,
+    pub(crate) faults: Vec<InjectedFault>,
+    /// When set, every new server build fails with this message.
+    pub(crate) build_failure: Option<String>,
+    /// Sequence for servers (creation order) and `instance-%08x` names.
+    pub(crate) server_seq: u64,
+    /// Next third octet for a created network's `10.x.0.0/24`.
+    pub(crate) next_net_octet: u8,
+    /// Next provider segmentation id.
+    pub(crate) next_segment: u32,
+}
+
+/// Everything a request handler can reach.
+pub(crate) struct Shared {
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) base: String,
+    pub(crate) settings: Settings,
+    pub(crate) identity: Identity,
+    pub(crate) token_requests: AtomicUsize,
+    state: Mutex<State>,
+}
+
+impl Shared {
+    pub(crate) fn new(base: String, settings: Settings) -> Self {
+        let identity = Identity::generate();
+        let mut state = State {
+            next_net_octet: 1,
+            next_segment: 1,
+            ..State::default()
+        };
+        if settings.seed_networks {
+            state.networks = Network::seeds(&identity.project_id, &mut state.next_segment);
+        }
+        Shared {
+            base,
+            settings,
+            identity,
+            token_requests: AtomicUsize::new(0),
+            state: Mutex::new(state),
+        }
+    }
+
+    /// Locks the state; a poisoned lock is recovered (handlers never leave it half-updated).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The scope of the request's `X-Auth-Token`, `None` when it is absent, unknown or expired.
+    pub(crate) fn token_scope(&self, token: Option<&str>) -> Option<TokenScope> {
+        let token = token?;
+        let state = self.lock();
+        let t = state.tokens.get(token)?;
+        (Instant::now() < t.expires).then_some(t.scope)
+    }
+
+    /// Keystone's public URL (`http://127.0.0.1:PORT/identity`), used in `WWW-Authenticate`.
+    pub(crate) fn identity_url(&self) -> String {
+        format!("{}/identity", self.base)
+    }
+}
