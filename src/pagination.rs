@@ -9,8 +9,8 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use crate::client::Client;
 use crate::error::{Error, redact_url};
@@ -95,15 +95,25 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<T> {
 
 /// The `marker` query parameter of the `next` link, if any.
 fn next_marker(links: &[Link]) -> Option<String> {
-    let href = links.iter().find(|l| l.rel.as_deref() == Some("next"))?.href.as_deref()?;
+    let href = links
+        .iter()
+        .find(|l| l.rel.as_deref() == Some("next"))?
+        .href
+        .as_deref()?;
     let url = url::Url::parse(href).ok()?;
-    url.query_pairs().find(|(k, _)| k == "marker").map(|(_, v)| v.into_owned())
+    url.query_pairs()
+        .find(|(k, _)| k == "marker")
+        .map(|(_, v)| v.into_owned())
 }
 
 impl ListSpec {
     fn call(&self, marker: Option<&str>) -> Call {
-        let mut call = Call::new(self.service.clone(), Method::Get, self.segments.iter().cloned())
-            .min_microversion(self.min_microversion);
+        let mut call = Call::new(
+            self.service.clone(),
+            Method::Get,
+            self.segments.iter().cloned(),
+        )
+        .min_microversion(self.min_microversion);
         for (k, v) in &self.query {
             if k != "marker" || marker.is_none() {
                 call = call.query(k, v);
@@ -123,7 +133,11 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
     marker: Option<&str>,
 ) -> Result<Page<T>, Error> {
     let raw = client.execute(&spec.call(marker)).await?;
-    let seed = PageSeed::<T> { items_key: spec.items_key, links_key: spec.links_key, _t: PhantomData };
+    let seed = PageSeed::<T> {
+        items_key: spec.items_key,
+        links_key: spec.links_key,
+        _t: PhantomData,
+    };
     let mut track = serde_path_to_error::Track::new();
     let mut de = serde_json::Deserializer::from_slice(&raw.body);
     let parsed = seed
@@ -135,7 +149,11 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
         path: track.path().to_string(),
         message: e.to_string(),
     })?;
-    Ok(Page { next_marker: next_marker(&page.links), items: page.items, request_id: raw.request_id() })
+    Ok(Page {
+        next_marker: next_marker(&page.links),
+        items: page.items,
+        request_id: raw.request_id(),
+    })
 }
 
 struct StreamState {
@@ -147,8 +165,17 @@ struct StreamState {
 }
 
 /// All items as a lazy stream: one page in memory at a time.
-pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(client: Client, spec: ListSpec) -> BoxStream<'static, Result<T, Error>> {
-    let state = StreamState { client, spec, marker: None, seen: HashSet::new(), done: false };
+pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
+    client: Client,
+    spec: ListSpec,
+) -> BoxStream<'static, Result<T, Error>> {
+    let state = StreamState {
+        client,
+        spec,
+        marker: None,
+        seen: HashSet::new(),
+        done: false,
+    };
     stream::try_unfold(state, |mut st| async move {
         if st.done {
             return Ok::<_, Error>(None);

@@ -90,7 +90,10 @@ where
                 waited: elapsed,
             });
         }
-        let pause = delays.next().unwrap_or(opts.max_interval).min(opts.max_interval);
+        let pause = delays
+            .next()
+            .unwrap_or(opts.max_interval)
+            .min(opts.max_interval);
         tokio::time::sleep(pause.min(opts.timeout - elapsed)).await;
     }
 }

@@ -1,5 +1,7 @@
 //! Keystone v3 authentication: request bodies, token URL forms, responses and errors.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::Duration;

@@ -4,6 +4,8 @@
 //! Every test injects its variables and paths through `ConfigLoader`; nothing reads or changes the
 //! process environment. Files live in per-test directories under `std::env::temp_dir()`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;

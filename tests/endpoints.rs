@@ -1,5 +1,7 @@
 //! Endpoint selection, version discovery and microversions.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::Duration;
@@ -28,11 +30,22 @@ async fn compute_microversion_negotiated_and_both_headers_sent() {
     let info = client.endpoint_info(ServiceType::COMPUTE).await.unwrap();
     assert_eq!(info.url.as_str(), format!("{}/compute/v2.1", server.uri()));
     assert_eq!(info.microversion, Some(ApiVersion::new(2, 60)));
-    assert_eq!(info.version.as_ref().unwrap().min_microversion, Some(ApiVersion::new(2, 1)));
-    client.request("compute", Method::Get, "os-availability-zone").send().await.unwrap();
+    assert_eq!(
+        info.version.as_ref().unwrap().min_microversion,
+        Some(ApiVersion::new(2, 1))
+    );
+    client
+        .request("compute", Method::Get, "os-availability-zone")
+        .send()
+        .await
+        .unwrap();
     // Another client of the same session does not discover again.
     let other = Client::new(opts).unwrap();
-    other.request("compute", Method::Get, "os-availability-zone").send().await.unwrap();
+    other
+        .request("compute", Method::Get, "os-availability-zone")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(received(&server, "GET", "/compute/v2.1").await.len(), 1);
 }
 
@@ -42,7 +55,10 @@ async fn crate_max_caps_the_cloud_max() {
     mount_keystone(&server, "tok").await;
     mount_nova_version(&server, "2.999").await;
     let info = client(&server).endpoint_info("compute").await.unwrap();
-    assert_eq!(info.microversion, Some(stackclient::compute::MAX_MICROVERSION));
+    assert_eq!(
+        info.microversion,
+        Some(stackclient::compute::MAX_MICROVERSION)
+    );
 }
 
 #[tokio::test]
@@ -59,21 +75,43 @@ async fn pinned_microversion_is_sent_and_checked_before_sending() {
         .await;
     let cfg = password_config(&server).with_api_version("compute", "2.10");
     let client = Client::new(options(cfg)).unwrap();
-    client.request("compute", Method::Get, "flavors").send().await.unwrap();
+    client
+        .request("compute", Method::Get, "flavors")
+        .send()
+        .await
+        .unwrap();
     let err = client
         .request("compute", Method::Get, "flavors")
         .min_microversion(ApiVersion::new(2, 47))
         .send()
         .await
         .unwrap_err();
-    assert_eq!(err.to_string(), "compute microversion 2.47 is needed but 2.10 is in use");
-    assert_eq!(received(&server, "GET", "/compute/v2.1/flavors").await.len(), 1);
+    assert_eq!(
+        err.to_string(),
+        "compute microversion 2.47 is needed but 2.10 is in use"
+    );
+    assert_eq!(
+        received(&server, "GET", "/compute/v2.1/flavors")
+            .await
+            .len(),
+        1
+    );
 
     // A pin outside the cloud's range fails locally.
     let cfg = password_config(&server).with_api_version("compute", "2.95");
-    let err = Client::new(options(cfg)).unwrap().endpoint_info("compute").await.unwrap_err();
-    assert!(matches!(err, Error::MicroversionUnsupported { .. }), "{err:?}");
-    assert_eq!(err.to_string(), "compute microversion 2.95 is needed but the cloud supports 2.1 to 2.90");
+    let err = Client::new(options(cfg))
+        .unwrap()
+        .endpoint_info("compute")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::MicroversionUnsupported { .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "compute microversion 2.95 is needed but the cloud supports 2.1 to 2.90"
+    );
 }
 
 #[tokio::test]
@@ -96,18 +134,30 @@ async fn no_microversion_header_where_the_cloud_has_none() {
     assert_eq!(info.url.as_str(), format!("{}/network/v2.0", server.uri()));
     assert_eq!(info.microversion, None);
     assert_eq!(info.version.unwrap().id, Some(ApiVersion::new(2, 0)));
-    client.request("network", Method::Get, "networks").send().await.unwrap();
+    client
+        .request("network", Method::Get, "networks")
+        .send()
+        .await
+        .unwrap();
     let reqs = received(&server, "GET", "/network/v2.0/networks").await;
     assert!(common::header(&reqs[0], "openstack-api-version").is_none());
     assert!(common::header(&reqs[0], "x-openstack-nova-api-version").is_none());
 }
 
 async fn keystone_with_catalog(server: &MockServer, catalog: serde_json::Value) {
-    let mut body = fixture("identity/token_password_project.json", &server.uri(), Duration::from_secs(3600));
+    let mut body = fixture(
+        "identity/token_password_project.json",
+        &server.uri(),
+        Duration::from_secs(3600),
+    );
     body["token"]["catalog"] = catalog;
     Mock::given(method("POST"))
         .and(path("/identity/v3/auth/tokens"))
-        .respond_with(ResponseTemplate::new(201).insert_header("X-Subject-Token", "tok").set_body_json(body))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("X-Subject-Token", "tok")
+                .set_body_json(body),
+        )
         .mount(server)
         .await;
 }
@@ -131,7 +181,9 @@ async fn project_id_url_404_tries_the_parent_but_calls_keep_the_catalog_url() {
         .await;
     mount_nova_version(&server, "2.70").await;
     Mock::given(method("GET"))
-        .and(path("/compute/v2.1/a6944d763bf64ee6a275f1263fae0352/servers"))
+        .and(path(
+            "/compute/v2.1/a6944d763bf64ee6a275f1263fae0352/servers",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"servers": []})))
         .expect(1)
         .mount(&server)
@@ -139,8 +191,15 @@ async fn project_id_url_404_tries_the_parent_but_calls_keep_the_catalog_url() {
     let client = client(&server);
     let info = client.endpoint_info("compute").await.unwrap();
     assert_eq!(info.microversion, Some(ApiVersion::new(2, 70)));
-    assert_eq!(info.url.as_str(), format!("{base}/compute/v2.1/a6944d763bf64ee6a275f1263fae0352/"));
-    client.request("compute", Method::Get, "servers").send().await.unwrap();
+    assert_eq!(
+        info.url.as_str(),
+        format!("{base}/compute/v2.1/a6944d763bf64ee6a275f1263fae0352/")
+    );
+    client
+        .request("compute", Method::Get, "servers")
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -155,19 +214,38 @@ async fn interface_region_alias_and_override() {
         ]}]),
     )
     .await;
-    let cfg = password_config(&server).with_region("R2").with_interface(Interface::Internal);
+    let cfg = password_config(&server)
+        .with_region("R2")
+        .with_interface(Interface::Internal);
     let client = Client::new(options(cfg)).unwrap();
-    let info = client.endpoint_info(ServiceType::BLOCK_STORAGE).await.unwrap();
+    let info = client
+        .endpoint_info(ServiceType::BLOCK_STORAGE)
+        .await
+        .unwrap();
     assert_eq!(info.url.as_str(), format!("{base}/cinder-r2-int/v3"));
     let err = client.endpoint_info("compute").await.unwrap_err();
-    assert_eq!(err.to_string(), "no endpoint for service \"compute\" (interface internal, region R2)");
+    assert_eq!(
+        err.to_string(),
+        "no endpoint for service \"compute\" (interface internal, region R2)"
+    );
 
     let cfg = password_config(&server).with_region("R1");
-    let err = Client::new(options(cfg)).unwrap().endpoint_info(ServiceType::BLOCK_STORAGE).await.unwrap_err();
-    assert!(matches!(err, Error::EndpointNotFound { ref region, .. } if region.as_deref() == Some("R1")));
+    let err = Client::new(options(cfg))
+        .unwrap()
+        .endpoint_info(ServiceType::BLOCK_STORAGE)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::EndpointNotFound { ref region, .. } if region.as_deref() == Some("R1"))
+    );
 
-    let cfg = password_config(&server).with_endpoint_override("block-storage", format!("{base}/override/v3"));
-    let info = Client::new(options(cfg)).unwrap().endpoint_info(ServiceType::BLOCK_STORAGE).await.unwrap();
+    let cfg = password_config(&server)
+        .with_endpoint_override("block-storage", format!("{base}/override/v3"));
+    let info = Client::new(options(cfg))
+        .unwrap()
+        .endpoint_info(ServiceType::BLOCK_STORAGE)
+        .await
+        .unwrap();
     assert_eq!(info.url.as_str(), format!("{base}/override/v3"));
 }
 
@@ -179,10 +257,16 @@ async fn unscoped_token_has_no_endpoints() {
         .respond_with(
             ResponseTemplate::new(201)
                 .insert_header("X-Subject-Token", "tok")
-                .set_body_json(fixture("identity/token_unscoped.json", &server.uri(), Duration::from_secs(3600))),
+                .set_body_json(fixture(
+                    "identity/token_unscoped.json",
+                    &server.uri(),
+                    Duration::from_secs(3600),
+                )),
         )
         .mount(&server)
         .await;
     let err = client(&server).endpoint_info("compute").await.unwrap_err();
-    assert!(matches!(err, Error::EndpointNotFound { ref service, ref interface, region: None } if service == "compute" && interface == "public"));
+    assert!(
+        matches!(err, Error::EndpointNotFound { ref service, ref interface, region: None } if service == "compute" && interface == "public")
+    );
 }

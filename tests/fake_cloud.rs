@@ -1,4 +1,5 @@
 //! The fake cloud, driven with plain reqwest: bodies, headers and status codes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(feature = "testing")]
 
 use std::time::Duration;

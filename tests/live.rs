@@ -3,6 +3,8 @@
 //! cargo test --all-features --test live -- --ignored --test-threads=1`).
 //! Each test prints what it measured.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::Instant;
 
 use secrecy::ExposeSecret;

@@ -2,6 +2,8 @@
 //! every response example deserializes with the right values, and the request builders produce
 //! the documented request bodies exactly.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
 

@@ -1,5 +1,7 @@
 //! The request pipeline: URL joining, headers, request ids, fault bodies, retries, decode errors.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::{Duration, Instant};

@@ -1,6 +1,8 @@
 //! The pool contract, proved on the wire: a raw TCP server records which client (by User-Agent) sent
 //! each request on each connection.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,5 +1,7 @@
 //! Secrets never leak: not in Debug, Display, errors or tracing output.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::Write;
@@ -8,8 +10,8 @@ use std::time::Duration;
 
 use common::*;
 use stackclient::{
-    AppCredentialRef, Auth, AuthMethod, Client, ClientOptions, CloudConfig, DomainRef, Method, ProjectRef, Scope,
-    ServiceType, Session, UserRef,
+    AppCredentialRef, Auth, AuthMethod, Client, ClientOptions, CloudConfig, DomainRef, Method,
+    ProjectRef, Scope, ServiceType, Session, UserRef,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -33,16 +35,24 @@ impl Write for Buf {
 fn methods() -> Vec<AuthMethod> {
     vec![
         AuthMethod::Password {
-            user: UserRef::Name { name: "admin".into(), domain: DomainRef::Name("Default".into()) },
+            user: UserRef::Name {
+                name: "admin".into(),
+                domain: DomainRef::Name("Default".into()),
+            },
             password: SECRET.to_string().into(),
         },
-        AuthMethod::Token { token: SECRET.to_string().into() },
+        AuthMethod::Token {
+            token: SECRET.to_string().into(),
+        },
         AuthMethod::ApplicationCredential {
             credential: AppCredentialRef::Id("ac".into()),
             secret: SECRET.to_string().into(),
         },
         AuthMethod::ApplicationCredential {
-            credential: AppCredentialRef::Name { name: "ac".into(), user: UserRef::Id("u".into()) },
+            credential: AppCredentialRef::Name {
+                name: "ac".into(),
+                user: UserRef::Id("u".into()),
+            },
             secret: SECRET.to_string().into(),
         },
     ]
@@ -87,19 +97,28 @@ fn traced_auth_round_and_failing_calls_never_show_secrets() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let errors = rt.block_on(async {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .and(path("/identity/v3/auth/tokens"))
-            .respond_with(token_response(&server.uri(), TOKEN, Duration::from_secs(3600)))
+            .respond_with(token_response(
+                &server.uri(),
+                TOKEN,
+                Duration::from_secs(3600),
+            ))
             .up_to_n_times(1)
             .mount(&server)
             .await;
         // The re-auth fails, echoing the request as some proxies do.
         Mock::given(method("POST"))
             .and(path("/identity/v3/auth/tokens"))
-            .respond_with(ResponseTemplate::new(401).set_body_string(format!("denied token {TOKEN}")))
+            .respond_with(
+                ResponseTemplate::new(401).set_body_string(format!("denied token {TOKEN}")),
+            )
             .mount(&server)
             .await;
         Mock::given(method("GET"))
@@ -109,17 +128,27 @@ fn traced_auth_round_and_failing_calls_never_show_secrets() {
             .await;
         let cfg = CloudConfig::new(Auth::new(
             format!("{}/identity", server.uri()),
-            AuthMethod::Password { user: UserRef::Id("u".into()), password: SECRET.to_string().into() },
+            AuthMethod::Password {
+                user: UserRef::Id("u".into()),
+                password: SECRET.to_string().into(),
+            },
             Scope::Project(ProjectRef::Id("p".into())),
         ))
         .with_endpoint_override("svc", format!("{}/svc", server.uri()));
         let client = Client::new(options(cfg)).unwrap();
         client.authenticate().await.unwrap();
-        let e1 = client.request(ServiceType::new("svc"), Method::Get, "x").send().await.unwrap_err();
+        let e1 = client
+            .request(ServiceType::new("svc"), Method::Get, "x")
+            .send()
+            .await
+            .unwrap_err();
         vec![format!("{e1}"), format!("{e1:?}")]
     });
     let log = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
-    assert!(log.contains("openstack.request"), "spans were recorded: {log}");
+    assert!(
+        log.contains("openstack.request"),
+        "spans were recorded: {log}"
+    );
     assert!(!log.contains(SECRET), "password in log: {log}");
     assert!(!log.contains(TOKEN), "token in log: {log}");
     for e in errors {

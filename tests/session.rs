@@ -1,5 +1,7 @@
 //! The sharing contract: one token for every client of a session, refreshed single-flight.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::Duration;

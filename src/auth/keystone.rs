@@ -162,51 +162,6 @@ pub(crate) fn token_url(auth_url: &str) -> Result<url::Url, crate::Error> {
     Ok(url)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use secrecy::SecretString;
-
-    #[test]
-    fn token_urls() {
-        for (given, want) in [
-            ("http://h:5000", "http://h:5000/v3/auth/tokens"),
-            ("http://h:5000/", "http://h:5000/v3/auth/tokens"),
-            ("http://h:5000/v3", "http://h:5000/v3/auth/tokens"),
-            ("http://h:5000/v3/", "http://h:5000/v3/auth/tokens"),
-            ("https://h/identity", "https://h/identity/v3/auth/tokens"),
-            (
-                "https://h/identity/v3/",
-                "https://h/identity/v3/auth/tokens",
-            ),
-            (
-                "https://h/identity/v2.0",
-                "https://h/identity/v3/auth/tokens",
-            ),
-        ] {
-            assert_eq!(token_url(given).unwrap().as_str(), want, "{given}");
-        }
-        assert!(token_url("not a url").is_err());
-        assert!(token_url("ftp://h/").is_err());
-    }
-
-    #[test]
-    fn app_credential_never_scoped() {
-        let body = token_request_body(
-            &AuthMethod::ApplicationCredential {
-                credential: AppCredentialRef::Id("abc".into()),
-                secret: SecretString::from("s3cr3t"),
-            },
-            &Scope::Project(ProjectRef::Id("p".into())),
-        );
-        assert_eq!(
-            body,
-            json!({"auth": {"identity": {"methods": ["application_credential"],
-                "application_credential": {"id": "abc", "secret": "s3cr3t"}}}})
-        );
-    }
-}
-
 /// `POST /v3/auth/tokens` with the configured credentials and scope, through `http` (the caller's pool).
 ///
 /// # Errors
@@ -297,4 +252,49 @@ pub(crate) async fn request_token(
         info,
         catalog: crate::catalog::Catalog::new(t.catalog),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::SecretString;
+
+    #[test]
+    fn token_urls() {
+        for (given, want) in [
+            ("http://h:5000", "http://h:5000/v3/auth/tokens"),
+            ("http://h:5000/", "http://h:5000/v3/auth/tokens"),
+            ("http://h:5000/v3", "http://h:5000/v3/auth/tokens"),
+            ("http://h:5000/v3/", "http://h:5000/v3/auth/tokens"),
+            ("https://h/identity", "https://h/identity/v3/auth/tokens"),
+            (
+                "https://h/identity/v3/",
+                "https://h/identity/v3/auth/tokens",
+            ),
+            (
+                "https://h/identity/v2.0",
+                "https://h/identity/v3/auth/tokens",
+            ),
+        ] {
+            assert_eq!(token_url(given).unwrap().as_str(), want, "{given}");
+        }
+        assert!(token_url("not a url").is_err());
+        assert!(token_url("ftp://h/").is_err());
+    }
+
+    #[test]
+    fn app_credential_never_scoped() {
+        let body = token_request_body(
+            &AuthMethod::ApplicationCredential {
+                credential: AppCredentialRef::Id("abc".into()),
+                secret: SecretString::from("s3cr3t"),
+            },
+            &Scope::Project(ProjectRef::Id("p".into())),
+        );
+        assert_eq!(
+            body,
+            json!({"auth": {"identity": {"methods": ["application_credential"],
+                "application_credential": {"id": "abc", "secret": "s3cr3t"}}}})
+        );
+    }
 }

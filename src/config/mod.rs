@@ -3,7 +3,7 @@
 //! [`CloudConfig`] is data only. It is read the way openstacksdk reads it:
 //!
 //! 1. a named cloud (the argument, else `OS_CLOUD`) from the first `clouds.yaml` found in
-//!    `OS_CLIENT_CONFIG_FILE`, `./`, `$XDG_CONFIG_HOME/openstack/` (else `~/.config/openstack/`),
+//!    `OS_CLIENT_CONFIG_FILE`, `./`, `$XDG_CONFIG_HOME/openstack/` and `~/.config/openstack/`,
 //!    `/etc/openstack/` (`.yaml`, `.yml`, then `.json`), with `secure.yaml` (or
 //!    `OS_CLIENT_SECURE_FILE`) merged over it and a `profile:` from `clouds-public.yaml` merged under it;
 //! 2. otherwise the `OS_*` variables (`OS_AUTH_URL`, `OS_USERNAME`, `OS_PASSWORD`, …).

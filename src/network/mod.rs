@@ -32,6 +32,8 @@ impl NetworkService {
 impl Client {
     /// The network service (Neutron).
     pub fn network(&self) -> NetworkService {
-        NetworkService { client: self.clone() }
+        NetworkService {
+            client: self.clone(),
+        }
     }
 }

@@ -23,7 +23,11 @@ struct NetworkBody {
 }
 
 fn check_id(id: &str) -> Result<&str, Error> {
-    if id.trim().is_empty() { Err(Error::InvalidInput("network id is empty".into())) } else { Ok(id) }
+    if id.trim().is_empty() {
+        Err(Error::InvalidInput("network id is empty".into()))
+    } else {
+        Ok(id)
+    }
 }
 
 impl Networks {
@@ -39,7 +43,11 @@ impl Networks {
     pub async fn get(&self, id: &str) -> Result<Network, Error> {
         let id = check_id(id)?;
         let call = Call::new(ServiceType::NETWORK, Method::Get, ["networks", id]);
-        Ok(self.client.execute_json::<NetworkBody>(&call).await?.network)
+        Ok(self
+            .client
+            .execute_json::<NetworkBody>(&call)
+            .await?
+            .network)
     }
 
     /// Like [`get`](Self::get), but `Ok(None)` for a 404.
@@ -64,7 +72,10 @@ impl Networks {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> NetworkList {
-        NetworkList { client: self.client.clone(), query: Vec::new() }
+        NetworkList {
+            client: self.client.clone(),
+            query: Vec::new(),
+        }
     }
 
     /// The network named exactly `name` (Neutron's `name` filter is exact), or `None`.
@@ -76,7 +87,9 @@ impl Networks {
         match found.len() {
             0 => Ok(None),
             1 => Ok(found.into_iter().next()),
-            n => Err(Error::InvalidInput(format!("{n} networks are named {name:?}; use the id"))),
+            n => Err(Error::InvalidInput(format!(
+                "{n} networks are named {name:?}; use the id"
+            ))),
         }
     }
 
@@ -85,9 +98,14 @@ impl Networks {
     /// # Errors
     /// [`Error::Api`] for Neutron's refusal (400 `InvalidInput`, 403 policy, 409 …).
     pub async fn create(&self, request: &CreateNetwork) -> Result<Network, Error> {
-        let body = serde_json::to_value(request).map_err(|e| Error::InvalidInput(format!("network request: {e}")))?;
+        let body = serde_json::to_value(request)
+            .map_err(|e| Error::InvalidInput(format!("network request: {e}")))?;
         let call = Call::new(ServiceType::NETWORK, Method::Post, ["networks"]).json_body(&body);
-        Ok(self.client.execute_json::<NetworkBody>(&call).await?.network)
+        Ok(self
+            .client
+            .execute_json::<NetworkBody>(&call)
+            .await?
+            .network)
     }
 
     /// `DELETE /v2.0/networks/{id}` (204).
@@ -96,7 +114,13 @@ impl Networks {
     /// [`Error::Api`] 404 when there is no such network, 409 (`NetworkInUse`) while ports remain.
     pub async fn delete(&self, id: &str) -> Result<(), Error> {
         let id = check_id(id)?;
-        self.client.execute(&Call::new(ServiceType::NETWORK, Method::Delete, ["networks", id])).await?;
+        self.client
+            .execute(&Call::new(
+                ServiceType::NETWORK,
+                Method::Delete,
+                ["networks", id],
+            ))
+            .await?;
         Ok(())
     }
 }

@@ -1,4 +1,5 @@
 //! Shared test helpers: a Keystone fixture whose catalog points at a wiremock server.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
 use std::time::Duration;
