@@ -324,21 +324,39 @@ impl fmt::Debug for Client {
     }
 }
 
+/// Compile-time proof that the client types are `Send + Sync + Clone` and their futures `Send`
+/// (never called).
 #[allow(dead_code)]
-fn assert_send_sync() {
+fn assert_send_sync(c: &Client) {
     fn send_sync_clone<T: Send + Sync + Clone + 'static>() {}
     fn send<T: Send>(_: &T) {}
     send_sync_clone::<Client>();
     send_sync_clone::<ClientOptions>();
     send_sync_clone::<Session>();
-    let c: Client = unreachable_client();
     send(&c.authenticate());
     send(&c.endpoint_info(ServiceType::COMPUTE));
     send(
         &c.request(ServiceType::COMPUTE, Method::Get, "servers")
             .send(),
     );
-    fn unreachable_client() -> Client {
-        unimplemented!()
-    }
+    let servers = c.compute().servers();
+    send(&servers.get("id"));
+    send(&servers.get_opt("id"));
+    send(&servers.list().send());
+    send(&servers.list().into_stream());
+    send(&servers.list().all());
+    send(&servers.find_by_name("n"));
+    send(&servers.delete("id"));
+    send(&servers.stop("id"));
+    send(&servers.wait_for_status("id", crate::compute::ServerStatus::Active));
+    send(&servers.wait_for_delete("id"));
+    let create = crate::compute::CreateServer::new("n", "f");
+    send(&servers.create(&create));
+    send(&c.compute().flavors().find_by_name("m1.small"));
+    let networks = c.network().networks();
+    send(&networks.get("id"));
+    send(&networks.list().all());
+    let net = crate::network::CreateNetwork::new();
+    send(&networks.create(&net));
+    send(&networks.delete("id"));
 }
