@@ -476,12 +476,12 @@ impl Client {
         )
         .await?;
         if raw.status != 401 {
-            return Ok(raw);
+            return Ok(raw.scrubbed(&token.secret));
         }
         tracing::debug!(generation = token.generation, "401: re-authenticating once");
         let token = self.reauthenticate(token.generation).await?;
         headers.insert("x-auth-token", token_header(&token.secret)?);
-        send_with_retry(
+        let raw = send_with_retry(
             self.http(),
             self.retry_policy(),
             method,
@@ -489,7 +489,8 @@ impl Client {
             &headers,
             body,
         )
-        .await
+        .await?;
+        Ok(raw.scrubbed(&token.secret))
     }
 }
 

@@ -126,6 +126,14 @@ fn traced_auth_round_and_failing_calls_never_show_secrets() {
             .respond_with(ResponseTemplate::new(401))
             .mount(&server)
             .await;
+        // A service that echoes the request headers in its error page.
+        Mock::given(method("GET"))
+            .and(path("/svc/echo"))
+            .respond_with(ResponseTemplate::new(500).set_body_string(format!(
+                "<html><title>Error</title>X-Auth-Token: {TOKEN}</html>"
+            )))
+            .mount(&server)
+            .await;
         let cfg = CloudConfig::new(Auth::new(
             format!("{}/identity", server.uri()),
             AuthMethod::Password {
@@ -137,12 +145,28 @@ fn traced_auth_round_and_failing_calls_never_show_secrets() {
         .with_endpoint_override("svc", format!("{}/svc", server.uri()));
         let client = Client::new(options(cfg)).unwrap();
         client.authenticate().await.unwrap();
+        let e0 = client
+            .request(ServiceType::new("svc"), Method::Get, "echo")
+            .send()
+            .await
+            .unwrap_err();
+        let api = e0.as_api().unwrap();
+        assert!(
+            api.body_snippet.contains("[REDACTED]"),
+            "{}",
+            api.body_snippet
+        );
         let e1 = client
             .request(ServiceType::new("svc"), Method::Get, "x")
             .send()
             .await
             .unwrap_err();
-        vec![format!("{e1}"), format!("{e1:?}")]
+        vec![
+            format!("{e0}"),
+            format!("{e0:?}"),
+            format!("{e1}"),
+            format!("{e1:?}"),
+        ]
     });
     let log = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
     assert!(
@@ -152,6 +176,6 @@ fn traced_auth_round_and_failing_calls_never_show_secrets() {
     assert!(!log.contains(SECRET), "password in log: {log}");
     assert!(!log.contains(TOKEN), "token in log: {log}");
     for e in errors {
-        assert!(!e.contains(SECRET), "{e}");
+        assert!(!e.contains(SECRET) && !e.contains(TOKEN), "{e}");
     }
 }
