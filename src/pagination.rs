@@ -169,11 +169,18 @@ pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
     client: Client,
     spec: ListSpec,
 ) -> BoxStream<'static, Result<T, Error>> {
+    // The caller's own `marker` filter counts as seen: a page naming it as next is not fetched again.
+    let seen = spec
+        .query
+        .iter()
+        .filter(|(k, _)| k == "marker")
+        .map(|(_, v)| v.clone())
+        .collect();
     let state = StreamState {
         client,
         spec,
         marker: None,
-        seen: HashSet::new(),
+        seen,
         done: false,
     };
     stream::try_unfold(state, |mut st| async move {

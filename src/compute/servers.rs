@@ -18,6 +18,11 @@ use crate::wait::{Poll, WaitOptions, poll_until};
 pub(crate) fn check_id<'a>(what: &str, id: &'a str) -> Result<&'a str, Error> {
     if id.trim().is_empty() {
         Err(Error::InvalidInput(format!("{what} id is empty")))
+    } else if id == "." || id == ".." {
+        // The URL would drop the segment and address the collection (`DELETE /servers`).
+        Err(Error::InvalidInput(format!(
+            "{what} id {id:?} is not valid"
+        )))
     } else {
         Ok(id)
     }
@@ -275,7 +280,8 @@ fn failed(server: &Server) -> Error {
         fault: server
             .fault
             .as_ref()
-            .map(|f| format!("{} {}", f.code, f.message)),
+            // Nova's messages may end in a space (`No valid host was found. `).
+            .map(|f| format!("{} {}", f.code, f.message.trim())),
     }
 }
 

@@ -25,6 +25,11 @@ struct NetworkBody {
 fn check_id(id: &str) -> Result<&str, Error> {
     if id.trim().is_empty() {
         Err(Error::InvalidInput("network id is empty".into()))
+    } else if id == "." || id == ".." {
+        // The URL would drop the segment and address the collection (`DELETE /v2.0/networks`).
+        Err(Error::InvalidInput(format!(
+            "network id {id:?} is not valid"
+        )))
     } else {
         Ok(id)
     }
