@@ -49,7 +49,7 @@ pub use config::{
 pub use endpoint::EndpointInfo;
 pub use error::{ApiError, Error};
 pub use microversion::ApiVersion;
-pub use pagination::Page;
+pub use pagination::{List, Page, SortDir};
 pub use request::{Method, RequestBuilder, Response, ServiceType};
 pub use retry::RetryPolicy;
 pub use session::Session;

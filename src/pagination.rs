@@ -100,7 +100,9 @@ fn next_marker(links: &[Link]) -> Option<String> {
         .find(|l| l.rel.as_deref() == Some("next"))?
         .href
         .as_deref()?;
-    let url = url::Url::parse(href).ok()?;
+    // Absolute (as Nova and Neutron send) or relative: only the query matters.
+    let base = url::Url::parse("http://next.invalid/").ok()?;
+    let url = base.join(href).ok()?;
     url.query_pairs()
         .find(|(k, _)| k == "marker")
         .map(|(_, v)| v.into_owned())
@@ -204,4 +206,184 @@ pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
     .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
     .try_flatten()
     .boxed()
+}
+
+/// Sort direction for list calls (`sort_dir`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortDir {
+    /// `asc`
+    Asc,
+    /// `desc`
+    Desc,
+}
+
+impl SortDir {
+    /// `asc` or `desc`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortDir::Asc => "asc",
+            SortDir::Desc => "desc",
+        }
+    }
+}
+
+/// A list request: set filters with the resource's methods (e.g. [`crate::compute::ServerList`]), then
+/// [`send`](List::send) for one page, [`into_stream`](List::into_stream) for every item lazily (one page
+/// in memory), or [`all`](List::all).
+#[must_use = "a list does nothing until sent"]
+pub struct List<T> {
+    client: Client,
+    spec: ListSpec,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for List<T> {
+    fn clone(&self) -> Self {
+        List {
+            client: self.client.clone(),
+            spec: self.spec.clone(),
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for List<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("List")
+            .field("service", &self.spec.service)
+            .field("path", &self.spec.segments)
+            .field("query", &self.spec.query)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> List<T> {
+    pub(crate) fn new(
+        client: Client,
+        service: ServiceType,
+        segments: &[&str],
+        items_key: &'static str,
+        links_key: &'static str,
+    ) -> Self {
+        List {
+            client,
+            spec: ListSpec {
+                service,
+                segments: segments.iter().map(|s| s.to_string()).collect(),
+                query: Vec::new(),
+                items_key,
+                links_key,
+                min_microversion: None,
+            },
+            _t: PhantomData,
+        }
+    }
+
+    /// Adds a query parameter.
+    pub(crate) fn param(mut self, key: &str, value: impl ToString) -> Self {
+        self.spec.query.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// The call needs at least this microversion (checked before sending).
+    pub(crate) fn requires(mut self, version: ApiVersion) -> Self {
+        self.spec.min_microversion = self.spec.min_microversion.max(Some(version));
+        self
+    }
+
+    /// `limit`: page size (services cap it, e.g. Nova's `max_limit`, 1000 by default).
+    pub fn limit(self, limit: u32) -> Self {
+        self.param("limit", limit)
+    }
+
+    /// `marker`: start after the item with this id.
+    pub fn marker(self, marker: &str) -> Self {
+        self.param("marker", marker)
+    }
+
+    /// `sort_key` + `sort_dir` (repeatable), e.g. `("created_at", SortDir::Desc)`.
+    pub fn sort(self, key: &str, dir: SortDir) -> Self {
+        self.param("sort_key", key).param("sort_dir", dir.as_str())
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> List<T> {
+    /// One page.
+    ///
+    /// # Errors
+    /// Pipeline errors; [`Error::Decode`] naming the bad field.
+    pub async fn send(&self) -> Result<Page<T>, Error> {
+        fetch_page(&self.client, &self.spec, None).await
+    }
+
+    /// Every item, lazily: one page in memory at a time.
+    pub fn into_stream(self) -> BoxStream<'static, Result<T, Error>> {
+        stream(self.client, self.spec)
+    }
+
+    /// Every item, collected.
+    ///
+    /// # Errors
+    /// The first error of any page.
+    pub async fn all(self) -> Result<Vec<T>, Error> {
+        self.into_stream().try_collect().await
+    }
+}
+
+/// The only item of `found`, `None` for none, an error naming `kind` and `name` for several.
+pub(crate) fn at_most_one<T>(found: Vec<T>, kind: &str, name: &str) -> Result<Option<T>, Error> {
+    match found.len() {
+        0 | 1 => Ok(found.into_iter().next()),
+        n => Err(Error::InvalidInput(format!(
+            "{n} {kind}s are named {name:?}; use the id"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(rel: &str, href: &str) -> Link {
+        Link {
+            rel: Some(rel.into()),
+            href: Some(href.into()),
+        }
+    }
+
+    #[test]
+    fn marker_from_absolute_and_relative_next_links() {
+        let abs = [
+            link(
+                "previous",
+                "http://other.example/v2.0/networks?marker=p&page_reverse=True",
+            ),
+            link(
+                "next",
+                "http://other.example/v2.0/networks?limit=2&marker=a%20b",
+            ),
+        ];
+        assert_eq!(next_marker(&abs).as_deref(), Some("a b"));
+        let rel = [link("next", "/v2.0/networks?limit=2&marker=m-2")];
+        assert_eq!(next_marker(&rel).as_deref(), Some("m-2"));
+        assert_eq!(
+            next_marker(&[link("next", "http://h/servers?limit=2")]),
+            None
+        );
+        assert_eq!(
+            next_marker(&[link("self", "http://h/servers?marker=x")]),
+            None
+        );
+    }
+
+    #[test]
+    fn at_most_one_names_the_ambiguity() {
+        assert_eq!(at_most_one(Vec::<u8>::new(), "server", "a").unwrap(), None);
+        assert_eq!(at_most_one(vec![1], "server", "a").unwrap(), Some(1));
+        let err = at_most_one(vec![1, 2], "server", "a").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid input: 2 servers are named \"a\"; use the id"
+        );
+    }
 }

@@ -1,14 +1,13 @@
 //! Flavors: `GET /flavors/detail`, `GET /flavors/{id}`.
 
 use futures_util::TryStreamExt;
-use futures_util::stream::BoxStream;
 use serde::Deserialize;
 
 use super::Flavor;
-use super::servers::{SortDir, check_id};
+use super::servers::check_id;
 use crate::client::Client;
 use crate::error::Error;
-use crate::pagination::{self, ListSpec, Page};
+use crate::pagination::List;
 use crate::request::{Call, Method, ServiceType};
 
 /// Flavor operations (`client.compute().flavors()`).
@@ -39,10 +38,13 @@ impl Flavors {
 
     /// `GET /flavors/detail` with filters.
     pub fn list(&self) -> FlavorList {
-        FlavorList {
-            client: self.client.clone(),
-            query: Vec::new(),
-        }
+        List::new(
+            self.client.clone(),
+            ServiceType::COMPUTE,
+            &["flavors", "detail"],
+            "flavors",
+            "flavors_links",
+        )
     }
 
     /// The flavor named exactly `name` (Nova has no name filter: this pages through the list).
@@ -68,79 +70,23 @@ impl Flavors {
     }
 }
 
-/// Filters of `GET /flavors/detail`.
-#[derive(Clone, Debug)]
-pub struct FlavorList {
-    client: Client,
-    query: Vec<(String, String)>,
-}
+/// Filters of `GET /flavors/detail`; [`List`] gives `limit`, `marker`, `sort`, `send`, `into_stream`
+/// and `all`.
+pub type FlavorList = List<Flavor>;
 
-impl FlavorList {
-    fn add(mut self, k: &str, v: impl ToString) -> Self {
-        self.query.push((k.to_string(), v.to_string()));
-        self
-    }
-
+impl List<Flavor> {
     /// `minRam`: at least this much RAM (MiB).
     pub fn min_ram(self, mib: u64) -> Self {
-        self.add("minRam", mib)
+        self.param("minRam", mib)
     }
 
     /// `minDisk`: at least this much root disk (GiB).
     pub fn min_disk(self, gib: u64) -> Self {
-        self.add("minDisk", gib)
+        self.param("minDisk", gib)
     }
 
     /// `is_public`: `true` public only, `false` private only (admin).
     pub fn is_public(self, public: bool) -> Self {
-        self.add("is_public", public)
-    }
-
-    /// `limit`: page size.
-    pub fn limit(self, limit: u32) -> Self {
-        self.add("limit", limit)
-    }
-
-    /// `marker`: start after this flavor id.
-    pub fn marker(self, marker: &str) -> Self {
-        self.add("marker", marker)
-    }
-
-    /// `sort_key` + `sort_dir`.
-    pub fn sort(self, key: &str, dir: SortDir) -> Self {
-        self.add("sort_key", key).add("sort_dir", dir.as_str())
-    }
-
-    fn spec(&self) -> ListSpec {
-        ListSpec {
-            service: ServiceType::COMPUTE,
-            segments: vec!["flavors".into(), "detail".into()],
-            query: self.query.clone(),
-            items_key: "flavors",
-            links_key: "flavors_links",
-            min_microversion: None,
-        }
-    }
-
-    /// One page.
-    ///
-    /// # Errors
-    /// Pipeline errors; [`Error::Decode`] naming the bad field.
-    pub async fn send(&self) -> Result<Page<Flavor>, Error> {
-        pagination::fetch_page(&self.client, &self.spec(), None).await
-    }
-
-    /// Every flavor, lazily.
-    pub fn into_stream(self) -> BoxStream<'static, Result<Flavor, Error>> {
-        let spec = self.spec();
-        pagination::stream(self.client, spec)
-    }
-
-    /// Every flavor, collected.
-    ///
-    /// # Errors
-    /// The first error of any page.
-    pub async fn all(self) -> Result<Vec<Flavor>, Error> {
-        self.into_stream().try_collect().await
+        self.param("is_public", public)
     }
 }

@@ -14,8 +14,9 @@ mod flavors;
 mod servers;
 mod types;
 
+pub use crate::pagination::SortDir;
 pub use flavors::{FlavorList, Flavors};
-pub use servers::{ServerList, Servers, SortDir};
+pub use servers::{ServerList, Servers};
 pub use types::*;
 
 use crate::client::Client;

@@ -2,8 +2,6 @@
 //! `POST /servers/{id}/action` (reboot, os-start, os-stop), and waiters.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use futures_util::TryStreamExt;
-use futures_util::stream::BoxStream;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -11,7 +9,7 @@ use super::{CreateServer, CreatedServer, RebootType, Server, ServerStatus};
 use crate::client::Client;
 use crate::error::Error;
 use crate::microversion::ApiVersion;
-use crate::pagination::{self, ListSpec, Page};
+use crate::pagination::{List, at_most_one};
 use crate::request::{Call, Method, ServiceType};
 use crate::wait::{Poll, WaitOptions, poll_until};
 
@@ -93,11 +91,13 @@ impl Servers {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> ServerList {
-        ServerList {
-            client: self.client.clone(),
-            query: Vec::new(),
-            min_microversion: None,
-        }
+        List::new(
+            self.client.clone(),
+            ServiceType::COMPUTE,
+            &["servers", "detail"],
+            "servers",
+            "servers_links",
+        )
     }
 
     /// The server named exactly `name` (Nova's `name` filter is a regular expression, so the name is
@@ -115,13 +115,7 @@ impl Servers {
             .into_iter()
             .filter(|s| s.name == name)
             .collect();
-        match found.len() {
-            0 => Ok(None),
-            1 => Ok(found.into_iter().next()),
-            n => Err(Error::InvalidInput(format!(
-                "{n} servers are named {name:?}; use the id"
-            ))),
-        }
+        at_most_one(found, "server", name)
     }
 
     /// `POST /servers` (202): boots a server. The answer holds only the id, links and `adminPass`; use
@@ -296,122 +290,47 @@ fn regex_escape(s: &str) -> String {
     out
 }
 
-/// Sort direction for list calls.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SortDir {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-}
+/// Filters of `GET /servers/detail`; [`List`] gives `limit`, `marker`, `sort`, `send`, `into_stream`
+/// and `all`.
+pub type ServerList = List<Server>;
 
-impl SortDir {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            SortDir::Asc => "asc",
-            SortDir::Desc => "desc",
-        }
-    }
-}
-
-/// Filters of `GET /servers/detail`.
-#[derive(Clone, Debug)]
-pub struct ServerList {
-    client: Client,
-    query: Vec<(String, String)>,
-    min_microversion: Option<ApiVersion>,
-}
-
-impl ServerList {
-    fn add(mut self, k: &str, v: impl ToString) -> Self {
-        self.query.push((k.to_string(), v.to_string()));
-        self
-    }
-
+impl List<Server> {
     /// `name`: a regular expression Nova matches against server names.
     pub fn name(self, pattern: &str) -> Self {
-        self.add("name", pattern)
+        self.param("name", pattern)
     }
 
     /// `status`, e.g. `ACTIVE`.
     pub fn status(self, status: ServerStatus) -> Self {
-        self.add("status", status)
+        self.param("status", status)
     }
 
     /// `flavor`: flavor id.
     pub fn flavor(self, flavor_id: &str) -> Self {
-        self.add("flavor", flavor_id)
+        self.param("flavor", flavor_id)
     }
 
     /// `image`: image id.
     pub fn image(self, image_id: &str) -> Self {
-        self.add("image", image_id)
+        self.param("image", image_id)
     }
 
     /// `changes-since`: servers changed (including deleted ones) since this time.
     pub fn changes_since(self, since: DateTime<Utc>) -> Self {
-        self.add(
+        self.param(
             "changes-since",
             since.to_rfc3339_opts(SecondsFormat::Secs, true),
         )
     }
 
     /// `tags`: servers having all these tags (2.26+).
-    pub fn tags(mut self, tags: &[&str]) -> Self {
-        self.min_microversion = Some(ApiVersion::new(2, 26));
-        self.add("tags", tags.join(","))
+    pub fn tags(self, tags: &[&str]) -> Self {
+        self.requires(ApiVersion::new(2, 26))
+            .param("tags", tags.join(","))
     }
 
     /// `all_tenants`: servers of every project (admin).
     pub fn all_tenants(self, all: bool) -> Self {
-        self.add("all_tenants", if all { "True" } else { "False" })
-    }
-
-    /// `limit`: page size (Nova caps it at its `max_limit`, 1000 by default).
-    pub fn limit(self, limit: u32) -> Self {
-        self.add("limit", limit)
-    }
-
-    /// `marker`: start after this server id.
-    pub fn marker(self, marker: &str) -> Self {
-        self.add("marker", marker)
-    }
-
-    /// `sort_key` + `sort_dir` (repeatable), e.g. `("created_at", SortDir::Desc)`.
-    pub fn sort(self, key: &str, dir: SortDir) -> Self {
-        self.add("sort_key", key).add("sort_dir", dir.as_str())
-    }
-
-    fn spec(&self) -> ListSpec {
-        ListSpec {
-            service: ServiceType::COMPUTE,
-            segments: vec!["servers".into(), "detail".into()],
-            query: self.query.clone(),
-            items_key: "servers",
-            links_key: "servers_links",
-            min_microversion: self.min_microversion,
-        }
-    }
-
-    /// One page.
-    ///
-    /// # Errors
-    /// Pipeline errors; [`Error::Decode`] naming the bad field.
-    pub async fn send(&self) -> Result<Page<Server>, Error> {
-        pagination::fetch_page(&self.client, &self.spec(), None).await
-    }
-
-    /// Every server, lazily: one page in memory at a time.
-    pub fn into_stream(self) -> BoxStream<'static, Result<Server, Error>> {
-        let spec = self.spec();
-        pagination::stream(self.client, spec)
-    }
-
-    /// Every server, collected.
-    ///
-    /// # Errors
-    /// The first error of any page.
-    pub async fn all(self) -> Result<Vec<Server>, Error> {
-        self.into_stream().try_collect().await
+        self.param("all_tenants", if all { "True" } else { "False" })
     }
 }

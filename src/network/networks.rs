@@ -1,14 +1,11 @@
 //! Networks: `GET/POST /v2.0/networks`, `GET/DELETE /v2.0/networks/{id}`.
 
-use futures_util::TryStreamExt;
-use futures_util::stream::BoxStream;
 use serde::Deserialize;
 
 use super::{CreateNetwork, Network, NetworkStatus};
 use crate::client::Client;
-use crate::compute::SortDir;
 use crate::error::Error;
-use crate::pagination::{self, ListSpec, Page};
+use crate::pagination::{List, at_most_one};
 use crate::request::{Call, Method, ServiceType};
 
 /// Network operations (`client.network().networks()`).
@@ -77,10 +74,13 @@ impl Networks {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> NetworkList {
-        NetworkList {
-            client: self.client.clone(),
-            query: Vec::new(),
-        }
+        List::new(
+            self.client.clone(),
+            ServiceType::NETWORK,
+            &["networks"],
+            "networks",
+            "networks_links",
+        )
     }
 
     /// The network named exactly `name` (Neutron's `name` filter is exact), or `None`.
@@ -89,13 +89,7 @@ impl Networks {
     /// [`Error::InvalidInput`] when more than one network has that name; errors of the list call.
     pub async fn find_by_name(&self, name: &str) -> Result<Option<Network>, Error> {
         let found = self.list().name(name).all().await?;
-        match found.len() {
-            0 => Ok(None),
-            1 => Ok(found.into_iter().next()),
-            n => Err(Error::InvalidInput(format!(
-                "{n} networks are named {name:?}; use the id"
-            ))),
-        }
+        at_most_one(found, "network", name)
     }
 
     /// `POST /v2.0/networks` (201): the created network.
@@ -130,100 +124,44 @@ impl Networks {
     }
 }
 
-/// Filters of `GET /v2.0/networks`.
-#[derive(Clone, Debug)]
-pub struct NetworkList {
-    client: Client,
-    query: Vec<(String, String)>,
-}
+/// Filters of `GET /v2.0/networks`; [`List`] gives `limit`, `marker`, `sort`, `send`, `into_stream`
+/// and `all`.
+pub type NetworkList = List<Network>;
 
-impl NetworkList {
-    fn add(mut self, k: &str, v: impl ToString) -> Self {
-        self.query.push((k.to_string(), v.to_string()));
-        self
-    }
-
+impl List<Network> {
     /// `name` (exact match).
     pub fn name(self, name: &str) -> Self {
-        self.add("name", name)
+        self.param("name", name)
     }
 
     /// `status`.
     pub fn status(self, status: NetworkStatus) -> Self {
         let s = status.as_str().to_string();
-        self.add("status", s)
+        self.param("status", s)
     }
 
     /// `shared`.
     pub fn shared(self, shared: bool) -> Self {
-        self.add("shared", shared)
+        self.param("shared", shared)
     }
 
     /// `router:external`.
     pub fn external(self, external: bool) -> Self {
-        self.add("router:external", external)
+        self.param("router:external", external)
     }
 
     /// `admin_state_up`.
     pub fn admin_state_up(self, up: bool) -> Self {
-        self.add("admin_state_up", up)
+        self.param("admin_state_up", up)
     }
 
     /// `project_id`.
     pub fn project_id(self, project_id: &str) -> Self {
-        self.add("project_id", project_id)
+        self.param("project_id", project_id)
     }
 
     /// `tags`: networks having all these tags.
     pub fn tags(self, tags: &[&str]) -> Self {
-        self.add("tags", tags.join(","))
-    }
-
-    /// `limit`: page size.
-    pub fn limit(self, limit: u32) -> Self {
-        self.add("limit", limit)
-    }
-
-    /// `marker`: start after this network id.
-    pub fn marker(self, marker: &str) -> Self {
-        self.add("marker", marker)
-    }
-
-    /// `sort_key` + `sort_dir`.
-    pub fn sort(self, key: &str, dir: SortDir) -> Self {
-        self.add("sort_key", key).add("sort_dir", dir.as_str())
-    }
-
-    fn spec(&self) -> ListSpec {
-        ListSpec {
-            service: ServiceType::NETWORK,
-            segments: vec!["networks".into()],
-            query: self.query.clone(),
-            items_key: "networks",
-            links_key: "networks_links",
-            min_microversion: None,
-        }
-    }
-
-    /// One page.
-    ///
-    /// # Errors
-    /// Pipeline errors; [`Error::Decode`] naming the bad field.
-    pub async fn send(&self) -> Result<Page<Network>, Error> {
-        pagination::fetch_page(&self.client, &self.spec(), None).await
-    }
-
-    /// Every network, lazily: one page in memory at a time.
-    pub fn into_stream(self) -> BoxStream<'static, Result<Network, Error>> {
-        let spec = self.spec();
-        pagination::stream(self.client, spec)
-    }
-
-    /// Every network, collected.
-    ///
-    /// # Errors
-    /// The first error of any page.
-    pub async fn all(self) -> Result<Vec<Network>, Error> {
-        self.into_stream().try_collect().await
+        self.param("tags", tags.join(","))
     }
 }
