@@ -13,9 +13,9 @@ use serde::Deserialize;
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use crate::client::Client;
-use crate::error::{Error, redact_url};
+use crate::error::Error;
 use crate::microversion::ApiVersion;
-use crate::request::{Call, Method, ServiceType};
+use crate::request::{Call, Method, ServiceType, decode_seed};
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +54,16 @@ struct PageSeed<T> {
     items_key: &'static str,
     links_key: &'static str,
     _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for PageSeed<T> {
+    fn clone(&self) -> Self {
+        PageSeed {
+            items_key: self.items_key,
+            links_key: self.links_key,
+            _t: PhantomData,
+        }
+    }
 }
 
 struct RawPage<T> {
@@ -140,17 +150,7 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
         links_key: spec.links_key,
         _t: PhantomData,
     };
-    let mut track = serde_path_to_error::Track::new();
-    let mut de = serde_json::Deserializer::from_slice(&raw.body);
-    let parsed = seed
-        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
-        .and_then(|p| de.end().map(|()| p));
-    let page = parsed.map_err(|e| Error::Decode {
-        method: "GET".into(),
-        url: redact_url(&raw.url),
-        path: track.path().to_string(),
-        message: e.to_string(),
-    })?;
+    let page = decode_seed(Method::Get, &raw.url, &raw.body, seed)?;
     Ok(Page {
         next_marker: next_marker(&page.links),
         items: page.items,

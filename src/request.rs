@@ -192,26 +192,52 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
     url: &url::Url,
     body: &[u8],
 ) -> Result<T, Error> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let message = if inner.is_eof() {
-            format!("body truncated or empty ({} bytes): {inner}", body.len())
-        } else if inner.is_syntax() {
-            format!(
-                "not JSON: {inner}; body starts {:?}",
-                snippet(&String::from_utf8_lossy(&body[..body.len().min(120)]))
-            )
-        } else {
-            inner.to_string()
-        };
-        Error::Decode {
-            method: method.as_str().into(),
-            url: redact_url(url),
-            path,
-            message,
-        }
+    decode_seed(method, url, body, std::marker::PhantomData::<T>)
+}
+
+/// Decodes `body` with `seed`. The fast path decodes without bookkeeping; only when that fails is the
+/// body decoded again while tracking the JSON path, so the error can name the bad field.
+pub(crate) fn decode_seed<S, V>(
+    method: Method,
+    url: &url::Url,
+    body: &[u8],
+    seed: S,
+) -> Result<V, Error>
+where
+    S: for<'de> serde::de::DeserializeSeed<'de, Value = V> + Clone,
+{
+    let mut de = serde_json::Deserializer::from_slice(body);
+    if let Ok(value) = seed
+        .clone()
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+    {
+        return Ok(value);
+    }
+    let mut track = serde_path_to_error::Track::new();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let inner = match seed
+        .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+        .and_then(|v| de.end().map(|()| v))
+    {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let message = if inner.is_eof() {
+        format!("body truncated or empty ({} bytes): {inner}", body.len())
+    } else if inner.is_syntax() {
+        format!(
+            "not JSON: {inner}; body starts {:?}",
+            snippet(&String::from_utf8_lossy(&body[..body.len().min(120)]))
+        )
+    } else {
+        inner.to_string()
+    };
+    Err(Error::Decode {
+        method: method.as_str().into(),
+        url: redact_url(url),
+        path: track.path().to_string(),
+        message,
     })
 }
 
