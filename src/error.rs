@@ -8,11 +8,11 @@
 
 use std::time::Duration;
 
-/// A boxed error source (kept opaque: the HTTP library's types are not part of the public API).
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+/// A shared error source (kept opaque: the HTTP library's types are not part of the public API).
+pub type SourceError = std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The crate's error.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The configuration is missing or malformed. The message names the sources tried and the key at fault.
@@ -69,7 +69,7 @@ pub enum Error {
         attempts: u32,
         /// The underlying error.
         #[source]
-        source: BoxError,
+        source: SourceError,
     },
 
     /// No answer within the configured timeout (per attempt) or the retry deadline.

@@ -253,7 +253,7 @@ fn transport_error(method: Method, url: &url::Url, attempts: u32, e: reqwest::Er
             method: method.as_str().into(),
             url: redact_url(url),
             attempts,
-            source: Box::new(e.without_url()),
+            source: std::sync::Arc::new(e.without_url()),
         }
     }
 }

@@ -233,3 +233,44 @@ async fn clones_share_and_session_is_lazy() {
     assert_eq!(ping(&c).await.unwrap(), 200);
     assert_eq!(opts.session.auth_requests(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_login_is_shared_by_waiting_tasks_but_not_remembered() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/identity/v3/auth/tokens"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": {"code": 401, "title": "Unauthorized",
+                "message": "The request you have made requires authentication."}}))
+                .set_delay(Duration::from_millis(200)),
+        )
+        .mount(&server)
+        .await;
+    let opts = options(ping_config(&server));
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(10));
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let (opts, barrier) = (opts.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            let client = Client::new(opts).unwrap();
+            barrier.wait().await;
+            ping(&client).await
+        }));
+    }
+    for t in tasks {
+        let err = t.await.unwrap().unwrap_err();
+        assert_eq!(err.status(), Some(401), "{err}");
+    }
+    assert_eq!(
+        received(&server, "POST", "/identity/v3/auth/tokens")
+            .await
+            .len(),
+        1,
+        "one wrong-password attempt, not ten"
+    );
+    // A call that starts after the failure tries again.
+    let err = ping(&Client::new(opts.clone()).unwrap()).await.unwrap_err();
+    assert!(matches!(err, Error::Auth { .. }));
+    assert_eq!(opts.session.auth_requests(), 2);
+}

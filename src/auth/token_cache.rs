@@ -6,7 +6,9 @@
 //! * Refreshes take one async lock; whoever gets it second finds the fresh token and does no POST.
 //! * After a `401`, [`TokenCache::refresh_after_rejection`] re-authenticates only if the rejected token's
 //!   generation is still the current one, so N concurrent `401`s cause one Keystone request.
-//! * A failed refresh stores nothing: the next call tries again.
+//! * A failed refresh is handed to the callers that were already waiting for it (so N waiting tasks
+//!   cause one failing Keystone request, not N, and a wrong password is tried once), but it is not
+//!   remembered: a call that starts after the failure tries again.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,6 +32,10 @@ pub(crate) struct TokenCache {
     current: RwLock<Option<Arc<Token>>>,
     refresh: tokio::sync::Mutex<()>,
     generation: AtomicU64,
+    /// Fetch attempts finished so far.
+    fetches: AtomicU64,
+    /// The error of the last fetch, with its attempt number, when it failed.
+    last_failure: std::sync::Mutex<Option<(u64, Error)>>,
     margin: Duration,
 }
 
@@ -39,6 +45,8 @@ impl TokenCache {
             current: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(()),
             generation: AtomicU64::new(0),
+            fetches: AtomicU64::new(0),
+            last_failure: std::sync::Mutex::new(None),
             margin,
         }
     }
@@ -87,12 +95,13 @@ impl TokenCache {
         if let Some(t) = self.fresh(Utc::now()) {
             return Ok(t);
         }
+        let seen = self.fetches.load(Ordering::SeqCst);
         let _guard = self.refresh.lock().await;
         if let Some(t) = self.fresh(Utc::now()) {
             return Ok(t);
         }
-        let fetched = fetch().await?;
-        Ok(self.store(fetched))
+        self.failed_since(seen)?;
+        self.fetch_and_store(fetch).await
     }
 
     /// A token to replace the one of generation `rejected`, which a service answered `401` to. If another
@@ -106,13 +115,42 @@ impl TokenCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<FetchedToken, Error>>,
     {
+        let seen = self.fetches.load(Ordering::SeqCst);
         let _guard = self.refresh.lock().await;
         if let Some(t) = self.fresh(Utc::now()) {
             if t.generation != rejected {
                 return Ok(t);
             }
         }
-        let fetched = fetch().await?;
-        Ok(self.store(fetched))
+        self.failed_since(seen)?;
+        self.fetch_and_store(fetch).await
+    }
+
+    /// The failure of a fetch that finished after attempt `seen`, if the last one failed.
+    fn failed_since(&self, seen: u64) -> Result<(), Error> {
+        let last = match self.last_failure.lock() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        match last {
+            Some((attempt, err)) if attempt > seen => Err(err),
+            _ => Ok(()),
+        }
+    }
+
+    /// Runs `fetch` (the refresh lock is held) and records its outcome.
+    async fn fetch_and_store<F, Fut>(&self, fetch: F) -> Result<Arc<Token>, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<FetchedToken, Error>>,
+    {
+        let result = fetch().await;
+        let attempt = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+        let failure = result.as_ref().err().map(|e| (attempt, e.clone()));
+        match self.last_failure.lock() {
+            Ok(mut g) => *g = failure,
+            Err(poisoned) => *poisoned.into_inner() = failure,
+        }
+        Ok(self.store(result?))
     }
 }
