@@ -53,22 +53,40 @@ fn crate_range(service: &str) -> Option<(ApiVersion, ApiVersion)> {
     }
 }
 
-/// The user's pin for `service` from the config: `None` for absent, `latest` or a major version only
-/// (e.g. `2`, which openstacksdk treats as "negotiate").
+/// The user's microversion pin for `service` from the config (`<service>_api_version`,
+/// `OS_COMPUTE_API_VERSION`). `latest` and the bare major version (`2` for compute, openstacksdk's
+/// default) mean "negotiate"; `2.79` pins; anything else is a config error. Only services with
+/// microversions (compute) are pinned; for the others the value names the major API version and is
+/// not sent. A pin is sent as given, even above [`crate::compute::MAX_MICROVERSION`].
 fn pinned(client: &Client, service: &str) -> Result<Option<ApiVersion>, Error> {
     let cfg = client.session().config();
     let Some(raw) = cfg.api_versions.get(service) else {
         return Ok(None);
     };
     let raw = raw.trim();
-    if raw.eq_ignore_ascii_case("latest") || !raw.contains('.') {
+    let Some((lo, _)) = crate_range(service) else {
+        return Ok(None);
+    };
+    let bad = || {
+        Error::Config(format!(
+            "{}_api_version {raw:?} is not a microversion like {}.79, {} or latest",
+            service.replace('-', "_"),
+            lo.major,
+            lo.major
+        ))
+    };
+    if raw.eq_ignore_ascii_case("latest") {
         return Ok(None);
     }
-    raw.parse().map(Some).map_err(|_| {
-        Error::Config(format!(
-            "{service}_api_version {raw:?} is not a version like 2.79 or latest"
-        ))
-    })
+    let version: ApiVersion = raw.parse().map_err(|_| bad())?;
+    if version.major != lo.major {
+        return Err(bad());
+    }
+    if raw.trim_start_matches(['v', 'V']).contains('.') {
+        Ok(Some(version))
+    } else {
+        Ok(None)
+    }
 }
 
 fn endpoint_override(client: &Client, service: &str) -> Option<String> {

@@ -164,7 +164,7 @@ pub(crate) fn negotiate(
             if pin < lo || pin > hi {
                 return Err(Error::MicroversionUnsupported {
                     service: service.into(),
-                    required: pin.to_string(),
+                    required: format!("{pin} (pinned)"),
                     available: format!("the cloud supports {lo} to {hi}"),
                 });
             }
@@ -249,7 +249,7 @@ mod tests {
         let err = negotiate("compute", Some(ApiVersion::new(2, 79)), &cloud, lo, hi).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "compute microversion 2.79 is needed but the cloud supports 2.1 to 2.60"
+            "compute microversion 2.79 (pinned) is needed but the cloud supports 2.1 to 2.60"
         );
         assert_eq!(
             negotiate("network", None, &VersionInfo::default(), lo, hi).unwrap(),

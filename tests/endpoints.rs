@@ -110,7 +110,7 @@ async fn pinned_microversion_is_sent_and_checked_before_sending() {
     );
     assert_eq!(
         err.to_string(),
-        "compute microversion 2.95 is needed but the cloud supports 2.1 to 2.90"
+        "compute microversion 2.95 (pinned) is needed but the cloud supports 2.1 to 2.90"
     );
 }
 
@@ -269,4 +269,42 @@ async fn unscoped_token_has_no_endpoints() {
     assert!(
         matches!(err, Error::EndpointNotFound { ref service, ref interface, region: None } if service == "compute" && interface == "public")
     );
+}
+
+#[tokio::test]
+async fn malformed_or_foreign_pins_are_config_errors_and_major_only_negotiates() {
+    let server = MockServer::start().await;
+    mount_keystone(&server, "tok").await;
+    mount_nova_version(&server, "2.60").await;
+    for bad in ["abc", "", "2,79", "3", "3.1"] {
+        let cfg = password_config(&server).with_api_version("compute", bad);
+        let err = Client::new(options(cfg))
+            .unwrap()
+            .endpoint_info("compute")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{bad:?}: {err:?}");
+        assert!(err.to_string().contains("compute_api_version"), "{err}");
+    }
+    for negotiate in ["2", "latest", "LATEST", "v2"] {
+        let cfg = password_config(&server).with_api_version("compute", negotiate);
+        let info = Client::new(options(cfg))
+            .unwrap()
+            .endpoint_info("compute")
+            .await
+            .unwrap();
+        assert_eq!(
+            info.microversion,
+            Some(ApiVersion::new(2, 60)),
+            "{negotiate}"
+        );
+    }
+    // A `v` prefix is accepted on a pin too.
+    let cfg = password_config(&server).with_api_version("compute", "v2.55");
+    let info = Client::new(options(cfg))
+        .unwrap()
+        .endpoint_info("compute")
+        .await
+        .unwrap();
+    assert_eq!(info.microversion, Some(ApiVersion::new(2, 55)));
 }
