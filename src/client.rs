@@ -283,6 +283,7 @@ impl Client {
             (
                 Err(Error::Auth {
                     status,
+                    url,
                     message,
                     request_id,
                 }),
@@ -292,6 +293,7 @@ impl Client {
                 let message = message.replace(old.secret.expose_secret(), "[REDACTED]");
                 Err(Error::Auth {
                     status,
+                    url,
                     message,
                     request_id,
                 })

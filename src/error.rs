@@ -20,10 +20,12 @@ pub enum Error {
     Config(String),
 
     /// Keystone refused to authenticate (or answered something that is not a token).
-    #[error("authentication failed{}: {message}", status.map(|s| format!(" ({s})")).unwrap_or_default())]
+    #[error("authentication failed{} at {url}: {message}", status.map(|s| format!(" ({s})")).unwrap_or_default())]
     Auth {
         /// HTTP status from Keystone, if it answered.
         status: Option<u16>,
+        /// The token URL tried (`…/v3/auth/tokens`), without credentials or query.
+        url: String,
         /// Keystone's message (from `{"error": {"message"}}`) or a description.
         message: String,
         /// `x-openstack-request-id` of Keystone's answer.
@@ -59,8 +61,10 @@ pub enum Error {
 
     /// The request could not be sent or its answer not received (connect error, reset, TLS failure).
     /// The request may or may not have reached the server.
-    #[error("{method} {url}: request failed after {attempts} attempt(s)")]
+    #[error("{method} {url}: {kind} after {attempts} attempt(s)")]
     Transport {
+        /// What went wrong, e.g. `could not connect`; the details are in `source()`.
+        kind: &'static str,
         /// HTTP method.
         method: String,
         /// URL without credentials or query.
@@ -262,7 +266,11 @@ pub(crate) fn parse_fault(body: &str, content_type: Option<&str>) -> Fault {
         return Fault::default();
     }
     if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(trimmed) {
-        return fault_from_json(&map);
+        let mut fault = fault_from_json(&map);
+        // Messages are one line: some services put HTML (`<br />`) and newlines in them.
+        fault.message = fault.message.as_deref().map(one_line).and_then(non_empty);
+        fault.detail = fault.detail.as_deref().map(one_line).and_then(non_empty);
+        return fault;
     }
     let looks_html = content_type.is_some_and(|c| c.contains("html"))
         || trimmed.starts_with('<')
@@ -279,6 +287,28 @@ pub(crate) fn parse_fault(body: &str, content_type: Option<&str>) -> Fault {
         code: None,
         message: non_empty(snippet(trimmed)),
         detail: None,
+    }
+}
+
+/// Tags stripped (when there are any), whitespace collapsed, length capped.
+fn one_line(text: &str) -> String {
+    if text.contains('<') && text.contains('>') {
+        snippet(&strip_tags(text))
+    } else {
+        snippet(text)
+    }
+}
+
+/// `https://user:password@host/…` → `https://[REDACTED]@host/…`, for URLs that may not even parse.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}://[REDACTED]{}", &url[..scheme_end], &rest[at..]),
+        None => url.to_string(),
     }
 }
 
@@ -327,10 +357,13 @@ fn fault_from_json(map: &serde_json::Map<String, serde_json::Value>) -> Fault {
             }
         }
     }
-    // Flat shapes.
+    // Flat shapes: {"message", "type"} or webob's {"message", "code": "404 Not Found", "title"}.
     if let Some(m) = map.get("message").and_then(json_str) {
         return Fault {
-            code: map.get("type").and_then(json_str),
+            code: map
+                .get("title")
+                .or_else(|| map.get("type"))
+                .and_then(json_str),
             message: Some(m),
             detail: None,
         };
@@ -463,6 +496,33 @@ mod tests {
     fn snippet_is_bounded() {
         let long = "x".repeat(5000);
         assert_eq!(snippet(&long).chars().count(), SNIPPET_CHARS + 1);
+    }
+
+    #[test]
+    fn webob_fault_with_html_is_one_line() {
+        let f = parse_fault(
+            r#"{"message": "The resource could not be found.<br /><br />\n\n\n", "code": "404 Not Found", "title": "Not Found"}"#,
+            Some("application/json"),
+        );
+        assert_eq!(f.code.as_deref(), Some("Not Found"));
+        assert_eq!(
+            f.message.as_deref(),
+            Some("The resource could not be found.")
+        );
+    }
+
+    #[test]
+    fn redacts_userinfo_even_in_unparseable_urls() {
+        assert_eq!(
+            redact_userinfo("http://admin:pw@host:5000/v3"),
+            "http://[REDACTED]@host:5000/v3"
+        );
+        assert_eq!(
+            redact_userinfo("http://admin:p@ss@host/"),
+            "http://[REDACTED]@host/"
+        );
+        assert_eq!(redact_userinfo("http://host/a@b"), "http://host/a@b");
+        assert_eq!(redact_userinfo("not a url"), "not a url");
     }
 
     #[test]

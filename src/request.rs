@@ -249,7 +249,19 @@ fn transport_error(method: Method, url: &url::Url, attempts: u32, e: reqwest::Er
             attempts,
         }
     } else {
+        let kind = if e.is_connect() {
+            "could not connect"
+        } else if e.is_body() || e.is_decode() {
+            "the connection failed while the answer was read"
+        } else if e.is_redirect() {
+            "too many or cross-origin redirects"
+        } else if e.is_request() {
+            "the request could not be sent"
+        } else {
+            "transport error"
+        };
         Error::Transport {
+            kind,
             method: method.as_str().into(),
             url: redact_url(url),
             attempts,
@@ -491,7 +503,7 @@ impl Client {
         body: Option<&Bytes>,
     ) -> Result<RawResponse, Error> {
         let token = self.token().await?;
-        headers.insert("x-auth-token", token_header(&token.secret)?);
+        headers.insert("x-auth-token", token_header(&token.secret, url)?);
         let raw = send_with_retry(
             self.http(),
             self.retry_policy(),
@@ -506,7 +518,7 @@ impl Client {
         }
         tracing::debug!(generation = token.generation, "401: re-authenticating once");
         let token = self.reauthenticate(token.generation).await?;
-        headers.insert("x-auth-token", token_header(&token.secret)?);
+        headers.insert("x-auth-token", token_header(&token.secret, url)?);
         let raw = send_with_retry(
             self.http(),
             self.retry_policy(),
@@ -520,10 +532,11 @@ impl Client {
     }
 }
 
-fn token_header(secret: &secrecy::SecretString) -> Result<HeaderValue, Error> {
+fn token_header(secret: &secrecy::SecretString, url: &url::Url) -> Result<HeaderValue, Error> {
     use secrecy::ExposeSecret;
     let mut v = HeaderValue::from_str(secret.expose_secret()).map_err(|_| Error::Auth {
         status: None,
+        url: redact_url(url),
         message: "token is not a valid header value".into(),
         request_id: None,
     })?;
@@ -569,10 +582,15 @@ impl RequestBuilder {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect::<Vec<_>>();
+        // `.` and `..` would be resolved away by URL parsing and reach another resource.
+        let body_error = segments
+            .iter()
+            .find(|s| *s == "." || *s == "..")
+            .map(|_| format!("path {path:?} has a `.` or `..` segment"));
         RequestBuilder {
             client,
             call: Call::new(service, method, segments),
-            body_error: None,
+            body_error,
         }
     }
 

@@ -214,9 +214,11 @@ async fn keystone_error_becomes_auth_error_with_message() {
     match &err {
         Error::Auth {
             status,
+            url,
             message,
             request_id,
         } => {
+            assert_eq!(url, &format!("{}/identity/v3/auth/tokens", server.uri()));
             assert_eq!(*status, Some(401));
             assert_eq!(
                 message,
@@ -228,7 +230,10 @@ async fn keystone_error_becomes_auth_error_with_message() {
     }
     assert_eq!(
         err.to_string(),
-        "authentication failed (401): The request you have made requires authentication."
+        format!(
+            "authentication failed (401) at {}/identity/v3/auth/tokens: The request you have made requires authentication.",
+            server.uri()
+        )
     );
     assert_eq!(err.status(), Some(401));
     assert!(!err.to_string().contains(PASSWORD));

@@ -265,7 +265,10 @@ async fn application_credential_and_bad_password() {
     assert_eq!(err.status(), Some(401));
     assert_eq!(
         err.to_string(),
-        "authentication failed (401): The request you have made requires authentication."
+        format!(
+            "authentication failed (401) at {}/v3/auth/tokens: The request you have made requires authentication.",
+            fake.auth_url()
+        )
     );
 }
 

@@ -386,6 +386,10 @@ async fn connect_errors_are_retried_then_reported_as_transport() {
         other => panic!("{other:?}"),
     }
     assert!(std::error::Error::source(&err).is_some());
+    assert_eq!(
+        err.to_string(),
+        format!("GET http://127.0.0.1:{port}/svc/x: could not connect after 4 attempt(s)")
+    );
 }
 
 #[tokio::test]
@@ -406,4 +410,18 @@ async fn timeouts_are_reported_as_timeout() {
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
+}
+
+#[tokio::test]
+async fn dot_segments_in_raw_paths_are_refused_before_sending() {
+    let (server, client) = setup().await;
+    for p in ["servers/../flavors", ".", "a/./b"] {
+        let err = client
+            .request(svc(), Method::Delete, p)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidInput(_)), "{p}: {err:?}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
 }

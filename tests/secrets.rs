@@ -179,3 +179,44 @@ fn traced_auth_round_and_failing_calls_never_show_secrets() {
         assert!(!e.contains(SECRET) && !e.contains(TOKEN), "{e}");
     }
 }
+
+#[tokio::test]
+async fn credentials_in_auth_url_are_never_shown_nor_sent() {
+    let server = MockServer::start().await;
+    mount_keystone(&server, "tok").await;
+    let auth_url = server
+        .uri()
+        .replace("http://", &format!("http://admin:{SECRET}@"))
+        + "/identity";
+    let cfg = CloudConfig::new(Auth::new(
+        auth_url,
+        AuthMethod::Password {
+            user: UserRef::Id("u".into()),
+            password: "pw".to_string().into(),
+        },
+        Scope::Unscoped,
+    ));
+    assert!(!format!("{cfg:?}").contains(SECRET), "{cfg:?}");
+    let client = Client::new(options(cfg)).unwrap();
+    client.authenticate().await.unwrap();
+    let posts = received(&server, "POST", "/identity/v3/auth/tokens").await;
+    assert!(
+        header(&posts[0], "authorization").is_none(),
+        "no Basic auth from URL credentials"
+    );
+
+    let bad = CloudConfig::new(Auth::new(
+        format!("ftp://admin:{SECRET}@host/v3"),
+        AuthMethod::Token {
+            token: "t".to_string().into(),
+        },
+        Scope::Unscoped,
+    ));
+    let err = Client::new(options(bad))
+        .unwrap()
+        .authenticate()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, stackclient::Error::Config(_)));
+    assert!(!format!("{err} {err:?}").contains(SECRET), "{err:?}");
+}

@@ -196,7 +196,7 @@ async fn failed_reauth_is_not_sticky() {
     );
     assert_eq!(
         err.to_string(),
-        "authentication failed (500): keystone down"
+        format!("authentication failed (500) at {}/identity/v3/auth/tokens: keystone down", server.uri())
     );
     assert_eq!(ping(&client).await.unwrap(), 200);
     assert_eq!(

@@ -127,15 +127,23 @@ pub(crate) struct IdName {
 /// The token URL for an `auth_url` given with or without `/v3`, with or without a trailing slash, with a
 /// path prefix (`https://host/identity`), or pointing at `/v2.0` (replaced by `/v3`).
 pub(crate) fn token_url(auth_url: &str) -> Result<url::Url, crate::Error> {
-    let mut url = url::Url::parse(auth_url.trim())
-        .map_err(|e| crate::Error::Config(format!("auth_url {auth_url:?} is not a URL: {e}")))?;
+    let mut url = url::Url::parse(auth_url.trim()).map_err(|e| {
+        crate::Error::Config(format!(
+            "auth_url {:?} is not a URL: {e}",
+            crate::error::redact_userinfo(auth_url)
+        ))
+    })?;
     if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https") {
         return Err(crate::Error::Config(format!(
-            "auth_url {auth_url:?} is not an http(s) URL"
+            "auth_url {:?} is not an http(s) URL",
+            crate::error::redact_userinfo(auth_url)
         )));
     }
     url.set_query(None);
     url.set_fragment(None);
+    // Credentials in the URL would go out as HTTP Basic auth: never send them.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
     let mut segments: Vec<String> = url
         .path_segments()
         .map(|s| s.filter(|p| !p.is_empty()).map(str::to_string).collect())
@@ -152,7 +160,10 @@ pub(crate) fn token_url(auth_url: &str) -> Result<url::Url, crate::Error> {
     segments.push("tokens".into());
     {
         let mut path = url.path_segments_mut().map_err(|()| {
-            crate::Error::Config(format!("auth_url {auth_url:?} cannot be a base URL"))
+            crate::Error::Config(format!(
+                "auth_url {:?} cannot be a base URL",
+                crate::error::redact_userinfo(auth_url)
+            ))
         })?;
         path.clear();
         for s in &segments {
@@ -200,14 +211,22 @@ pub(crate) async fn request_token(
         | AuthMethod::ApplicationCredential { secret: s, .. } => raw.scrubbed(s),
     };
     let request_id = raw.request_id();
+    let shown_url = crate::error::redact_url(&url);
     if !raw.is_success() {
         let api = raw.api_error();
         let message = match &api {
+            Error::Api(a) if a.message == "unrecognised error body" => {
+                format!(
+                    "unrecognised answer (is auth_url Keystone?): {}",
+                    a.body_snippet
+                )
+            }
             Error::Api(a) => a.message.clone(),
             other => other.to_string(),
         };
         return Err(Error::Auth {
             status: Some(raw.status),
+            url: shown_url.clone(),
             message,
             request_id,
         });
@@ -219,6 +238,7 @@ pub(crate) async fn request_token(
     else {
         return Err(Error::Auth {
             status: Some(raw.status),
+            url: shown_url.clone(),
             message: "Keystone answered without an X-Subject-Token header".into(),
             request_id,
         });
@@ -226,12 +246,14 @@ pub(crate) async fn request_token(
     let secret = secrecy::SecretString::from(secret.to_string());
     let parsed: TokenResponse = raw.json().map_err(|e| Error::Auth {
         status: Some(raw.status),
+        url: shown_url.clone(),
         message: format!("unreadable token response: {e}"),
         request_id: request_id.clone(),
     })?;
     let t = parsed.token;
     let expires_at = super::parse_keystone_time(&t.expires_at).ok_or_else(|| Error::Auth {
         status: Some(raw.status),
+        url: shown_url.clone(),
         message: format!("token expires_at {:?} is not a timestamp", t.expires_at),
         request_id: request_id.clone(),
     })?;

@@ -1027,10 +1027,13 @@ fn auth(v: &View<'_>) -> Result<Auth, String> {
 }
 
 fn check_url(url: &str, key: &str) -> Result<(), String> {
+    let shown = crate::error::redact_userinfo(url);
     match url::Url::parse(url) {
         Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Ok(()),
-        Ok(_) => Err(format!("{key} {url:?} must be an http:// or https:// URL")),
-        Err(e) => Err(format!("{key} {url:?} is not a valid URL: {e}")),
+        Ok(_) => Err(format!(
+            "{key} {shown:?} must be an http:// or https:// URL"
+        )),
+        Err(e) => Err(format!("{key} {shown:?} is not a valid URL: {e}")),
     }
 }
 

@@ -123,8 +123,9 @@ impl CloudConfig {
     }
 }
 
-/// Keystone URL, credentials and scope (`auth:` block, `auth_type`).
-#[derive(Clone, Debug)]
+/// Keystone URL, credentials and scope (`auth:` block, `auth_type`). `Debug` redacts the secrets and
+/// any `user:password@` in `auth_url`.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Auth {
     /// Keystone URL as configured: with or without `/v3`, with or without a trailing slash, possibly with
@@ -134,6 +135,16 @@ pub struct Auth {
     pub method: AuthMethod,
     /// What the token is for.
     pub scope: Scope,
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth")
+            .field("auth_url", &crate::error::redact_userinfo(&self.auth_url))
+            .field("method", &self.method)
+            .field("scope", &self.scope)
+            .finish()
+    }
 }
 
 impl Auth {
