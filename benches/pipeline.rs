@@ -16,8 +16,12 @@ const TOKEN_BODY: &str = r#"{"token": {"methods": ["password"], "expires_at": "2
  "issued_at": "2024-01-01T00:00:00.000000Z", "user": {"id": "u1", "name": "admin"}, "catalog": []}}"#;
 
 fn page_body() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/compute/server_2.100.json");
-    let one: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/compute/server_2.100.json"
+    );
+    let one: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
     let servers: Vec<serde_json::Value> = (0..100)
         .map(|i| {
             let mut s = one["server"].clone();
@@ -30,7 +34,9 @@ fn page_body() -> String {
 
 async fn serve(listener: TcpListener, page: String) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { return };
+        let Ok((stream, _)) = listener.accept().await else {
+            return;
+        };
         let page = page.clone();
         tokio::spawn(async move {
             let mut reader = BufReader::new(stream);
@@ -60,8 +66,11 @@ async fn serve(listener: TcpListener, page: String) {
                 if reader.read_exact(&mut body).await.is_err() {
                     return;
                 }
-                let (status, extra, payload) =
-                    if post { ("201 Created", "X-Subject-Token: tok\r\n", TOKEN_BODY) } else { ("200 OK", "", page.as_str()) };
+                let (status, extra, payload) = if post {
+                    ("201 Created", "X-Subject-Token: tok\r\n", TOKEN_BODY)
+                } else {
+                    ("200 OK", "", page.as_str())
+                };
                 let resp = format!(
                     "HTTP/1.1 {status}\r\n{extra}Content-Type: application/json\r\nx-openstack-request-id: req-1\r\nContent-Length: {}\r\n\r\n{payload}",
                     payload.len()
@@ -92,7 +101,10 @@ async fn main() {
     let page = page_body();
     println!("page: 100 servers, {} KiB", page.len() / 1024);
     tokio::spawn(serve(listener, page));
-    let n: u32 = std::env::var("N").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    let n: u32 = std::env::var("N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
 
     // Bare reqwest + serde_json into the same model.
     let http = reqwest::Client::new();
@@ -102,7 +114,15 @@ async fn main() {
     }
     let started = Instant::now();
     for _ in 0..n {
-        let bytes = http.get(&url).header("x-auth-token", "tok").send().await.expect("get").bytes().await.expect("body");
+        let bytes = http
+            .get(&url)
+            .header("x-auth-token", "tok")
+            .send()
+            .await
+            .expect("get")
+            .bytes()
+            .await
+            .expect("body");
         let parsed: Servers = serde_json::from_slice(&bytes).expect("decode");
         assert_eq!(parsed.servers.len(), 100);
     }
@@ -111,7 +131,10 @@ async fn main() {
     // The crate: token cache, endpoint cache, headers, retries policy, path-tracking page decode.
     let cfg = CloudConfig::new(Auth::new(
         base.clone(),
-        AuthMethod::Password { user: UserRef::Id("u1".into()), password: "pw".to_string().into() },
+        AuthMethod::Password {
+            user: UserRef::Id("u1".into()),
+            password: "pw".to_string().into(),
+        },
         Scope::Unscoped,
     ))
     .with_endpoint_override("compute", format!("{base}/compute/v2.1"))
@@ -128,6 +151,13 @@ async fn main() {
         assert_eq!(page.items.len(), 100);
     }
     let ours = report("stackclient servers().list().send()", n, started.elapsed());
-    println!("pipeline overhead: {:+.1} µs/request ({:+.1} %)", ours - bare, (ours / bare - 1.0) * 100.0);
-    println!("Keystone token requests: {}", client.session().auth_requests());
+    println!(
+        "pipeline overhead: {:+.1} µs/request ({:+.1} %)",
+        ours - bare,
+        (ours / bare - 1.0) * 100.0
+    );
+    println!(
+        "Keystone token requests: {}",
+        client.session().auth_requests()
+    );
 }

@@ -196,7 +196,10 @@ async fn failed_reauth_is_not_sticky() {
     );
     assert_eq!(
         err.to_string(),
-        format!("authentication failed (500) at {}/identity/v3/auth/tokens: keystone down", server.uri())
+        format!(
+            "authentication failed (500) at {}/identity/v3/auth/tokens: keystone down",
+            server.uri()
+        )
     );
     assert_eq!(ping(&client).await.unwrap(), 200);
     assert_eq!(
