@@ -13,7 +13,17 @@ use std::time::Instant;
 use stackclient::Client;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            common::report(e.as_ref());
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let target = common::connect().await?;
     let tasks: usize = std::env::var("TASKS")
         .ok()

@@ -18,7 +18,17 @@ use stackclient::testing::FakeCloud;
 use stackclient::{Client, Method, ServiceType, WaitOptions};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            common::report(e.as_ref());
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let target = common::connect().await?;
     let client = Client::new(target.opts.clone())?;
 

@@ -234,6 +234,8 @@ impl SortDir {
 pub struct List<T> {
     client: Client,
     spec: ListSpec,
+    /// A filter the caller set that can never be sent (reported by `send` / `into_stream`).
+    invalid: Option<String>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -242,6 +244,7 @@ impl<T> Clone for List<T> {
         List {
             client: self.client.clone(),
             spec: self.spec.clone(),
+            invalid: self.invalid.clone(),
             _t: PhantomData,
         }
     }
@@ -275,6 +278,7 @@ impl<T> List<T> {
                 links_key,
                 min_microversion: None,
             },
+            invalid: None,
             _t: PhantomData,
         }
     }
@@ -291,8 +295,13 @@ impl<T> List<T> {
         self
     }
 
-    /// `limit`: page size (services cap it, e.g. Nova's `max_limit`, 1000 by default).
-    pub fn limit(self, limit: u32) -> Self {
+    /// `limit`: page size, at least 1 (services cap it, e.g. Nova's `max_limit`, 1000 by default).
+    /// `0` makes [`send`](List::send) / [`into_stream`](List::into_stream) fail with
+    /// [`Error::InvalidInput`].
+    pub fn limit(mut self, limit: u32) -> Self {
+        if limit == 0 {
+            self.invalid = Some("limit must be at least 1".into());
+        }
         self.param("limit", limit)
     }
 
@@ -313,11 +322,18 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     /// # Errors
     /// Pipeline errors; [`Error::Decode`] naming the bad field.
     pub async fn send(&self) -> Result<Page<T>, Error> {
+        if let Some(why) = &self.invalid {
+            return Err(Error::InvalidInput(why.clone()));
+        }
         fetch_page(&self.client, &self.spec, None).await
     }
 
-    /// Every item, lazily: one page in memory at a time.
+    /// Every item, lazily: one page in memory at a time, the next page fetched when the items of the
+    /// last one have been taken. The stream yields an error once (a page that fails) and then ends.
     pub fn into_stream(self) -> BoxStream<'static, Result<T, Error>> {
+        if let Some(why) = self.invalid {
+            return stream::once(async move { Err(Error::InvalidInput(why)) }).boxed();
+        }
         stream(self.client, self.spec)
     }
 

@@ -307,3 +307,28 @@ async fn injected_503s_are_retried_for_gets_only() {
     assert_eq!(err.status(), Some(503));
     assert_eq!(err.as_api().unwrap().attempts, 1);
 }
+
+#[tokio::test]
+async fn limit_zero_is_refused_before_sending() {
+    let fake = FakeCloud::start().await.unwrap();
+    let client = Client::new(options(&fake)).unwrap();
+    let err = client
+        .compute()
+        .servers()
+        .list()
+        .limit(0)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "invalid input: limit must be at least 1");
+    let err = client
+        .network()
+        .networks()
+        .list()
+        .limit(0)
+        .all()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)));
+    assert_eq!(fake.token_requests(), 0, "nothing was sent");
+}

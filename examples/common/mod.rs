@@ -11,33 +11,48 @@ pub struct Target {
     pub fake: Option<FakeCloud>,
 }
 
-/// `OS_CLOUD` or `OS_AUTH_URL` set → that cloud (clouds.yaml / `OS_*`); otherwise the embedded fake cloud.
+/// The configured cloud (`OS_CLOUD` + clouds.yaml, `OS_*` variables, or a clouds.yaml with a single
+/// cloud), else the embedded fake cloud. A cloud that is named but broken is an error, not a fallback.
 pub async fn connect() -> Result<Target, Box<dyn std::error::Error>> {
-    let configured = ["OS_CLOUD", "OS_AUTH_URL"]
+    let named = ["OS_CLOUD", "OS_AUTH_URL"]
         .iter()
         .any(|v| std::env::var(v).is_ok_and(|s| !s.is_empty()));
-    if configured {
-        let cfg = CloudConfig::load()?;
-        println!(
-            "using cloud {} (auth_url {})",
-            cfg.name.as_deref().unwrap_or("from OS_* variables"),
-            cfg.auth.auth_url
-        );
-        return Ok(Target {
-            opts: ClientOptions::new(Session::new(cfg)),
-            fake: None,
-        });
+    match CloudConfig::load() {
+        Ok(cfg) => {
+            println!(
+                "using cloud {} (auth_url {})",
+                cfg.name.as_deref().unwrap_or("from OS_* variables"),
+                cfg.auth.auth_url
+            );
+            Ok(Target {
+                opts: ClientOptions::new(Session::new(cfg)),
+                fake: None,
+            })
+        }
+        Err(e) if named => Err(e.into()),
+        Err(_) => {
+            let fake = FakeCloud::builder()
+                .build_delay(std::time::Duration::from_millis(500))
+                .start()
+                .await?;
+            println!(
+                "no cloud configured: using the embedded fake cloud at {} (set OS_CLOUD or OS_* to use yours)",
+                fake.url()
+            );
+            Ok(Target {
+                opts: ClientOptions::new(Session::new(fake.config())),
+                fake: Some(fake),
+            })
+        }
     }
-    let fake = FakeCloud::builder()
-        .build_delay(std::time::Duration::from_millis(500))
-        .start()
-        .await?;
-    println!(
-        "no cloud configured: using the embedded fake cloud at {} (set OS_CLOUD or OS_AUTH_URL to use yours)",
-        fake.url()
-    );
-    Ok(Target {
-        opts: ClientOptions::new(Session::new(fake.config())),
-        fake: Some(fake),
-    })
+}
+
+/// Prints an error with its chain of causes, one per line.
+pub fn report(e: &dyn std::error::Error) {
+    eprintln!("error: {e}");
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        eprintln!("  caused by: {c}");
+        cause = c.source();
+    }
 }

@@ -5,7 +5,9 @@
 //! use stackclient::compute::{CreateServer, ServerStatus};
 //! let compute = client.compute();
 //! let flavor = compute.flavors().find_by_name("m1.small").await?.expect("flavor");
-//! let created = compute.servers().create(&CreateServer::new("web-1", &flavor.id).networks_auto()).await?;
+//! let image_id = "70a599e0-31e7-49b7-b260-868f441e862b";
+//! let request = CreateServer::new("web-1", &flavor.id).image(image_id).networks_auto();
+//! let created = compute.servers().create(&request).await?;
 //! let server = compute.servers().wait_for_status(&created.id, ServerStatus::Active).await?;
 //! # Ok(()) }
 //! ```
@@ -21,7 +23,8 @@ pub use types::*;
 
 use crate::client::Client;
 
-/// The highest compute microversion whose responses this crate's models are known to read.
+/// The highest compute microversion whose responses this crate's models are known to read: the
+/// negotiated microversion is at most this. A pin (`compute_api_version`) is sent as given, even above.
 pub const MAX_MICROVERSION: crate::ApiVersion = crate::ApiVersion::new(2, 100);
 
 /// The compute service (`client.compute()`). The endpoint and microversion are resolved on first use

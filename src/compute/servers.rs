@@ -235,7 +235,8 @@ impl Servers {
         .await
     }
 
-    /// Polls until the server is gone: a 404, or status `DELETED` or `SOFT_DELETED`.
+    /// Polls until the server is gone: a 404, or status `DELETED` or `SOFT_DELETED`. Nova may still
+    /// show a `DELETED` server (in lists and `get`) for a short while after this returns.
     /// Uses [`WaitOptions::default`].
     ///
     /// # Errors

@@ -1057,8 +1057,10 @@ enum NetworkChoice {
 /// A `POST /servers` request, built with chained setters; it serializes itself to the wire body
 /// `{"server": {...}, "os:scheduler_hints": {...}}`, with unset fields left out.
 ///
-/// `name` and `flavor_ref` are the only required fields, so they are the constructor's arguments.
-/// From microversion 2.37 Nova requires `networks`: call [`network`](Self::network),
+/// `name` and `flavor_ref` are always required, so they are the constructor's arguments. Nova also
+/// needs an image ([`image`](Self::image)) unless the server boots from a volume
+/// ([`block_device_mapping`](Self::block_device_mapping) with `boot_index: 0`). From microversion 2.37
+/// Nova requires `networks`: call [`network`](Self::network),
 /// [`port`](Self::port), [`fixed_ip`](Self::fixed_ip), [`networks_auto`](Self::networks_auto) or
 /// [`networks_none`](Self::networks_none). [`min_microversion`](Self::min_microversion) says which
 /// microversion the fields you set need.
