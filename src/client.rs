@@ -190,6 +190,12 @@ impl Client {
             let pem = read_file(ca, "CA file")?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
                 .map_err(|e| Error::Config(format!("CA file {} is not PEM: {e}", ca.display())))?;
+            if certs.is_empty() {
+                return Err(Error::Config(format!(
+                    "CA file {} has no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                    ca.display()
+                )));
+            }
             for c in certs {
                 b = b.add_root_certificate(c);
             }
