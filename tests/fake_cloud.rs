@@ -1122,6 +1122,10 @@ async fn create_validation() {
         ),
         (
             json!({"server": {"name": "x", "flavorRef": "1"}}),
+            "Missing imageRef attribute",
+        ),
+        (
+            json!({"server": {"name": "x", "flavorRef": "1", "imageRef": ""}}),
             "Can not find requested image",
         ),
         (

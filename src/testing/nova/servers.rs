@@ -555,7 +555,9 @@ fn parse_create(body: &Value, version: Microversion) -> Result<CreateRequest, Re
             Some(id.to_string())
         }
         None | Some(Value::String(_)) if boots_from_volume => None,
-        None | Some(Value::String(_)) => {
+        // Nova's messages: no key at all, or an empty one.
+        None => return Err(fault(400, "Missing imageRef attribute")),
+        Some(Value::String(_)) => {
             return Err(fault(400, "Can not find requested image"));
         }
         Some(other) => {
