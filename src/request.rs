@@ -502,33 +502,26 @@ impl Client {
         mut headers: HeaderMap,
         body: Option<&Bytes>,
     ) -> Result<RawResponse, Error> {
-        let token = self.token().await?;
-        headers.insert("x-auth-token", token_header(&token.secret, url)?);
-        let raw = send_with_retry(
-            self.http(),
-            self.retry_policy(),
-            method,
-            url,
-            &headers,
-            body,
-        )
-        .await?;
-        if raw.status != 401 {
-            return Ok(raw.scrubbed(&token.secret));
+        let mut token = self.token().await?;
+        let mut replayed = false;
+        loop {
+            headers.insert("x-auth-token", token_header(&token.secret, url)?);
+            let raw = send_with_retry(
+                self.http(),
+                self.retry_policy(),
+                method,
+                url,
+                &headers,
+                body,
+            )
+            .await?;
+            if raw.status != 401 || replayed {
+                return Ok(raw.scrubbed(&token.secret));
+            }
+            tracing::debug!(generation = token.generation, "401: re-authenticating once");
+            token = self.reauthenticate(token.generation).await?;
+            replayed = true;
         }
-        tracing::debug!(generation = token.generation, "401: re-authenticating once");
-        let token = self.reauthenticate(token.generation).await?;
-        headers.insert("x-auth-token", token_header(&token.secret, url)?);
-        let raw = send_with_retry(
-            self.http(),
-            self.retry_policy(),
-            method,
-            url,
-            &headers,
-            body,
-        )
-        .await?;
-        Ok(raw.scrubbed(&token.secret))
     }
 }
 

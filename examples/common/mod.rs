@@ -47,8 +47,19 @@ pub async fn connect() -> Result<Target, Box<dyn std::error::Error>> {
     }
 }
 
+/// The process exit code for an example's result; an error is printed with its chain of causes.
+pub fn exit_code(result: Result<(), Box<dyn std::error::Error>>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            report(e.as_ref());
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Prints an error with its chain of causes, one per line.
-pub fn report(e: &dyn std::error::Error) {
+fn report(e: &dyn std::error::Error) {
     eprintln!("error: {e}");
     let mut cause = e.source();
     while let Some(c) = cause {
