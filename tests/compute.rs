@@ -7,7 +7,6 @@ mod common;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone as _, Utc};
 use futures_util::TryStreamExt as _;
 use secrecy::ExposeSecret as _;
 use serde_json::{Value, json};
@@ -19,7 +18,9 @@ use stackclient::{Client, Error, WaitOptions};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use common::{client, header, mount_keystone, mount_nova_version, received};
+use common::{
+    client, header, json_fixture, mount_keystone, mount_nova_version, pairs, query, received, utc,
+};
 
 const TOKEN: &str = "tok-compute-1";
 const TENANT: &str = "6f70656e737461636b20342065766572";
@@ -40,32 +41,6 @@ async fn nova(max: &str) -> (MockServer, Client) {
     mount_nova_version(&server, max).await;
     let client = client(&server);
     (server, client)
-}
-
-fn fixture(rel: &str) -> Value {
-    let p = format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {p}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{p} is not JSON: {e}"))
-}
-
-fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
-        .single()
-        .expect("valid date")
-}
-
-/// The query of a request as decoded (key, value) pairs, in order.
-fn query(r: &Request) -> Vec<(String, String)> {
-    r.url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-    p.iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 /// Token and BOTH compute microversion headers.
@@ -151,7 +126,7 @@ async fn get_server_decodes_every_value_and_sends_both_microversion_headers() {
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("x-openstack-request-id", "req-get-1")
-                .set_body_json(fixture("compute/server_2.47.json")),
+                .set_body_json(json_fixture("compute/server_2.47.json")),
         )
         .expect(1)
         .mount(&server)
@@ -231,7 +206,8 @@ async fn get_server_in_error_carries_its_fault() {
     Mock::given(method("GET"))
         .and(path(format!("/compute/v2.1/servers/{id}")))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(fixture("compute/fault_error_server.json")),
+            ResponseTemplate::new(200)
+                .set_body_json(json_fixture("compute/fault_error_server.json")),
         )
         .mount(&server)
         .await;
@@ -367,7 +343,7 @@ async fn list_sends_every_filter_and_decodes_one_page() {
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("x-openstack-request-id", "req-list-1")
-                .set_body_json(fixture("compute/server_detail_2.1.json")),
+                .set_body_json(json_fixture("compute/server_detail_2.1.json")),
         )
         .expect(1)
         .mount(&server)
@@ -734,7 +710,7 @@ async fn a_truncated_or_wrong_list_body_is_a_decode_error() {
 #[tokio::test]
 async fn a_bad_field_in_get_is_a_decode_error_naming_its_path() {
     let (server, client) = nova("2.60").await;
-    let mut body = fixture("compute/server_2.47.json");
+    let mut body = json_fixture("compute/server_2.47.json");
     body["server"]["created"] = json!("yesterday");
     Mock::given(method("GET"))
         .and(path(format!("/compute/v2.1/servers/{SERVER_ID}")))
@@ -873,7 +849,7 @@ async fn find_server_by_name_follows_pages() {
 fn created_response() -> ResponseTemplate {
     ResponseTemplate::new(202)
         .insert_header("x-openstack-request-id", "req-create-1")
-        .set_body_json(fixture("compute/server_create_response.json"))
+        .set_body_json(json_fixture("compute/server_create_response.json"))
 }
 
 #[tokio::test]
@@ -963,7 +939,7 @@ async fn create_sends_the_api_reference_bodies_exactly() {
     let posts = received(&server, "POST", "/compute/v2.1/servers").await;
     assert_eq!(posts.len(), requests.len());
     for (r, (_, fx)) in posts.iter().zip(&requests) {
-        assert_eq!(body_json(r), fixture(fx), "body of {fx}");
+        assert_eq!(body_json(r), json_fixture(fx), "body of {fx}");
         assert_eq!(r.url.query(), None);
         assert_eq!(header(r, "content-type"), Some("application/json"));
         assert_nova_headers(r, "2.90");
@@ -1200,7 +1176,8 @@ async fn error_during_wait_fails_at_once_with_the_fault() {
     Mock::given(method("GET"))
         .and(path(p.clone()))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(fixture("compute/fault_error_server.json")),
+            ResponseTemplate::new(200)
+                .set_body_json(json_fixture("compute/fault_error_server.json")),
         )
         .mount(&server)
         .await;
@@ -1368,7 +1345,8 @@ async fn wait_for_delete_fails_on_error() {
     Mock::given(method("GET"))
         .and(path(p.clone()))
         .respond_with(
-            ResponseTemplate::new(200).set_body_json(fixture("compute/fault_error_server.json")),
+            ResponseTemplate::new(200)
+                .set_body_json(json_fixture("compute/fault_error_server.json")),
         )
         .mount(&server)
         .await;
@@ -1425,7 +1403,7 @@ async fn wait_for_delete_times_out_with_the_last_status() {
 /// `fixtures/compute/flavors_detail.json` split in two pages: ids 1–3 (next link naming another
 /// host, marker 3) and ids 4–5.
 async fn mount_two_flavor_pages(server: &MockServer) {
-    let all = fixture("compute/flavors_detail.json")["flavors"]
+    let all = json_fixture("compute/flavors_detail.json")["flavors"]
         .as_array()
         .expect("flavors")
         .clone();
@@ -1495,7 +1473,7 @@ async fn flavor_list_filters_and_get() {
     Mock::given(method("GET"))
         .and(path("/compute/v2.1/flavors/2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "flavor": fixture("compute/flavors_detail.json")["flavors"][1]
+            "flavor": json_fixture("compute/flavors_detail.json")["flavors"][1]
         })))
         .mount(&server)
         .await;
@@ -1589,7 +1567,7 @@ async fn markers_are_decoded_from_the_link_and_encoded_once_again() {
     let (server, client) = nova("2.60").await;
     let odd = "a b+c/d&e=f%";
     let flavor = |id: &str| {
-        let mut f = fixture("compute/flavors_detail.json")["flavors"][0].clone();
+        let mut f = json_fixture("compute/flavors_detail.json")["flavors"][0].clone();
         f["id"] = json!(id);
         f
     };

@@ -4,7 +4,6 @@
 
 mod common;
 
-use chrono::{DateTime, TimeZone as _, Utc};
 use futures_util::TryStreamExt as _;
 use serde_json::{Value, json};
 use stackclient::compute::SortDir;
@@ -13,7 +12,7 @@ use stackclient::{Client, Error};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use common::{client, header, mount_keystone, received};
+use common::{client, header, json_fixture, mount_keystone, pairs, query, received, utc};
 
 const TOKEN: &str = "tok-network-1";
 const NETWORKS: &str = "/network/v2.0/networks";
@@ -36,31 +35,6 @@ async fn neutron() -> (MockServer, Client) {
         .await;
     let client = client(&server);
     (server, client)
-}
-
-fn fixture(rel: &str) -> Value {
-    let p = format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {p}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{p} is not JSON: {e}"))
-}
-
-fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
-        .single()
-        .expect("valid date")
-}
-
-fn query(r: &Request) -> Vec<(String, String)> {
-    r.url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-    p.iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 /// The token, JSON, and no microversion header of either kind.
@@ -128,7 +102,7 @@ async fn get_network_decodes_every_value_without_microversion_headers() {
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("x-openstack-request-id", "req-net-1")
-                .set_body_json(fixture("network/network.json")),
+                .set_body_json(json_fixture("network/network.json")),
         )
         .expect(1)
         .mount(&server)
@@ -247,7 +221,7 @@ async fn list_sends_every_filter_and_decodes_one_page() {
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("x-openstack-request-id", "req-list-n")
-                .set_body_json(fixture("network/network_tenant_id_only.json")),
+                .set_body_json(json_fixture("network/network_tenant_id_only.json")),
         )
         .expect(1)
         .mount(&server)
@@ -614,7 +588,7 @@ async fn create_sends_the_api_reference_bodies_exactly() {
         .respond_with(
             ResponseTemplate::new(201)
                 .insert_header("x-openstack-request-id", "req-create-n")
-                .set_body_json(fixture("network/network_create_response.json")),
+                .set_body_json(json_fixture("network/network_create_response.json")),
         )
         .expect(2)
         .mount(&server)
@@ -657,10 +631,13 @@ async fn create_sends_the_api_reference_bodies_exactly() {
         .iter()
         .map(|r| serde_json::from_slice(&r.body).unwrap())
         .collect();
-    assert_eq!(bodies[0], fixture("network/network_create_request.json"));
+    assert_eq!(
+        bodies[0],
+        json_fixture("network/network_create_request.json")
+    );
     assert_eq!(
         bodies[1],
-        fixture("network/network_provider_create_request.json")
+        json_fixture("network/network_provider_create_request.json")
     );
     for r in &posts {
         assert_eq!(r.url.query(), None);

@@ -114,3 +114,33 @@ pub async fn received(server: &MockServer, m: &str, p: &str) -> Vec<Request> {
 pub fn header<'a>(r: &'a Request, name: &str) -> Option<&'a str> {
     r.headers.get(name).and_then(|v| v.to_str().ok())
 }
+
+/// `fixtures/<rel>` as JSON, as stored.
+pub fn json_fixture(rel: &str) -> Value {
+    let p = format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {p}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{p} is not JSON: {e}"))
+}
+
+/// A UTC time.
+pub fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> chrono::DateTime<Utc> {
+    use chrono::TimeZone as _;
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, s)
+        .single()
+        .expect("valid date")
+}
+
+/// The query of a request as decoded (key, value) pairs, in order.
+pub fn query(r: &Request) -> Vec<(String, String)> {
+    r.url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// Owned (key, value) pairs.
+pub fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    p.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
