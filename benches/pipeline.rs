@@ -9,11 +9,10 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use stackclient::compute::Server;
 use stackclient::{Auth, AuthMethod, Client, ClientOptions, CloudConfig, Scope, Session, UserRef};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-const TOKEN_BODY: &str = r#"{"token": {"methods": ["password"], "expires_at": "2099-01-01T00:00:00.000000Z",
- "issued_at": "2024-01-01T00:00:00.000000Z", "user": {"id": "u1", "name": "admin"}, "catalog": []}}"#;
+#[path = "../tests/common/raw_http.rs"]
+mod raw_http;
 
 fn page_body() -> String {
     let path = concat!(
@@ -38,48 +37,7 @@ async fn serve(listener: TcpListener, page: String) {
             return;
         };
         let page = page.clone();
-        tokio::spawn(async move {
-            let mut reader = BufReader::new(stream);
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
-                    return;
-                }
-                let post = line.starts_with("POST");
-                let mut len = 0usize;
-                loop {
-                    let mut h = String::new();
-                    if reader.read_line(&mut h).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let h = h.trim_end();
-                    if h.is_empty() {
-                        break;
-                    }
-                    if let Some((k, v)) = h.split_once(':') {
-                        if k.eq_ignore_ascii_case("content-length") {
-                            len = v.trim().parse().unwrap_or(0);
-                        }
-                    }
-                }
-                let mut body = vec![0; len];
-                if reader.read_exact(&mut body).await.is_err() {
-                    return;
-                }
-                let (status, extra, payload) = if post {
-                    ("201 Created", "X-Subject-Token: tok\r\n", TOKEN_BODY)
-                } else {
-                    ("200 OK", "", page.as_str())
-                };
-                let resp = format!(
-                    "HTTP/1.1 {status}\r\n{extra}Content-Type: application/json\r\nx-openstack-request-id: req-1\r\nContent-Length: {}\r\n\r\n{payload}",
-                    payload.len()
-                );
-                if reader.get_mut().write_all(resp.as_bytes()).await.is_err() {
-                    return;
-                }
-            }
-        });
+        tokio::spawn(async move { raw_http::serve_connection(stream, &page, |_| {}).await });
     }
 }
 

@@ -11,14 +11,13 @@ use stackclient::{
     Auth, AuthMethod, Client, ClientOptions, CloudConfig, Method, Scope, ServiceType, Session,
     UserRef,
 };
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+
+#[path = "common/raw_http.rs"]
+mod raw_http;
 
 /// connection number → user agents seen on it
 type Log = Arc<Mutex<HashMap<usize, Vec<String>>>>;
-
-const TOKEN_BODY: &str = r#"{"token": {"methods": ["password"], "expires_at": "2099-01-01T00:00:00.000000Z",
- "issued_at": "2024-01-01T00:00:00.000000Z", "user": {"id": "u1", "name": "admin"}, "catalog": []}}"#;
 
 async fn serve(listener: TcpListener, log: Log) {
     let mut conn_no = 0usize;
@@ -29,49 +28,14 @@ async fn serve(listener: TcpListener, log: Log) {
         conn_no += 1;
         let (id, log) = (conn_no, log.clone());
         tokio::spawn(async move {
-            let mut reader = BufReader::new(stream);
-            loop {
-                let mut request_line = String::new();
-                if reader.read_line(&mut request_line).await.unwrap_or(0) == 0 {
-                    return;
-                }
-                let mut ua = String::new();
-                let mut len = 0usize;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some((k, v)) = line.split_once(':') {
-                        match k.to_ascii_lowercase().as_str() {
-                            "user-agent" => ua = v.trim().to_string(),
-                            "content-length" => len = v.trim().parse().unwrap_or(0),
-                            _ => {}
-                        }
-                    }
-                }
-                let mut body = vec![0; len];
-                if reader.read_exact(&mut body).await.is_err() {
-                    return;
-                }
-                log.lock().unwrap().entry(id).or_default().push(ua);
-                let (status, extra, payload) = if request_line.starts_with("POST") {
-                    ("201 Created", "X-Subject-Token: tok\r\n", TOKEN_BODY)
-                } else {
-                    ("200 OK", "", "{}")
-                };
-                let resp = format!(
-                    "HTTP/1.1 {status}\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
-                    payload.len()
-                );
-                if reader.get_mut().write_all(resp.as_bytes()).await.is_err() {
-                    return;
-                }
-            }
+            raw_http::serve_connection(stream, "{}", |user_agent| {
+                log.lock()
+                    .unwrap()
+                    .entry(id)
+                    .or_default()
+                    .push(user_agent.to_string());
+            })
+            .await;
         });
     }
 }

@@ -10,16 +10,15 @@ use stackclient::{
     Auth, AuthMethod, Client, ClientOptions, CloudConfig, Error, Method, Scope, ServiceType,
     Session, TlsOptions, UserRef,
 };
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
+
+#[path = "common/raw_http.rs"]
+mod raw_http;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio_rustls::rustls::server::WebPkiClientVerifier;
 use tokio_rustls::rustls::{RootCertStore, ServerConfig};
-
-const TOKEN_BODY: &str = r#"{"token": {"methods": ["password"], "expires_at": "2099-01-01T00:00:00.000000Z",
- "issued_at": "2024-01-01T00:00:00.000000Z", "user": {"id": "u1", "name": "admin"}, "catalog": []}}"#;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -70,45 +69,7 @@ async fn start(mtls: bool) -> String {
                 let Ok(tls) = acceptor.accept(tcp).await else {
                     return;
                 };
-                let mut reader = BufReader::new(tls);
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let mut len = 0usize;
-                    loop {
-                        let mut h = String::new();
-                        if reader.read_line(&mut h).await.unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let h = h.trim_end();
-                        if h.is_empty() {
-                            break;
-                        }
-                        if let Some((k, v)) = h.split_once(':') {
-                            if k.eq_ignore_ascii_case("content-length") {
-                                len = v.trim().parse().unwrap_or(0);
-                            }
-                        }
-                    }
-                    let mut body = vec![0; len];
-                    if reader.read_exact(&mut body).await.is_err() {
-                        return;
-                    }
-                    let (status, extra, payload) = if line.starts_with("POST") {
-                        ("201 Created", "X-Subject-Token: tok\r\n", TOKEN_BODY)
-                    } else {
-                        ("200 OK", "", "{}")
-                    };
-                    let resp = format!(
-                        "HTTP/1.1 {status}\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
-                        payload.len()
-                    );
-                    if reader.get_mut().write_all(resp.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
+                raw_http::serve_connection(tls, "{}", |_| {}).await;
             });
         }
     });
