@@ -7,7 +7,8 @@
 //! STACKCLIENT_IMAGE=<image id> STACKCLIENT_NETWORK=<network id> OS_CLOUD=mycloud cargo run --example quickstart
 //! ```
 //! Without `STACKCLIENT_IMAGE` the first image of the image service is used; without
-//! `STACKCLIENT_NETWORK` the server boots with no network (`networks: "none"`, microversion 2.37+).
+//! `STACKCLIENT_NETWORK` the server boots on the fake cloud's `private` network, or on a real cloud with no
+//! network (`networks: "none"`, microversion 2.37+).
 
 mod common;
 
@@ -76,9 +77,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut request =
         CreateServer::new(format!("quickstart-{}", std::process::id()), &flavor.id).image(&image);
-    request = match std::env::var("STACKCLIENT_NETWORK") {
-        Ok(net) => request.network(net),
-        Err(_) => request.networks_none(),
+    let fake_private = target.fake.as_ref().and_then(|f| f.network_id("private"));
+    request = match (std::env::var("STACKCLIENT_NETWORK"), fake_private) {
+        (Ok(net), _) | (Err(_), Some(net)) => request.network(net),
+        (Err(_), None) => request.networks_none(),
     };
     let booting = Instant::now();
     let created = compute.servers().create(&request).await?;
@@ -93,6 +95,19 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .servers()
         .wait_for_status_with(&created.id, ServerStatus::Active, wait)
         .await?;
+    let addresses: Vec<String> = server
+        .addresses
+        .iter()
+        .flat_map(|(net, addrs)| addrs.iter().map(move |a| format!("{net}={}", a.addr)))
+        .collect();
+    println!(
+        "addresses: {}",
+        if addresses.is_empty() {
+            "none".to_string()
+        } else {
+            addresses.join(", ")
+        }
+    );
     println!(
         "server {} is {} after {:.1} s",
         server.name,
