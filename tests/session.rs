@@ -37,25 +37,12 @@ async fn ping(client: &Client) -> Result<u16, Error> {
 async fn hundred_tasks_with_own_clients_refresh_an_expiring_token_once() {
     let server = MockServer::start().await;
     // First token expires in 60 s: inside the 120 s refresh margin, so the next use refreshes it.
-    Mock::given(method("POST"))
-        .and(path("/identity/v3/auth/tokens"))
-        .respond_with(token_response(
-            &server.uri(),
-            "tok-old",
-            Duration::from_secs(60),
-        ))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/identity/v3/auth/tokens"))
-        .respond_with(token_response(
-            &server.uri(),
-            "tok-new",
-            Duration::from_secs(3600),
-        ))
-        .mount(&server)
-        .await;
+    mount_token_sequence(
+        &server,
+        ("tok-old", Duration::from_secs(60)),
+        ("tok-new", Duration::from_secs(3600)),
+    )
+    .await;
     mount_ping(&server, "tok-new", 200).await;
     let opts = options(ping_config(&server));
     Client::new(opts.clone())
@@ -95,25 +82,12 @@ fn header_of(r: &wiremock::Request) -> &str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_concurrent_401s_cause_one_reauth_and_one_replay_each() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/identity/v3/auth/tokens"))
-        .respond_with(token_response(
-            &server.uri(),
-            "tok-1",
-            Duration::from_secs(3600),
-        ))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/identity/v3/auth/tokens"))
-        .respond_with(token_response(
-            &server.uri(),
-            "tok-2",
-            Duration::from_secs(3600),
-        ))
-        .mount(&server)
-        .await;
+    mount_token_sequence(
+        &server,
+        ("tok-1", Duration::from_secs(3600)),
+        ("tok-2", Duration::from_secs(3600)),
+    )
+    .await;
     mount_ping(&server, "tok-1", 401).await;
     mount_ping(&server, "tok-2", 200).await;
     let opts = options(ping_config(&server));

@@ -60,6 +60,26 @@ pub async fn mount_keystone(server: &MockServer, token: &str) {
         .await;
 }
 
+/// Mounts `POST /identity/v3/auth/tokens` answering `first` (token, lifetime) once, then `then` for
+/// every later request.
+pub async fn mount_token_sequence(
+    server: &MockServer,
+    first: (&str, Duration),
+    then: (&str, Duration),
+) {
+    Mock::given(method("POST"))
+        .and(path("/identity/v3/auth/tokens"))
+        .respond_with(token_response(&server.uri(), first.0, first.1))
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/identity/v3/auth/tokens"))
+        .respond_with(token_response(&server.uri(), then.0, then.1))
+        .mount(server)
+        .await;
+}
+
 /// Password auth, project `admin` in domain `Default`, against the mock's `/identity`.
 pub fn password_config(server: &MockServer) -> CloudConfig {
     CloudConfig::new(Auth::new(
