@@ -112,6 +112,13 @@ fn parse_base(raw: &str) -> Result<url::Url, Error> {
     Ok(url)
 }
 
+/// `true` when the last non-empty path segment starts with `prefix` (e.g. `v2` for `/v2.0/`).
+fn ends_with_version(url: &url::Url, prefix: &str) -> bool {
+    url.path_segments()
+        .and_then(|mut s| s.rfind(|p| !p.is_empty()))
+        .is_some_and(|p| p.starts_with(prefix))
+}
+
 fn parent(url: &url::Url) -> Option<url::Url> {
     let mut p = url.clone();
     {
@@ -172,26 +179,16 @@ impl Client {
                 (version, mv)
             }
             "network" => {
-                let has_version = url
-                    .path_segments()
-                    .and_then(|mut s| s.rfind(|p| !p.is_empty()).map(|p| p.starts_with("v2")))
-                    .unwrap_or(false);
-                let version = if has_version {
-                    None
+                if ends_with_version(&url, "v2") {
+                    (None, pin)
                 } else {
-                    self.discover(&url, Some(2)).await?
-                };
-                if !has_version {
+                    let version = self.discover(&url, Some(2)).await?;
                     url = crate::request::join_url(&url, &["v2.0"])?;
+                    (version, pin)
                 }
-                (version, pin)
             }
             "identity" => {
-                let versioned = url
-                    .path_segments()
-                    .and_then(|mut s| s.rfind(|p| !p.is_empty()).map(|p| p.starts_with("v3")))
-                    .unwrap_or(false);
-                if !versioned {
+                if !ends_with_version(&url, "v3") {
                     url = crate::request::join_url(&url, &["v3"])?;
                 }
                 (None, pin)
