@@ -361,6 +361,21 @@ async fn finish(
     })
 }
 
+/// Checks an id before it becomes a path segment: not empty, not `.` or `..`. `what` names the
+/// resource in the error, e.g. `server`.
+pub(crate) fn check_id<'a>(what: &str, id: &'a str) -> Result<&'a str, Error> {
+    if id.trim().is_empty() {
+        Err(Error::InvalidInput(format!("{what} id is empty")))
+    } else if id == "." || id == ".." {
+        // The URL would drop the segment and address the collection (`DELETE /servers`).
+        Err(Error::InvalidInput(format!(
+            "{what} id {id:?} is not valid"
+        )))
+    } else {
+        Ok(id)
+    }
+}
+
 /// Joins `segments` onto `base`, percent-encoding each segment exactly once.
 pub(crate) fn join_url<S: AsRef<str>>(base: &url::Url, segments: &[S]) -> Result<url::Url, Error> {
     let mut url = base.clone();

@@ -4,11 +4,10 @@ use futures_util::TryStreamExt;
 use serde::Deserialize;
 
 use super::Flavor;
-use super::servers::check_id;
 use crate::client::Client;
 use crate::error::Error;
 use crate::pagination::List;
-use crate::request::{Call, Method, ServiceType};
+use crate::request::{Call, Method, ServiceType, check_id};
 
 /// Flavor operations (`client.compute().flavors()`).
 #[derive(Clone, Debug)]

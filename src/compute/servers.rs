@@ -10,21 +10,8 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::microversion::ApiVersion;
 use crate::pagination::{List, at_most_one};
-use crate::request::{Call, Method, ServiceType};
+use crate::request::{Call, Method, ServiceType, check_id};
 use crate::wait::{Poll, WaitOptions, poll_until};
-
-pub(crate) fn check_id<'a>(what: &str, id: &'a str) -> Result<&'a str, Error> {
-    if id.trim().is_empty() {
-        Err(Error::InvalidInput(format!("{what} id is empty")))
-    } else if id == "." || id == ".." {
-        // The URL would drop the segment and address the collection (`DELETE /servers`).
-        Err(Error::InvalidInput(format!(
-            "{what} id {id:?} is not valid"
-        )))
-    } else {
-        Ok(id)
-    }
-}
 
 /// Server operations (`client.compute().servers()`).
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@ use super::{CreateNetwork, Network, NetworkStatus};
 use crate::client::Client;
 use crate::error::Error;
 use crate::pagination::{List, at_most_one};
-use crate::request::{Call, Method, ServiceType};
+use crate::request::{Call, Method, ServiceType, check_id};
 
 /// Network operations (`client.network().networks()`).
 #[derive(Clone, Debug)]
@@ -17,19 +17,6 @@ pub struct Networks {
 #[derive(Deserialize)]
 struct NetworkBody {
     network: Network,
-}
-
-fn check_id(id: &str) -> Result<&str, Error> {
-    if id.trim().is_empty() {
-        Err(Error::InvalidInput("network id is empty".into()))
-    } else if id == "." || id == ".." {
-        // The URL would drop the segment and address the collection (`DELETE /v2.0/networks`).
-        Err(Error::InvalidInput(format!(
-            "network id {id:?} is not valid"
-        )))
-    } else {
-        Ok(id)
-    }
 }
 
 impl Networks {
@@ -43,7 +30,7 @@ impl Networks {
     /// [`Error::Api`] 404 (`NetworkNotFound`) when there is no such network; [`Error::InvalidInput`] for
     /// an empty id.
     pub async fn get(&self, id: &str) -> Result<Network, Error> {
-        let id = check_id(id)?;
+        let id = check_id("network", id)?;
         let call = Call::new(ServiceType::NETWORK, Method::Get, ["networks", id]);
         Ok(self
             .client
@@ -112,7 +99,7 @@ impl Networks {
     /// # Errors
     /// [`Error::Api`] 404 when there is no such network, 409 (`NetworkInUse`) while ports remain.
     pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        let id = check_id(id)?;
+        let id = check_id("network", id)?;
         self.client
             .execute(&Call::new(
                 ServiceType::NETWORK,
