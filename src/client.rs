@@ -12,6 +12,8 @@
 
 use std::fmt;
 use std::path::PathBuf;
+
+use crate::transport::{Http, HttpSettings};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -48,8 +50,13 @@ pub struct ClientOptions {
     pub connect_timeout: Duration,
     /// Idle connections kept per host (default 32).
     pub pool_max_idle_per_host: usize,
-    /// How long an idle connection is kept (default 90 s).
+    /// How long an idle connection is kept before it is closed (default 4 s, see
+    /// [`DEFAULT_POOL_IDLE_TIMEOUT`]).
     pub pool_idle_timeout: Duration,
+    /// The largest answer body read, in bytes (default 64 MiB, [`DEFAULT_MAX_RESPONSE_BYTES`]). The limit
+    /// is enforced while reading: a larger answer fails with [`Error::ResponseTooLarge`] having
+    /// buffered at most this much. One page of a listing is one answer.
+    pub max_response_bytes: u64,
     /// `User-Agent` (default `stackclient/<version>`).
     pub user_agent: String,
     /// Retry policy for idempotent requests.
@@ -57,6 +64,15 @@ pub struct ClientOptions {
     /// TLS settings (default from the config's `cacert`, `cert`, `key`, `verify`).
     pub tls: TlsOptions,
 }
+
+/// The default [`ClientOptions::pool_idle_timeout`]: 4 s, below the keep-alive timeouts servers commonly
+/// close idle connections at (Apache httpd 5 s — the usual front of Keystone, Nova and Neutron — load
+/// balancers 60 s, nginx 75 s), so a connection is seldom reused just as the server closes it. When
+/// that still happens, an idempotent request is sent again once on another connection.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
+
+/// The default [`ClientOptions::max_response_bytes`]: 64 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The default `User-Agent`: `stackclient/<crate version>`.
 pub const DEFAULT_USER_AGENT: &str = concat!("stackclient/", env!("CARGO_PKG_VERSION"));
@@ -77,7 +93,8 @@ impl ClientOptions {
             timeout,
             connect_timeout: Duration::from_secs(10),
             pool_max_idle_per_host: 32,
-            pool_idle_timeout: Duration::from_secs(90),
+            pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: DEFAULT_USER_AGENT.to_string(),
             retry: RetryPolicy::default(),
             tls,
@@ -105,6 +122,12 @@ impl ClientOptions {
     /// Sets how long idle connections are kept.
     pub fn pool_idle_timeout(mut self, d: Duration) -> Self {
         self.pool_idle_timeout = d;
+        self
+    }
+
+    /// Sets the largest answer body read, in bytes ([`ClientOptions::max_response_bytes`]).
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
         self
     }
 
@@ -153,79 +176,27 @@ pub struct Client {
 }
 
 struct ClientInner {
-    http: reqwest::Client,
+    http: Http,
     opts: ClientOptions,
-}
-
-fn read_file(path: &PathBuf, what: &str) -> Result<Vec<u8>, Error> {
-    std::fs::read(path)
-        .map_err(|e| Error::Config(format!("cannot read {what} {}: {e}", path.display())))
 }
 
 impl Client {
     /// Builds a client with its **own** connection pool. No I/O happens until the first call.
     ///
     /// # Errors
-    /// [`Error::Config`] when a TLS file cannot be read or parsed.
+    /// [`Error::Config`] when a TLS file cannot be read or parsed, or the user agent is not a valid
+    /// header value.
     pub fn new(opts: ClientOptions) -> Result<Self, Error> {
-        let same_origin = reqwest::redirect::Policy::custom(|attempt| {
-            let first = attempt.previous().first();
-            let same = first.is_some_and(|f| f.origin() == attempt.url().origin());
-            if attempt.previous().len() > 5 || !same {
-                attempt.stop()
-            } else {
-                attempt.follow()
-            }
-        });
-        let mut b = reqwest::Client::builder()
-            .use_rustls_tls()
-            .timeout(opts.timeout)
-            .connect_timeout(opts.connect_timeout)
-            .pool_max_idle_per_host(opts.pool_max_idle_per_host)
-            .pool_idle_timeout(opts.pool_idle_timeout)
-            .user_agent(opts.user_agent.clone())
-            .redirect(same_origin)
-            .danger_accept_invalid_certs(opts.tls.danger_accept_invalid_certs);
-        if let Some(ca) = &opts.tls.ca_file {
-            let pem = read_file(ca, "CA file")?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| Error::Config(format!("CA file {} is not PEM: {e}", ca.display())))?;
-            if certs.is_empty() {
-                return Err(Error::Config(format!(
-                    "CA file {} has no PEM certificate (-----BEGIN CERTIFICATE-----)",
-                    ca.display()
-                )));
-            }
-            for c in certs {
-                b = b.add_root_certificate(c);
-            }
-        }
-        match (&opts.tls.client_cert, &opts.tls.client_key) {
-            (Some(cert), key) => {
-                let mut pem = read_file(cert, "client certificate")?;
-                if let Some(key) = key {
-                    pem.push(b'\n');
-                    pem.extend(read_file(key, "client key")?);
-                }
-                let id = reqwest::Identity::from_pem(&pem).map_err(|e| {
-                    Error::Config(format!(
-                        "client certificate {} / key are not PEM: {e}",
-                        cert.display()
-                    ))
-                })?;
-                b = b.identity(id);
-            }
-            (None, Some(key)) => {
-                return Err(Error::Config(format!(
-                    "client key {} given without a certificate",
-                    key.display()
-                )));
-            }
-            (None, None) => {}
-        }
-        let http = b
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let tls = crate::transport::tls::client_config(&opts.tls)?;
+        let settings = HttpSettings {
+            timeout: opts.timeout,
+            connect_timeout: opts.connect_timeout,
+            pool_max_idle_per_host: opts.pool_max_idle_per_host,
+            pool_idle_timeout: opts.pool_idle_timeout,
+            user_agent: opts.user_agent.clone(),
+            max_response_bytes: opts.max_response_bytes,
+        };
+        let http = Http::new(&settings, tls)?;
         Ok(Client {
             inner: Arc::new(ClientInner { http, opts }),
         })
@@ -270,7 +241,7 @@ impl Client {
         RequestBuilder::new(self.clone(), service.into(), method, path)
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
+    pub(crate) fn http(&self) -> &Http {
         &self.inner.http
     }
 

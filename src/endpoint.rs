@@ -215,10 +215,10 @@ impl Client {
         let mut tries = 0;
         while let Some(u) = candidate.take() {
             tries += 1;
-            let mut headers = reqwest::header::HeaderMap::new();
+            let mut headers = http::header::HeaderMap::new();
             headers.insert(
                 "accept",
-                reqwest::header::HeaderValue::from_static("application/json"),
+                http::header::HeaderValue::from_static("application/json"),
             );
             let raw = self
                 .send_authenticated(Method::Get, &u, headers, None)

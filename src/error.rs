@@ -59,10 +59,12 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
 
-    /// The request could not be sent or its answer not received (connect error, reset, TLS failure).
-    /// The request may or may not have reached the server.
-    #[error("{method} {url}: {kind} after {attempts} attempt(s)")]
+    /// The connection failed. [`Error::Transport::phase`] says how far the request got, and so
+    /// whether it may have been applied ([`Error::may_have_been_applied`]); `Display` says it too.
+    #[error("{method} {url}: {kind}; {} (after {attempts} attempt(s))", phase.consequence())]
     Transport {
+        /// How far the request got.
+        phase: TransportPhase,
         /// What went wrong, e.g. `could not connect`; the details are in `source()`.
         kind: &'static str,
         /// HTTP method.
@@ -76,8 +78,8 @@ pub enum Error {
         source: SourceError,
     },
 
-    /// No answer within the configured timeout (per attempt) or the retry deadline.
-    #[error("{method} {url}: timed out after {attempts} attempt(s)")]
+    /// No connection or no whole answer within a timeout. `setting` names the option that sets it.
+    #[error("{method} {url}: {} within {after:?} (set by {setting}) after {attempts} attempt(s)", if *connecting { "could not connect" } else { "no complete answer" })]
     Timeout {
         /// HTTP method.
         method: String,
@@ -85,6 +87,27 @@ pub enum Error {
         url: String,
         /// Attempts made (retries included).
         attempts: u32,
+        /// `true` when the connect timeout fired (nothing was sent); `false` for the per-attempt
+        /// request timeout (the request may have been applied).
+        connecting: bool,
+        /// The timeout that fired.
+        after: Duration,
+        /// The option that sets it: `ClientOptions::timeout` or `ClientOptions::connect_timeout`.
+        setting: &'static str,
+    },
+
+    /// The answer is larger than [`ClientOptions::max_response_bytes`](crate::ClientOptions); it was
+    /// not read further (at most `limit` bytes were buffered).
+    #[error("{method} {url}: the answer is larger than {limit} bytes{} (raise ClientOptions::max_response_bytes)", declared.map(|d| format!(" (Content-Length {d})")).unwrap_or_default())]
+    ResponseTooLarge {
+        /// HTTP method.
+        method: String,
+        /// URL without credentials or query.
+        url: String,
+        /// The limit in bytes.
+        limit: u64,
+        /// The answer's `Content-Length`, when it announced one.
+        declared: Option<u64>,
     },
 
     /// The answer could not be decoded into the expected type.
@@ -162,9 +185,27 @@ impl Error {
         self.status() == Some(409)
     }
 
-    /// `true` for a timeout (per request or retry deadline).
+    /// `true` for a timeout (connect or per attempt).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
+    }
+
+    /// `true` when the request may have reached the service and been applied although no success was
+    /// seen: the connection failed after the request was sent ([`TransportPhase::NoAnswer`]), the
+    /// answer could not be read or was too large, the per-attempt timeout fired, a gateway answered
+    /// `502`/`504` on the service's behalf, or the answer could not be decoded. Before retrying a
+    /// `POST` after such an error, look whether it took effect (e.g. list servers by name).
+    ///
+    /// `false` when nothing was sent (connect failure or timeout, local errors) or the service itself
+    /// answered with an error.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            Error::Transport { phase, .. } => *phase != TransportPhase::NotSent,
+            Error::Timeout { connecting, .. } => !connecting,
+            Error::ResponseTooLarge { .. } | Error::Decode { .. } => true,
+            Error::Api(e) => matches!(e.status, 502 | 504),
+            _ => false,
+        }
     }
 
     /// The [`ApiError`] inside, if this is one.
@@ -172,6 +213,31 @@ impl Error {
         match self {
             Error::Api(e) => Some(e),
             _ => None,
+        }
+    }
+}
+
+/// How far a request got before its connection failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportPhase {
+    /// Nothing of the request reached the service: the connection could not be made (DNS, refused,
+    /// TLS) or it closed before the request was written. Sending it again is safe.
+    NotSent,
+    /// The request was sent (at least partly) and no answer came: the service may have applied it.
+    NoAnswer,
+    /// An answer began but could not be read to its end: the service most likely applied the request.
+    AnswerUnreadable,
+}
+
+impl TransportPhase {
+    fn consequence(self) -> &'static str {
+        match self {
+            TransportPhase::NotSent => "the request was not sent",
+            TransportPhase::NoAnswer => "the request was sent and may have been applied",
+            TransportPhase::AnswerUnreadable => {
+                "the service answered, so the request may have been applied"
+            }
         }
     }
 }
@@ -199,6 +265,18 @@ pub struct ApiError {
     pub body_snippet: String,
     /// Attempts made (retries included).
     pub attempts: u32,
+    /// How long the service asked to wait before trying again (`Retry-After`, seconds or HTTP-date),
+    /// uncapped, as it said it; kept whether or not retries are on.
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// How long the service asked to wait before trying again (its `Retry-After`), when it said so.
+    /// A `429` or `503` whose wait was longer than [`RetryPolicy::max_retry_after`](crate::RetryPolicy)
+    /// or the remaining deadline is returned at once with this hint, so that callers can schedule.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -213,6 +291,9 @@ impl std::fmt::Display for ApiError {
         }
         if self.attempts > 1 {
             write!(f, " after {} attempts", self.attempts)?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, " (retry after {} s)", wait.as_secs())?;
         }
         Ok(())
     }

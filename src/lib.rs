@@ -37,6 +37,7 @@ pub mod session;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+pub(crate) mod transport;
 pub mod wait;
 
 pub use auth::AuthInfo;
@@ -47,7 +48,7 @@ pub use config::{
     ProjectRef, Scope, SecretString, UserRef,
 };
 pub use endpoint::EndpointInfo;
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, TransportPhase};
 pub use microversion::ApiVersion;
 pub use pagination::{List, Page, SortDir};
 pub use request::{Method, RequestBuilder, Response, ServiceType};

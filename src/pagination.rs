@@ -150,7 +150,8 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
         links_key: spec.links_key,
         _t: PhantomData,
     };
-    let page = decode_seed(Method::Get, &raw.url, &raw.body, seed)?;
+    let page =
+        decode_seed(Method::Get, &raw.url, &raw.body, seed).map_err(|e| raw.scrub_error(e))?;
     Ok(Page {
         next_marker: next_marker(&page.links),
         items: page.items,

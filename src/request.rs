@@ -6,10 +6,10 @@
 //! `openstack.request` with `service`, `method`, `path`, `status`, `attempts`, `latency_ms` and
 //! `request_id`; tokens, passwords and bodies are never recorded.
 
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
@@ -17,6 +17,7 @@ use crate::client::Client;
 use crate::error::{ApiError, Error, parse_fault, redact_url, snippet};
 use crate::microversion::ApiVersion;
 use crate::retry::{RetryPolicy, full_jitter, idempotent, parse_retry_after, retryable_status};
+use crate::transport::{Answer, AttemptError, Http};
 
 /// HTTP methods used by OpenStack APIs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,14 +49,14 @@ impl Method {
         }
     }
 
-    fn to_reqwest(self) -> reqwest::Method {
+    fn to_http(self) -> http::Method {
         match self {
-            Method::Get => reqwest::Method::GET,
-            Method::Head => reqwest::Method::HEAD,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Delete => reqwest::Method::DELETE,
+            Method::Get => http::Method::GET,
+            Method::Head => http::Method::HEAD,
+            Method::Post => http::Method::POST,
+            Method::Put => http::Method::PUT,
+            Method::Patch => http::Method::PATCH,
+            Method::Delete => http::Method::DELETE,
         }
     }
 }
@@ -109,7 +110,6 @@ impl std::fmt::Display for ServiceType {
 }
 
 /// An answer as received, before interpretation.
-#[derive(Debug)]
 pub(crate) struct RawResponse {
     pub method: Method,
     pub url: url::Url,
@@ -117,6 +117,22 @@ pub(crate) struct RawResponse {
     pub headers: HeaderMap,
     pub body: Bytes,
     pub attempts: u32,
+    /// The secret sent with the request (token or credential), so that no echo of it in the body can
+    /// reach an error message, a log or `Debug`.
+    pub secret: Option<secrecy::SecretString>,
+}
+
+impl std::fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The body is not shown: it may hold anything, echoed secrets included.
+        f.debug_struct("RawResponse")
+            .field("method", &self.method)
+            .field("url", &redact_url(&self.url))
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The request id header of an answer (`x-openstack-request-id`, else `x-compute-request-id`).
@@ -137,8 +153,9 @@ impl RawResponse {
         request_id(&self.headers)
     }
 
-    /// For an error answer, replaces any echo of `secret` in the body (some proxies and services echo
-    /// request headers or bodies) so that it cannot reach an error message or log.
+    /// Remembers `secret` (the token or credential sent) so that no text taken from this answer can
+    /// carry it: an error answer's body is scrubbed at once (it becomes error text); a success body is
+    /// left as sent, and only what a decode error quotes from it is scrubbed.
     pub(crate) fn scrubbed(mut self, secret: &secrecy::SecretString) -> Self {
         use secrecy::ExposeSecret;
         let s = secret.expose_secret();
@@ -148,7 +165,19 @@ impl RawResponse {
                 self.body = Bytes::from(text.replace(s, "[REDACTED]"));
             }
         }
+        self.secret = Some(secret.clone());
         self
+    }
+
+    /// `text` with any echo of the request's secret replaced.
+    fn scrub(&self, text: String) -> String {
+        use secrecy::ExposeSecret;
+        match &self.secret {
+            Some(s) if !s.expose_secret().is_empty() && text.contains(s.expose_secret()) => {
+                text.replace(s.expose_secret(), "[REDACTED]")
+            }
+            _ => text,
+        }
     }
 
     /// The service's error for a non-2xx answer.
@@ -176,13 +205,36 @@ impl RawResponse {
             detail: fault.detail,
             body_snippet: snippet(&text),
             attempts: self.attempts,
+            retry_after: self
+                .headers
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, SystemTime::now(), Duration::MAX)),
         }
         .into()
     }
 
     /// Decodes the JSON body, naming the path of the bad field on failure.
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        decode_json(self.method, &self.url, &self.body)
+        decode_json(self.method, &self.url, &self.body).map_err(|e| self.scrub_error(e))
+    }
+
+    /// A decode error about this answer, with any echo of the request's secret removed from it.
+    pub(crate) fn scrub_error(&self, e: Error) -> Error {
+        match e {
+            Error::Decode {
+                method,
+                url,
+                path,
+                message,
+            } => Error::Decode {
+                method,
+                url,
+                path,
+                message: self.scrub(message),
+            },
+            other => other,
+        }
     }
 }
 
@@ -241,39 +293,20 @@ where
     })
 }
 
-fn transport_error(method: Method, url: &url::Url, attempts: u32, e: reqwest::Error) -> Error {
-    if e.is_timeout() {
-        Error::Timeout {
-            method: method.as_str().into(),
-            url: redact_url(url),
-            attempts,
-        }
-    } else {
-        let kind = if e.is_connect() {
-            "could not connect"
-        } else if e.is_body() || e.is_decode() {
-            "the connection failed while the answer was read"
-        } else if e.is_redirect() {
-            "too many or cross-origin redirects"
-        } else if e.is_request() {
-            "the request could not be sent"
-        } else {
-            "transport error"
-        };
-        Error::Transport {
-            kind,
-            method: method.as_str().into(),
-            url: redact_url(url),
-            attempts,
-            source: std::sync::Arc::new(e.without_url()),
-        }
-    }
-}
-
-/// Sends one request under `policy`: retries connect errors (any method: nothing reached the server) and
-/// `429/502/503/504` (idempotent methods only), honouring `Retry-After`.
+/// Sends one request under `policy`.
+///
+/// * Nothing sent (connect failure, connection closed before the request was written): retried for
+///   any method, with backoff.
+/// * A *reused* connection closed before any byte of the answer (the server dropped an idle
+///   keep-alive connection as the request arrived): an idempotent request is sent again at once, one
+///   time per call, whatever the policy; after that it counts as "no answer".
+/// * Sent with no answer, or an unreadable answer: retried with backoff for idempotent methods only.
+/// * `429/502/503/504`: retried for idempotent methods, waiting the answer's `Retry-After` when it sent
+///   one. A `Retry-After` longer than [`RetryPolicy::max_retry_after`] or than the time left before
+///   [`RetryPolicy::total_deadline`] ends the call at once with that answer (its
+///   [`ApiError::retry_after`] keeps the hint); a backoff that would overrun the deadline likewise.
 pub(crate) async fn send_with_retry(
-    http: &reqwest::Client,
+    http: &Http,
     policy: &RetryPolicy,
     method: Method,
     url: &url::Url,
@@ -283,55 +316,65 @@ pub(crate) async fn send_with_retry(
     let start = Instant::now();
     let mut ceilings = policy.ceilings();
     let mut attempts = 0u32;
+    let mut resent_stale = false;
+    let verb = method.to_http();
     loop {
         attempts += 1;
-        let mut req = http
-            .request(method.to_reqwest(), url.clone())
-            .headers(headers.clone());
-        if let Some(b) = body {
-            req = req.body(b.clone());
-        }
-        let wait = match req.send().await {
-            Ok(resp) => {
-                let status = resp.status().as_u16();
-                let retry = retryable_status(status) && idempotent(&method);
-                let next = if retry { ceilings.next() } else { None };
-                match next {
-                    Some(ceiling) => {
-                        let retry_after = resp
-                            .headers()
-                            .get("retry-after")
-                            .and_then(|v| v.to_str().ok())
-                            .and_then(|v| {
-                                parse_retry_after(v, SystemTime::now(), policy.max_retry_after)
-                            });
-                        let wait = retry_after.unwrap_or_else(|| full_jitter(ceiling));
-                        if start.elapsed() + wait > policy.total_deadline {
-                            return finish(method, url, attempts, resp).await;
-                        }
-                        tracing::debug!(
-                            status,
-                            attempt = attempts,
-                            wait_ms = wait.as_millis() as u64,
-                            "retrying"
-                        );
-                        wait
-                    }
-                    None => return finish(method, url, attempts, resp).await,
+        let wait = match http.attempt(&verb, url, headers, body).await {
+            Ok(answer) => {
+                let raw = RawResponse::from_answer(method, url, attempts, answer);
+                if !(retryable_status(raw.status) && idempotent(&method)) {
+                    return Ok(raw);
                 }
+                let Some(ceiling) = ceilings.next() else {
+                    return Ok(raw);
+                };
+                let remaining = policy.total_deadline.saturating_sub(start.elapsed());
+                let asked = raw
+                    .headers
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| parse_retry_after(v, SystemTime::now(), Duration::MAX));
+                let wait = asked.unwrap_or_else(|| full_jitter(ceiling));
+                if asked.is_some_and(|a| a > policy.max_retry_after) || wait > remaining {
+                    tracing::debug!(
+                        status = raw.status,
+                        wait_ms = wait.as_millis() as u64,
+                        "the wait asked for is longer than the retry policy allows: giving up"
+                    );
+                    return Ok(raw);
+                }
+                tracing::debug!(
+                    status = raw.status,
+                    attempt = attempts,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                );
+                wait
+            }
+            Err(AttemptError::Stale(_)) if idempotent(&method) && !resent_stale => {
+                resent_stale = true;
+                tracing::debug!(
+                    attempt = attempts,
+                    "a reused connection closed before answering: sending again on another"
+                );
+                continue;
             }
             Err(e) => {
-                let next = if e.is_connect() {
-                    ceilings.next()
-                } else {
-                    None
+                let retry = match &e {
+                    AttemptError::NotSent(..) => true,
+                    AttemptError::Stale(_)
+                    | AttemptError::NoAnswer(..)
+                    | AttemptError::Unreadable(_) => idempotent(&method),
+                    AttemptError::Timeout { .. } | AttemptError::TooLarge { .. } => false,
                 };
-                match next {
-                    Some(ceiling) if start.elapsed() + ceiling <= policy.total_deadline => {
-                        tracing::debug!(attempt = attempts, "connect error, retrying");
+                let remaining = policy.total_deadline.saturating_sub(start.elapsed());
+                match ceilings.next() {
+                    Some(ceiling) if retry && ceiling <= remaining => {
+                        tracing::debug!(attempt = attempts, error = ?e, "transport error, retrying");
                         full_jitter(ceiling)
                     }
-                    _ => return Err(transport_error(method, url, attempts, e)),
+                    _ => return Err(e.into_error(method.as_str(), redact_url(url), attempts)),
                 }
             }
         };
@@ -339,26 +382,18 @@ pub(crate) async fn send_with_retry(
     }
 }
 
-async fn finish(
-    method: Method,
-    url: &url::Url,
-    attempts: u32,
-    resp: reqwest::Response,
-) -> Result<RawResponse, Error> {
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| transport_error(method, url, attempts, e))?;
-    Ok(RawResponse {
-        method,
-        url: url.clone(),
-        status,
-        headers,
-        body,
-        attempts,
-    })
+impl RawResponse {
+    fn from_answer(method: Method, url: &url::Url, attempts: u32, answer: Answer) -> Self {
+        RawResponse {
+            method,
+            url: url.clone(),
+            status: answer.status,
+            headers: answer.headers,
+            body: answer.body,
+            attempts,
+            secret: None,
+        }
+    }
 }
 
 /// Checks an id before it becomes a path segment: not empty, not `.` or `..`. `what` names the

@@ -386,9 +386,12 @@ async fn connect_errors_are_retried_then_reported_as_transport() {
         other => panic!("{other:?}"),
     }
     assert!(std::error::Error::source(&err).is_some());
+    assert!(!err.may_have_been_applied());
     assert_eq!(
         err.to_string(),
-        format!("GET http://127.0.0.1:{port}/svc/x: could not connect after 4 attempt(s)")
+        format!(
+            "GET http://127.0.0.1:{port}/svc/x: could not connect; the request was not sent (after 4 attempt(s))"
+        )
     );
 }
 

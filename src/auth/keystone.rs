@@ -179,7 +179,7 @@ pub(crate) fn token_url(auth_url: &str) -> Result<url::Url, crate::Error> {
 /// [`crate::Error::Auth`] with Keystone's message for an error answer or a reply without
 /// `X-Subject-Token`; transport errors as they come.
 pub(crate) async fn request_token(
-    http: &reqwest::Client,
+    http: &crate::transport::Http,
     policy: &crate::retry::RetryPolicy,
     config: &crate::config::CloudConfig,
 ) -> Result<super::token_cache::FetchedToken, crate::Error> {
@@ -189,14 +189,14 @@ pub(crate) async fn request_token(
     let url = token_url(&config.auth.auth_url)?;
     let body =
         bytes::Bytes::from(token_request_body(&config.auth.method, &config.auth.scope).to_string());
-    let mut headers = reqwest::header::HeaderMap::new();
+    let mut headers = http::header::HeaderMap::new();
     headers.insert(
         "content-type",
-        reqwest::header::HeaderValue::from_static("application/json"),
+        http::header::HeaderValue::from_static("application/json"),
     );
     headers.insert(
         "accept",
-        reqwest::header::HeaderValue::from_static("application/json"),
+        http::header::HeaderValue::from_static("application/json"),
     );
     let span = tracing::info_span!("openstack.auth", url = %crate::error::redact_url(&url), status = tracing::field::Empty);
     let raw = tracing::Instrument::instrument(
