@@ -262,7 +262,10 @@ pub(crate) struct Connector {
 }
 
 impl Connector {
-    pub(crate) fn new(tls: Arc<tokio_rustls::rustls::ClientConfig>, connect_timeout: Duration) -> Self {
+    pub(crate) fn new(
+        tls: Arc<tokio_rustls::rustls::ClientConfig>,
+        connect_timeout: Duration,
+    ) -> Self {
         let mut tcp = HttpConnector::new();
         tcp.enforce_http(false);
         tcp.set_nodelay(true);

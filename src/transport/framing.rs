@@ -44,18 +44,27 @@ enum State {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Chunk {
     /// Hex digits of a chunk size; `digits` seen so far.
-    Size { value: u64, digits: u8 },
+    Size {
+        value: u64,
+        digits: u8,
+    },
     /// A chunk extension, up to the end of the line.
-    Ext { value: u64 },
+    Ext {
+        value: u64,
+    },
     /// `\r` seen after the size line; `\n` expected.
-    SizeLf { value: u64 },
+    SizeLf {
+        value: u64,
+    },
     /// `n` data bytes left in this chunk.
     Data(u64),
     /// `\r\n` after the chunk data.
     DataCr,
     DataLf,
     /// Trailer section after the last chunk; `line` bytes in the current line.
-    Trailer { line: usize },
+    Trailer {
+        line: usize,
+    },
 }
 
 /// What the tracker knows about one HTTP/1 connection.
@@ -435,7 +444,8 @@ mod tests {
         assert_eq!(feed(&mut f, &[head]), head);
         assert!(f.idle());
         f.on_write(b"POST /x HTTP/1.1\r\n\r\n");
-        let interim = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}";
+        let interim =
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}";
         assert_eq!(feed(&mut f, &[interim]), interim);
         assert!(f.idle() && f.is_tracking());
     }

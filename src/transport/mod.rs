@@ -310,6 +310,9 @@ fn classify(e: hyper_util::client::legacy::Error, connect_timeout: Duration) -> 
             "the connection closed before the request was written",
             source,
         ),
-        None => AttemptError::NoAnswer("the connection failed before the answer was complete", source),
+        None => AttemptError::NoAnswer(
+            "the connection failed before the answer was complete",
+            source,
+        ),
     }
 }
