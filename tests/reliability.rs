@@ -510,3 +510,71 @@ async fn timeouts_name_the_setting_that_fired() {
         )
     );
 }
+
+/// A token that must never show up in error text (kept apart from tests/secrets.rs, whose tracing
+/// test must not share callsites with concurrent tests of its binary).
+const ECHOED_TOKEN: &str = "TOKENVALUE-echoed-5c2e";
+
+#[tokio::test]
+async fn success_bodies_that_echo_the_token_do_not_leak_it_into_errors_or_debug() {
+    let server = MockServer::start().await;
+    mount_keystone(&server, ECHOED_TOKEN).await;
+    // A 2xx HTML page (a proxy's) that echoes the request headers.
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path("/svc/html"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .insert_header("content-type", "text/html")
+                .set_body_string(format!(
+                    "<html><pre>X-Auth-Token: {ECHOED_TOKEN}</pre></html>"
+                )),
+        )
+        .mount(&server)
+        .await;
+    // A 2xx JSON whose wrong-typed field holds the token: serde quotes the value it rejects.
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path("/svc/json"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"count": ECHOED_TOKEN})),
+        )
+        .mount(&server)
+        .await;
+    let cfg =
+        password_config(&server).with_endpoint_override("svc", format!("{}/svc", server.uri()));
+    let client = Client::new(common::options(cfg)).unwrap();
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Counted {
+        count: u32,
+    }
+    let html = client
+        .request(ServiceType::new("svc"), Method::Get, "html")
+        .send()
+        .await
+        .unwrap();
+    let shown = format!("{html:?}");
+    assert!(!shown.contains(ECHOED_TOKEN), "{shown}");
+    let e1 = html.json::<Counted>().unwrap_err();
+    assert!(matches!(e1, stackclient::Error::Decode { .. }), "{e1:?}");
+    assert!(e1.to_string().contains("[REDACTED]"), "{e1}");
+    let e2 = client
+        .request(ServiceType::new("svc"), Method::Get, "json")
+        .send()
+        .await
+        .unwrap()
+        .json::<Counted>()
+        .unwrap_err();
+    assert_eq!(
+        e2.to_string(),
+        format!(
+            "GET {}/svc/json: cannot decode response at `count`: invalid type: string \"[REDACTED]\", expected u32 at line 1 column 33",
+            server.uri()
+        )
+    );
+    for e in [&e1, &e2] {
+        for text in [e.to_string(), format!("{e:?}")] {
+            assert!(!text.contains(ECHOED_TOKEN), "{text}");
+        }
+    }
+}
