@@ -372,3 +372,61 @@ async fn live_quickstart_flow_and_paging() {
         assert!(network.networks().get_opt(&n.id).await.unwrap().is_none());
     }
 }
+
+/// Real Neutron (under uWSGI) answers `DELETE` of a router or a security group with a `204` that
+/// announces a chunked body and sends its terminator: the next call on the same client must work.
+#[tokio::test]
+#[ignore = "needs OS_CLOUD"]
+async fn live_neutron_deletes_do_not_break_the_next_call() {
+    let client = client(config());
+    let started = Instant::now();
+    let rounds = 10;
+    for round in 0..rounds {
+        for (collection, key) in [("routers", "router"), ("security-groups", "security_group")] {
+            let name = format!("stackclient-live-204-{round}");
+            let created: serde_json::Value = client
+                .request(ServiceType::NETWORK, Method::Post, collection)
+                .json(&json!({ key: { "name": name } }))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .unwrap();
+            let id = created[key]["id"].as_str().unwrap().to_string();
+            let deleted = client
+                .request(
+                    ServiceType::NETWORK,
+                    Method::Delete,
+                    &format!("{collection}/{id}"),
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(deleted.status(), 204);
+            // The same client, at once: this call used to fail with "invalid HTTP version parsed".
+            let networks: serde_json::Value = client
+                .request(ServiceType::NETWORK, Method::Get, "networks")
+                .query("fields", "id")
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("round {round}, after deleting a {key}: {e}"))
+                .json()
+                .unwrap();
+            assert!(networks["networks"].is_array());
+            let gone = client
+                .request(
+                    ServiceType::NETWORK,
+                    Method::Get,
+                    &format!("{collection}/{id}"),
+                )
+                .send()
+                .await
+                .unwrap_err();
+            assert!(gone.is_not_found(), "{gone}");
+        }
+    }
+    println!(
+        "{rounds} rounds of create/delete router and security group + list + get: all OK in {:?}",
+        started.elapsed()
+    );
+}
