@@ -32,6 +32,7 @@ pub mod microversion;
 pub mod network;
 pub mod pagination;
 pub mod request;
+pub mod resource;
 pub mod retry;
 pub mod session;
 #[cfg(feature = "testing")]
@@ -52,6 +53,7 @@ pub use error::{ApiError, Error, TransportPhase};
 pub use microversion::ApiVersion;
 pub use pagination::{List, Page, SortDir};
 pub use request::{Method, RequestBuilder, Response, ServiceType};
+pub use resource::{Api, Creatable, NameFilter, RequestBody, Resource, Updatable};
 pub use retry::RetryPolicy;
 pub use session::Session;
 pub use wait::WaitOptions;

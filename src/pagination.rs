@@ -284,8 +284,15 @@ impl<T> List<T> {
         }
     }
 
-    /// Adds a query parameter.
-    pub(crate) fn param(mut self, key: &str, value: impl ToString) -> Self {
+    /// Adds a query parameter (encoded for you) for a filter that has no typed setter; keys may repeat
+    /// (Neutron takes `fixed_ips=ip_address=10.0.0.5` several times).
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+    /// let nets = client.network().networks().list().param("provider:network_type", "vlan").all().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn param(mut self, key: &str, value: impl ToString) -> Self {
         self.spec.query.push((key.to_string(), value.to_string()));
         self
     }

@@ -483,11 +483,6 @@ impl Client {
         }
     }
 
-    /// Runs `call` and decodes the JSON answer.
-    pub(crate) async fn execute_json<T: DeserializeOwned>(&self, call: &Call) -> Result<T, Error> {
-        self.execute(call).await?.json()
-    }
-
     /// Runs `call` through the pipeline and returns any answer, error statuses included.
     pub(crate) async fn execute_raw(&self, call: &Call) -> Result<RawResponse, Error> {
         let endpoint = self.endpoint(&call.service).await?;

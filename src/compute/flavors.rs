@@ -1,73 +1,43 @@
 //! Flavors: `GET /flavors/detail`, `GET /flavors/{id}`.
 
-use futures_util::TryStreamExt;
-use serde::Deserialize;
-
 use super::Flavor;
-use crate::client::Client;
-use crate::error::Error;
 use crate::pagination::List;
-use crate::request::{Call, Method, ServiceType, check_id};
+use crate::request::ServiceType;
+use crate::resource::{Api, NameFilter, Resource};
 
-/// Flavor operations (`client.compute().flavors()`).
-#[derive(Clone, Debug)]
-pub struct Flavors {
-    client: Client,
-}
+impl Resource for Flavor {
+    const SERVICE: ServiceType = ServiceType::COMPUTE;
+    const KIND: &'static str = "flavor";
+    const COLLECTION: &'static [&'static str] = &["flavors"];
+    const LIST_PATH: &'static [&'static str] = &["flavors", "detail"];
+    const SINGULAR: &'static str = "flavor";
+    const PLURAL: &'static str = "flavors";
+    const LINKS: &'static str = "flavors_links";
+    /// Nova has no name filter for flavors: `find_by_name` pages through the list.
+    const NAME_FILTER: NameFilter = NameFilter::None;
+    /// Flavor names are unique in Nova: the search stops at the first match.
+    const UNIQUE_NAMES: bool = true;
 
-#[derive(Deserialize)]
-struct FlavorBody {
-    flavor: Flavor,
-}
-
-impl Flavors {
-    pub(crate) fn new(client: Client) -> Self {
-        Flavors { client }
+    fn id(&self) -> &str {
+        &self.id
     }
 
-    /// `GET /flavors/{id}`.
-    ///
-    /// # Errors
-    /// [`Error::Api`] 404 when there is no such flavor; [`Error::InvalidInput`] for an empty id.
-    pub async fn get(&self, id: &str) -> Result<Flavor, Error> {
-        let id = check_id("flavor", id)?;
-        let call = Call::new(ServiceType::COMPUTE, Method::Get, ["flavors", id]);
-        Ok(self.client.execute_json::<FlavorBody>(&call).await?.flavor)
-    }
-
-    /// `GET /flavors/detail` with filters.
-    pub fn list(&self) -> FlavorList {
-        List::new(
-            self.client.clone(),
-            ServiceType::COMPUTE,
-            &["flavors", "detail"],
-            "flavors",
-            "flavors_links",
-        )
-    }
-
-    /// The flavor named exactly `name` (Nova has no name filter: this pages through the list).
-    ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-    /// if let Some(f) = client.compute().flavors().find_by_name("m1.small").await? {
-    ///     println!("{}: {} MiB RAM, {} GiB disk, {} vCPU", f.id, f.ram, f.disk, f.vcpus);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    ///
-    /// # Errors
-    /// Errors of the list call.
-    pub async fn find_by_name(&self, name: &str) -> Result<Option<Flavor>, Error> {
-        let mut stream = self.list().into_stream();
-        while let Some(f) = stream.try_next().await? {
-            if f.name == name {
-                return Ok(Some(f));
-            }
-        }
-        Ok(None)
+    fn name(&self) -> Option<&str> {
+        Some(&self.name)
     }
 }
+
+/// Flavor operations (`client.compute().flavors()`): `GET /flavors/{id}`, `GET /flavors/detail`
+/// through the generic [`Api`] verbs.
+///
+/// ```no_run
+/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+/// if let Some(f) = client.compute().flavors().find_by_name("m1.small").await? {
+///     println!("{}: {} MiB RAM, {} GiB disk, {} vCPU", f.id, f.ram, f.disk, f.vcpus);
+/// }
+/// # Ok(()) }
+/// ```
+pub type Flavors = Api<Flavor>;
 
 /// Filters of `GET /flavors/detail`; [`List`] gives `limit`, `marker`, `sort`, `send`, `into_stream`
 /// and `all`.

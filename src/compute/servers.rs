@@ -2,162 +2,75 @@
 //! `POST /servers/{id}/action` (reboot, os-start, os-stop), and waiters.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Deserialize;
 use serde_json::json;
 
 use super::{CreateServer, CreatedServer, RebootType, Server, ServerStatus};
-use crate::client::Client;
 use crate::error::Error;
 use crate::microversion::ApiVersion;
-use crate::pagination::{List, at_most_one};
-use crate::request::{Call, Method, ServiceType, check_id};
+use crate::pagination::List;
+use crate::request::{Method, ServiceType, check_id};
+use crate::resource::{Api, Creatable, NameFilter, RequestBody, Resource};
 use crate::wait::{Poll, WaitOptions, poll_until};
 
-/// Server operations (`client.compute().servers()`).
-#[derive(Clone, Debug)]
-pub struct Servers {
-    client: Client,
+impl Resource for Server {
+    const SERVICE: ServiceType = ServiceType::COMPUTE;
+    const KIND: &'static str = "server";
+    const COLLECTION: &'static [&'static str] = &["servers"];
+    const LIST_PATH: &'static [&'static str] = &["servers", "detail"];
+    const SINGULAR: &'static str = "server";
+    const PLURAL: &'static str = "servers";
+    const LINKS: &'static str = "servers_links";
+    /// Nova's `name` filter is a regular expression: `find_by_name` anchors and escapes the name.
+    const NAME_FILTER: NameFilter = NameFilter::Regex;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn name(&self) -> Option<&str> {
+        Some(&self.name)
+    }
 }
 
-#[derive(Deserialize)]
-struct ServerBody {
-    server: Server,
+/// `POST /servers` (202) answers with the id, links and `adminPass` only: follow the build with
+/// [`Api::wait_for_status`].
+impl Creatable for Server {
+    type Create = CreateServer;
+    type Created = CreatedServer;
 }
 
-#[derive(Deserialize)]
-struct CreatedBody {
-    server: CreatedServer,
+impl RequestBody for CreateServer {
+    fn min_microversion(&self) -> Option<ApiVersion> {
+        CreateServer::min_microversion(self).map(|(a, b)| ApiVersion::new(a, b))
+    }
 }
 
-impl Servers {
-    pub(crate) fn new(client: Client) -> Self {
-        Servers { client }
-    }
+/// Server operations (`client.compute().servers()`): the generic [`Api`] verbs (`GET /servers/{id}`,
+/// `GET /servers/detail`, `POST /servers`, `DELETE /servers/{id}`) plus actions and waiters.
+///
+/// ```no_run
+/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+/// use futures_util::TryStreamExt;
+/// use stackclient::compute::{CreateServer, ServerStatus};
+/// let servers = client.compute().servers();
+/// let created = servers
+///     .create(&CreateServer::new("web-1", "1").image("70a599e0-31e7-49b7-b260-868f441e862b").networks_auto())
+///     .await?;
+/// let server = servers.wait_for_status(&created.id, ServerStatus::Active).await?;
+/// let mut active = servers.list().status(ServerStatus::Active).limit(100).into_stream();
+/// while let Some(s) = active.try_next().await? {
+///     println!("{} {}", s.id, s.name);
+/// }
+/// # Ok(()) }
+/// ```
+pub type Servers = Api<Server>;
 
-    /// `GET /servers/{id}`: one server with all the fields of the microversion in use.
-    ///
-    /// # Errors
-    /// [`Error::Api`] with status 404 (see [`Error::is_not_found`]) when there is no such server;
-    /// [`Error::InvalidInput`] for an empty id.
-    ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-    /// let server = client.compute().servers().get("9168b536-cd40-4630-b43f-b259807c6e87").await?;
-    /// println!("{} is {}", server.name, server.status);
-    /// # Ok(()) }
-    /// ```
-    pub async fn get(&self, id: &str) -> Result<Server, Error> {
-        let id = check_id("server", id)?;
-        let call = Call::new(ServiceType::COMPUTE, Method::Get, ["servers", id]);
-        Ok(self.client.execute_json::<ServerBody>(&call).await?.server)
-    }
-
-    /// Like [`get`](Self::get), but `Ok(None)` for a 404.
-    ///
-    /// # Errors
-    /// Any other error of [`get`](Self::get).
-    pub async fn get_opt(&self, id: &str) -> Result<Option<Server>, Error> {
-        match self.get(id).await {
-            Ok(s) => Ok(Some(s)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// `GET /servers/detail` with filters; finish with [`ServerList::send`] (one page),
-    /// [`ServerList::into_stream`] (all, lazily) or [`ServerList::all`].
-    ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-    /// use futures_util::TryStreamExt;
-    /// use stackclient::compute::ServerStatus;
-    /// let mut servers = client.compute().servers().list().status(ServerStatus::Active).limit(100).into_stream();
-    /// while let Some(s) = servers.try_next().await? {
-    ///     println!("{} {}", s.id, s.name);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn list(&self) -> ServerList {
-        List::new(
-            self.client.clone(),
-            ServiceType::COMPUTE,
-            &["servers", "detail"],
-            "servers",
-            "servers_links",
-        )
-    }
-
-    /// The server named exactly `name` (Nova's `name` filter is a regular expression, so the name is
-    /// anchored and escaped), or `None`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] when more than one server has that name; errors of the list call.
-    pub async fn find_by_name(&self, name: &str) -> Result<Option<Server>, Error> {
-        let pattern = format!("^{}$", regex_escape(name));
-        let found: Vec<Server> = self
-            .list()
-            .name(&pattern)
-            .all()
-            .await?
-            .into_iter()
-            .filter(|s| s.name == name)
-            .collect();
-        at_most_one(found, "server", name)
-    }
-
-    /// `POST /servers` (202): boots a server. The answer holds only the id, links and `adminPass`; use
-    /// [`wait_for_status`](Self::wait_for_status) to follow the build.
-    ///
-    /// # Errors
-    /// [`Error::MicroversionUnsupported`] (before sending) when the request uses a field the microversion
-    /// in use lacks (e.g. tags need 2.52); [`Error::Api`] for Nova's refusal (400 badRequest, 403 quota…).
-    ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-    /// use stackclient::compute::CreateServer;
-    /// let created = client.compute().servers()
-    ///     .create(&CreateServer::new("web-1", "1").image("70a599e0-31e7-49b7-b260-868f441e862b").networks_auto())
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn create(&self, request: &CreateServer) -> Result<CreatedServer, Error> {
-        let body = serde_json::to_value(request)
-            .map_err(|e| Error::InvalidInput(format!("server request: {e}")))?;
-        let call = Call::new(ServiceType::COMPUTE, Method::Post, ["servers"])
-            .json_body(&body)
-            .min_microversion(
-                request
-                    .min_microversion()
-                    .map(|(a, b)| ApiVersion::new(a, b)),
-            );
-        Ok(self.client.execute_json::<CreatedBody>(&call).await?.server)
-    }
-
-    /// `DELETE /servers/{id}` (204). Deletion is asynchronous: see [`wait_for_delete`](Self::wait_for_delete).
-    ///
-    /// # Errors
-    /// [`Error::Api`] 404 when there is no such server, 409 when it is locked.
-    pub async fn delete(&self, id: &str) -> Result<(), Error> {
-        let id = check_id("server", id)?;
-        self.client
-            .execute(&Call::new(
-                ServiceType::COMPUTE,
-                Method::Delete,
-                ["servers", id],
-            ))
-            .await?;
-        Ok(())
-    }
-
+impl Api<Server> {
     async fn action(&self, id: &str, body: serde_json::Value) -> Result<(), Error> {
-        let id = check_id("server", id)?;
-        let call = Call::new(
-            ServiceType::COMPUTE,
-            Method::Post,
-            ["servers", id, "action"],
-        )
-        .json_body(&body);
-        self.client.execute(&call).await?;
+        let call = self
+            .item_call(Method::Post, id, &["action"])?
+            .json_body(&body);
+        self.client().execute(&call).await?;
         Ok(())
     }
 
@@ -265,17 +178,6 @@ fn failed(server: &Server) -> Error {
             // Nova's messages may end in a space (`No valid host was found. `).
             .map(|f| format!("{} {}", f.code, f.message.trim())),
     }
-}
-
-fn regex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Filters of `GET /servers/detail`; [`List`] gives `limit`, `marker`, `sort`, `send`, `into_stream`

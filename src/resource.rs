@@ -1,0 +1,431 @@
+//! One shape for every OpenStack resource: a resource type declares where it lives and how its JSON is
+//! wrapped ([`Resource`], plus [`Creatable`] / [`Updatable`] for what it accepts), and one generic handle,
+//! [`Api<R>`], implements the common verbs for all of them: `get`, `get_opt`, `list`, `find_by_name`,
+//! `find`, `create`, `update`, `delete`, `delete_opt`.
+//!
+//! Resource-specific operations (server actions, router interfaces, …) are ordinary methods on
+//! `Api<ThatResource>`, written next to the resource's declaration, so one file holds everything about
+//! one resource. This module knows no resource.
+//!
+//! ```no_run
+//! # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+//! // The same verbs on every resource:
+//! let networks = client.network().networks();      // Api<Network>
+//! let net = networks.find("private").await?;         // by id, else by exact name
+//! let servers = client.compute().servers();          // Api<Server>
+//! let gone = servers.delete_opt("5a1b…").await?;      // false when it was already gone
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use futures_util::TryStreamExt;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::microversion::ApiVersion;
+use crate::pagination::{List, at_most_one};
+use crate::request::{Call, Method, ServiceType, check_id};
+
+/// How a service filters a list by `name`, which decides how [`Api::find_by_name`] asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NameFilter {
+    /// `?name=` matches exactly (Neutron, Glance).
+    Exact,
+    /// `?name=` is a regular expression (Nova servers): the name is sent anchored and escaped.
+    Regex,
+    /// No name filter (Nova flavors): the whole list is read and compared.
+    None,
+}
+
+/// A resource type: where its collection lives and how its JSON is wrapped.
+///
+/// Implemented by the models of this crate (e.g. [`Server`](crate::compute::Server),
+/// [`Network`](crate::network::Network)); a model is plain data and does no I/O.
+pub trait Resource: DeserializeOwned + Send + 'static {
+    /// The service it belongs to, e.g. `compute`.
+    const SERVICE: ServiceType;
+    /// Its name in messages and errors, e.g. `server`.
+    const KIND: &'static str;
+    /// The collection's path under the service endpoint, e.g. `["servers"]` (`GET`, `POST`; `{id}` is
+    /// appended for one item).
+    const COLLECTION: &'static [&'static str];
+    /// The path listed by [`Api::list`]; Nova lists details at `["servers", "detail"]`.
+    const LIST_PATH: &'static [&'static str] = Self::COLLECTION;
+    /// The key wrapping one item, e.g. `server` in `{"server": {...}}`.
+    const SINGULAR: &'static str;
+    /// The key wrapping a list, e.g. `servers`.
+    const PLURAL: &'static str;
+    /// The key of the list's paging links, e.g. `servers_links`.
+    const LINKS: &'static str;
+    /// The lowest microversion any call on it needs (`None`: the base version).
+    const MIN_MICROVERSION: Option<ApiVersion> = None;
+    /// How the service filters lists by name.
+    const NAME_FILTER: NameFilter = NameFilter::Exact;
+    /// The service keeps names unique (Nova flavors): [`Api::find_by_name`] may stop at the first
+    /// match instead of reading on to rule out a second one.
+    const UNIQUE_NAMES: bool = false;
+
+    /// The item's id.
+    fn id(&self) -> &str;
+    /// The item's name, when it has one.
+    fn name(&self) -> Option<&str>;
+}
+
+/// A request body: serializes itself whole (envelope included, e.g. `{"server": {...}}`), and says the
+/// lowest microversion the fields it sets need.
+pub trait RequestBody: Serialize {
+    /// The lowest microversion this body needs (checked before sending), `None` for the base version.
+    fn min_microversion(&self) -> Option<ApiVersion> {
+        None
+    }
+}
+
+/// A resource created by `POST` to its collection.
+pub trait Creatable: Resource {
+    /// The request, e.g. [`CreateServer`](crate::compute::CreateServer).
+    type Create: RequestBody + Sync;
+    /// What the answer's `SINGULAR` key holds: the resource itself, or less (Nova answers a server's
+    /// creation with its id, links and admin password only).
+    type Created: DeserializeOwned + Send;
+}
+
+/// A resource updated by `PUT` to its item URL.
+pub trait Updatable: Resource {
+    /// The request, e.g. [`UpdateNetwork`](crate::network::UpdateNetwork).
+    type Update: RequestBody + Sync;
+}
+
+/// The generic handle of a resource type: the verbs every resource has. Get one from the service
+/// handles, e.g. `client.network().networks()`. Cheap to clone (the client's pool is shared).
+pub struct Api<R> {
+    client: Client,
+    _r: PhantomData<fn() -> R>,
+}
+
+impl<R> Clone for Api<R> {
+    fn clone(&self) -> Self {
+        Api {
+            client: self.client.clone(),
+            _r: PhantomData,
+        }
+    }
+}
+
+impl<R: Resource> fmt::Debug for Api<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Api")
+            .field("service", &R::SERVICE.as_str())
+            .field("collection", &R::COLLECTION)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Decodes `{"<singular>": {...}}` into the inner value, naming the key in errors.
+pub(crate) struct Envelope<T> {
+    key: &'static str,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Envelope<T> {
+    fn clone(&self) -> Self {
+        Envelope {
+            key: self.key,
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<T> Envelope<T> {
+    pub(crate) fn new(key: &'static str) -> Self {
+        Envelope {
+            key,
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: DeserializeOwned> serde::de::DeserializeSeed<'de> for Envelope<T> {
+    type Value = T;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for Envelope<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "an object with `{}`", self.key)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == self.key && found.is_none() {
+                found = Some(map.next_value::<T>()?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        found.ok_or_else(|| serde::de::Error::missing_field(self.key))
+    }
+}
+
+impl<R: Resource> Api<R> {
+    /// The handle for `R` on `client`.
+    pub(crate) fn new(client: Client) -> Self {
+        Api {
+            client,
+            _r: PhantomData,
+        }
+    }
+
+    /// The client this handle sends with.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// A call to the collection (`segments` empty) or below it.
+    pub(crate) fn call(&self, method: Method, segments: &[&str]) -> Call {
+        Call::new(
+            R::SERVICE,
+            method,
+            R::COLLECTION.iter().chain(segments).copied(),
+        )
+        .min_microversion(R::MIN_MICROVERSION)
+    }
+
+    /// A call to one item (`{collection}/{id}/{segments…}`), the id checked first.
+    pub(crate) fn item_call(
+        &self,
+        method: Method,
+        id: &str,
+        segments: &[&str],
+    ) -> Result<Call, Error> {
+        let id = check_id(R::KIND, id)?;
+        let mut all = Vec::with_capacity(segments.len() + 1);
+        all.push(id);
+        all.extend_from_slice(segments);
+        Ok(self.call(method, &all))
+    }
+
+    /// Sends `call` and decodes `{"<singular>": …}` as `T`.
+    pub(crate) async fn send_for<T: DeserializeOwned>(
+        &self,
+        call: &Call,
+        key: &'static str,
+    ) -> Result<T, Error> {
+        let raw = self.client.execute(call).await?;
+        crate::request::decode_seed(raw.method, &raw.url, &raw.body, Envelope::<T>::new(key))
+            .map_err(|e| raw.scrub_error(e))
+    }
+
+    /// `GET {collection}/{id}`: one item.
+    ///
+    /// # Errors
+    /// [`Error::Api`] with status 404 ([`Error::is_not_found`]) when there is none;
+    /// [`Error::InvalidInput`] for an empty, `.` or `..` id (before sending).
+    pub async fn get(&self, id: &str) -> Result<R, Error> {
+        let call = self.item_call(Method::Get, id, &[])?;
+        self.send_for(&call, R::SINGULAR).await
+    }
+
+    /// Like [`get`](Self::get), but `Ok(None)` for a 404.
+    ///
+    /// # Errors
+    /// Any other error of [`get`](Self::get).
+    pub async fn get_opt(&self, id: &str) -> Result<Option<R>, Error> {
+        match self.get(id).await {
+            Ok(r) => Ok(Some(r)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `GET {list path}`: a list with filters; finish with [`List::send`] (one page),
+    /// [`List::into_stream`] (every item, lazily) or [`List::all`].
+    pub fn list(&self) -> List<R> {
+        let list = List::new(
+            self.client.clone(),
+            R::SERVICE,
+            R::LIST_PATH,
+            R::PLURAL,
+            R::LINKS,
+        );
+        match R::MIN_MICROVERSION {
+            Some(v) => list.requires(v),
+            None => list,
+        }
+    }
+
+    /// The item named exactly `name`, or `None`. Asks the service with its name filter (anchored and
+    /// escaped where the filter is a regular expression), then keeps exact matches only. Where the
+    /// service has no name filter, pages through the list (stopping at the first match where names are
+    /// unique).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when more than one item has that name (use the id); errors of the list
+    /// call.
+    pub async fn find_by_name(&self, name: &str) -> Result<Option<R>, Error> {
+        let found: Vec<R> = match R::NAME_FILTER {
+            NameFilter::Exact => self.list().param("name", name).all().await?,
+            NameFilter::Regex => {
+                self.list()
+                    .param("name", format!("^{}$", regex_escape(name)))
+                    .all()
+                    .await?
+            }
+            NameFilter::None if R::UNIQUE_NAMES => {
+                let mut stream = self.list().into_stream();
+                while let Some(r) = stream.try_next().await? {
+                    if r.name() == Some(name) {
+                        return Ok(Some(r));
+                    }
+                }
+                return Ok(None);
+            }
+            NameFilter::None => self.list().into_stream().try_collect().await?,
+        };
+        let exact = found
+            .into_iter()
+            .filter(|r| r.name() == Some(name))
+            .collect();
+        at_most_one(exact, R::KIND, name)
+    }
+
+    /// The item whose id is `name_or_id`, else the one named exactly `name_or_id`, else `None`. Never a
+    /// partial or fuzzy match.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when no id matches and several items have that name; errors of the calls.
+    pub async fn find(&self, name_or_id: &str) -> Result<Option<R>, Error> {
+        if name_or_id.trim().is_empty() {
+            return Err(Error::InvalidInput(format!(
+                "{} name or id is empty",
+                R::KIND
+            )));
+        }
+        match self.get(name_or_id).await {
+            Ok(found) => return Ok(Some(found)),
+            // Some services answer 400 for a malformed id (e.g. not a UUID): then it is a name.
+            Err(e) if e.is_not_found() || e.status() == Some(400) => {}
+            Err(e) => return Err(e),
+        }
+        self.find_by_name(name_or_id).await
+    }
+
+    /// `DELETE {collection}/{id}`.
+    ///
+    /// # Errors
+    /// [`Error::Api`] 404 when there is none (see [`delete_opt`](Self::delete_opt)), 409 when the
+    /// service refuses (in use, locked).
+    pub async fn delete(&self, id: &str) -> Result<(), Error> {
+        let call = self.item_call(Method::Delete, id, &[])?;
+        self.client.execute(&call).await?;
+        Ok(())
+    }
+
+    /// Like [`delete`](Self::delete), but idempotent: `Ok(false)` when it was already gone (404),
+    /// `Ok(true)` when this call deleted it.
+    ///
+    /// # Errors
+    /// Any other error of [`delete`](Self::delete).
+    pub async fn delete_opt(&self, id: &str) -> Result<bool, Error> {
+        match self.delete(id).await {
+            Ok(()) => Ok(true),
+            Err(e) if e.is_not_found() => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl<R: Creatable> Api<R> {
+    /// `POST {collection}` with `request`: what the service answers under the singular key.
+    ///
+    /// # Errors
+    /// [`Error::MicroversionUnsupported`] (before sending) when `request` sets a field the microversion
+    /// in use lacks; [`Error::InvalidInput`] when it cannot be serialized; [`Error::Api`] for the
+    /// service's refusal (400, 403, 409, quota …).
+    pub async fn create(&self, request: &R::Create) -> Result<R::Created, Error> {
+        let call = self
+            .call(Method::Post, &[])
+            .json_body(&to_json(request, R::KIND)?)
+            .min_microversion(max(R::MIN_MICROVERSION, request.min_microversion()));
+        self.send_for(&call, R::SINGULAR).await
+    }
+}
+
+impl<R: Updatable> Api<R> {
+    /// `PUT {collection}/{id}` with `request` (only the fields it sets are sent): the updated item.
+    ///
+    /// # Errors
+    /// As [`create`](Api::create); [`Error::Api`] 404 when there is no such item.
+    pub async fn update(&self, id: &str, request: &R::Update) -> Result<R, Error> {
+        let call = self
+            .item_call(Method::Put, id, &[])?
+            .json_body(&to_json(request, R::KIND)?)
+            .min_microversion(max(R::MIN_MICROVERSION, request.min_microversion()));
+        self.send_for(&call, R::SINGULAR).await
+    }
+}
+
+fn max(a: Option<ApiVersion>, b: Option<ApiVersion>) -> Option<ApiVersion> {
+    a.max(b)
+}
+
+/// `request` as JSON, or an [`Error::InvalidInput`] naming the resource.
+pub(crate) fn to_json<T: Serialize + ?Sized>(
+    request: &T,
+    kind: &str,
+) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(request).map_err(|e| Error::InvalidInput(format!("{kind} request: {e}")))
+}
+
+/// Escapes the characters a regular expression treats specially.
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_regex_characters() {
+        assert_eq!(regex_escape("web.1 (a)"), r"web\.1 \(a\)");
+    }
+
+    #[test]
+    fn envelope_takes_the_named_key() {
+        let url = url::Url::parse("http://h/x").unwrap();
+        let v: serde_json::Value = crate::request::decode_seed(
+            Method::Get,
+            &url,
+            br#"{"links": [], "server": {"id": "a"}}"#,
+            Envelope::<serde_json::Value>::new("server"),
+        )
+        .unwrap();
+        assert_eq!(v["id"], "a");
+        let err = crate::request::decode_seed(
+            Method::Get,
+            &url,
+            br#"{"network": {}}"#,
+            Envelope::<serde_json::Value>::new("server"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("missing field `server`"), "{err}");
+    }
+}
