@@ -5,8 +5,62 @@
 //! ([`Error::Decode`]), or a waiter that gave up ([`Error::WaitTimeout`], [`Error::WaitFailed`]).
 //!
 //! `Display` is one line and never repeats its `source()`; no variant ever holds a secret.
+//!
+//! # Size limits
+//! Every piece of text copied from a response body into an error is capped, so a service that answers
+//! with a 200 KB fault or HTML page cannot make an error (or a log line) 200 KB long: a fault's kind
+//! ([`ApiError::code`]) at [`MAX_CODE_CHARS`] characters; a message, a detail, a body snippet, a
+//! Keystone message, a decoding message and a waiter's fault at [`MAX_MESSAGE_CHARS`] characters each; a
+//! JSON path at [`MAX_PATH_CHARS`]. A cut piece is cut on a character boundary and ends in `…`
+//! (so it is at most one character longer than its cap). `Display` applies the same caps, so even an
+//! error built by hand stays short.
 
+use std::fmt;
 use std::time::Duration;
+
+/// Cap, in characters, of a message copied from a response (fault message and detail, body snippet,
+/// Keystone message, decoding message, waiter fault). A longer one is cut and ends in `…`.
+pub const MAX_MESSAGE_CHARS: usize = 512;
+
+/// Cap, in characters, of a fault's kind copied from a response ([`ApiError::code`], e.g.
+/// `itemNotFound`). A longer one is cut and ends in `…`.
+pub const MAX_CODE_CHARS: usize = 128;
+
+/// Cap, in characters, of the JSON path in [`Error::Decode`] (object keys come from the body). A longer
+/// one is cut and ends in `…`.
+pub const MAX_PATH_CHARS: usize = 256;
+
+/// `text` cut to at most `max` characters (on a character boundary), with `…` appended when cut.
+pub(crate) fn cap(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => {
+            let mut out = String::with_capacity(end + '…'.len_utf8());
+            out.push_str(&text[..end]);
+            out.push('…');
+            out
+        }
+    }
+}
+
+/// Displays at most `.1` characters of `.0`, then `…` if there was more (no allocation).
+struct Capped<'a>(&'a str, usize);
+
+impl fmt::Display for Capped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(self.1) {
+            None => f.write_str(self.0),
+            Some((end, _)) => {
+                f.write_str(&self.0[..end])?;
+                f.write_str("…")
+            }
+        }
+    }
+}
+
+fn msg(text: &str) -> Capped<'_> {
+    Capped(text, MAX_MESSAGE_CHARS)
+}
 
 /// A shared error source (kept opaque: the HTTP library's types are not part of the public API).
 pub type SourceError = std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>;
@@ -20,13 +74,14 @@ pub enum Error {
     Config(String),
 
     /// Keystone refused to authenticate (or answered something that is not a token).
-    #[error("authentication failed{} at {url}: {message}", status.map(|s| format!(" ({s})")).unwrap_or_default())]
+    #[error("authentication failed{} at {url}: {}", status.map(|s| format!(" ({s})")).unwrap_or_default(), msg(message))]
     Auth {
         /// HTTP status from Keystone, if it answered.
         status: Option<u16>,
         /// The token URL tried (`…/v3/auth/tokens`), without credentials or query.
         url: String,
-        /// Keystone's message (from `{"error": {"message"}}`) or a description.
+        /// Keystone's message (from `{"error": {"message"}}`) or a description, at most
+        /// [`MAX_MESSAGE_CHARS`] characters.
         message: String,
         /// `x-openstack-request-id` of Keystone's answer.
         request_id: Option<String>,
@@ -88,15 +143,20 @@ pub enum Error {
     },
 
     /// The answer could not be decoded into the expected type.
-    #[error("{method} {url}: cannot decode response at `{path}`: {message}")]
+    #[error(
+        "{method} {url}: cannot decode response at `{}`: {}",
+        Capped(path, MAX_PATH_CHARS),
+        msg(message)
+    )]
     Decode {
         /// HTTP method.
         method: String,
         /// URL without credentials or query.
         url: String,
-        /// JSON path of the bad field, e.g. `servers[3].status` (`.` for the whole body).
+        /// JSON path of the bad field, e.g. `servers[3].status` (`.` for the whole body), at most
+        /// [`MAX_PATH_CHARS`] characters.
         path: String,
-        /// What was wrong there.
+        /// What was wrong there, at most [`MAX_MESSAGE_CHARS`] characters.
         message: String,
     },
 
@@ -120,7 +180,7 @@ pub enum Error {
     },
 
     /// A waiter saw the resource fail (e.g. a server in `ERROR`), with the server's fault.
-    #[error("{resource} {id} went to {status}{}", fault.as_ref().map(|f| format!(": {f}")).unwrap_or_default())]
+    #[error("{resource} {id} went to {status}{}", fault.as_ref().map(|f| format!(": {}", msg(f))).unwrap_or_default())]
     WaitFailed {
         /// Resource kind, e.g. `server`.
         resource: &'static str,
@@ -128,7 +188,8 @@ pub enum Error {
         id: String,
         /// The failed status, e.g. `ERROR`.
         status: String,
-        /// The fault as reported by the service, e.g. `500 No valid host was found.`.
+        /// The fault as reported by the service, e.g. `500 No valid host was found.`, one line, at most
+        /// [`MAX_MESSAGE_CHARS`] characters.
         fault: Option<String>,
     },
 }
@@ -189,13 +250,14 @@ pub struct ApiError {
     /// `x-openstack-request-id` or `x-compute-request-id`.
     pub request_id: Option<String>,
     /// The fault's kind: Nova's fault name (`itemNotFound`), Neutron's `type` (`NetworkNotFound`),
-    /// Keystone's `title`.
+    /// Keystone's `title`. At most [`MAX_CODE_CHARS`] characters.
     pub code: Option<String>,
-    /// The fault's message, or a short description of the body when it had none.
+    /// The fault's message, or a short description of the body when it had none. One line, HTML tags
+    /// removed, at most [`MAX_MESSAGE_CHARS`] characters.
     pub message: String,
-    /// Neutron's `detail`, when not empty.
+    /// Neutron's `detail`, when not empty. One line, at most [`MAX_MESSAGE_CHARS`] characters.
     pub detail: Option<String>,
-    /// The first 512 characters of the body, whitespace collapsed.
+    /// The first [`MAX_MESSAGE_CHARS`] characters of the body, whitespace collapsed.
     pub body_snippet: String,
     /// Attempts made (retries included).
     pub attempts: u32,
@@ -205,9 +267,9 @@ impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}: {}", self.method, self.url, self.status)?;
         if let Some(code) = &self.code {
-            write!(f, " {code}")?;
+            write!(f, " {}", Capped(code, MAX_CODE_CHARS))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", msg(&self.message))?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
@@ -234,23 +296,30 @@ pub(crate) struct Fault {
     pub detail: Option<String>,
 }
 
-const SNIPPET_CHARS: usize = 512;
+const SNIPPET_CHARS: usize = MAX_MESSAGE_CHARS;
 
-/// Collapses whitespace and cuts to [`SNIPPET_CHARS`] characters.
+/// Collapses whitespace and cuts to [`SNIPPET_CHARS`] characters (then `…`), reading no further than
+/// needed.
 pub(crate) fn snippet(body: &str) -> String {
     let mut out = String::new();
+    let mut count = 0;
     for (n, word) in body.split_whitespace().enumerate() {
         if n > 0 {
+            if count == SNIPPET_CHARS {
+                out.push('…');
+                return out;
+            }
             out.push(' ');
+            count += 1;
         }
-        out.push_str(word);
-        if out.chars().count() >= SNIPPET_CHARS {
-            break;
+        for c in word.chars() {
+            if count == SNIPPET_CHARS {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            count += 1;
         }
-    }
-    if out.chars().count() > SNIPPET_CHARS {
-        out = out.chars().take(SNIPPET_CHARS).collect();
-        out.push('…');
     }
     out
 }
@@ -267,6 +336,7 @@ pub(crate) fn parse_fault(body: &str, content_type: Option<&str>) -> Fault {
     }
     if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(trimmed) {
         let mut fault = fault_from_json(&map);
+        fault.code = fault.code.map(|c| cap(c.trim(), MAX_CODE_CHARS));
         // Messages are one line: some services put HTML (`<br />`) and newlines in them.
         fault.message = fault.message.as_deref().map(one_line).and_then(non_empty);
         fault.detail = fault.detail.as_deref().map(one_line).and_then(non_empty);
@@ -290,7 +360,13 @@ pub(crate) fn parse_fault(body: &str, content_type: Option<&str>) -> Fault {
     }
 }
 
-/// Tags stripped (when there are any), whitespace collapsed, length capped.
+/// A fault text as a waiter reports it: one line, real HTML tags removed, at most
+/// [`MAX_MESSAGE_CHARS`] characters.
+pub(crate) fn fault_line(text: &str) -> String {
+    one_line(text)
+}
+
+/// HTML tags stripped (only real ones: see [`strip_tags`]), whitespace collapsed, length capped.
 fn one_line(text: &str) -> String {
     if text.contains('<') && text.contains('>') {
         snippet(&strip_tags(text))
@@ -404,20 +480,123 @@ fn html_title(html: &str) -> Option<String> {
     None
 }
 
+/// Element names that count as HTML when they appear as tags in a fault message or an error page.
+/// Anything else in angle brackets (Nova's `<class 'AttributeError'>`, `<none>`, `a < b > c`) is text.
+const HTML_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "article",
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "img",
+    "input",
+    "label",
+    "li",
+    "link",
+    "main",
+    "meta",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "style",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+];
+
+/// The length in bytes of the HTML tag at the start of `s` (which starts with `<`), if it is one: a
+/// known element ([`HTML_TAGS`], any case) opened or closed (`<p>`, `</p>`, `<br />`,
+/// `<a href="…">`), a comment (`<!-- … -->`) or a `<!DOCTYPE …>`.
+fn html_tag_len(s: &str) -> Option<usize> {
+    if let Some(rest) = s.strip_prefix("<!--") {
+        return rest.find("-->").map(|end| 4 + end + 3);
+    }
+    let lower_start = s.get(..9).map(str::to_ascii_lowercase);
+    if lower_start.as_deref() == Some("<!doctype") {
+        return s.find('>').map(|end| end + 1);
+    }
+    let rest = s.strip_prefix('<')?;
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let name_len = rest
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    let name = rest[..name_len].to_ascii_lowercase();
+    if !HTML_TAGS.contains(&name.as_str()) {
+        return None;
+    }
+    let after = &rest[name_len..];
+    if !(after.starts_with('>') || after.starts_with('/') || after.starts_with(char::is_whitespace))
+    {
+        return None;
+    }
+    // The tag ends at the first `>`; a `<` before it means this was not a tag after all.
+    let close = after.find(['>', '<'])?;
+    if after[close..].starts_with('<') {
+        return None;
+    }
+    Some(s.len() - after.len() + close + 1)
+}
+
+/// Replaces real HTML tags (see [`html_tag_len`]) with a space; every other character, angle brackets
+/// included, is kept.
 fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        match html_tag_len(rest) {
+            Some(len) => {
                 out.push(' ');
+                rest = &rest[len..];
             }
-            _ if !in_tag => out.push(c),
-            _ => {}
+            None => {
+                out.push('<');
+                rest = &rest[1..];
+            }
         }
     }
+    out.push_str(rest);
     out
 }
 
@@ -490,6 +669,24 @@ mod tests {
             Some("Service Unavailable")
         );
         assert_eq!(parse_fault("", None), Fault::default());
+    }
+
+    #[test]
+    fn cap_cuts_on_a_char_boundary() {
+        assert_eq!(cap("héllo", 2), "hé…");
+        assert_eq!(cap("héllo", 5), "héllo");
+        assert_eq!(cap("", 0), "");
+        assert_eq!(Capped("日本語", 1).to_string(), "日…");
+    }
+
+    #[test]
+    fn only_known_tags_are_stripped() {
+        assert_eq!(
+            strip_tags("a<br />b</P><class 'X'><!-- c -->"),
+            "a b <class 'X'> "
+        );
+        assert_eq!(strip_tags("<p <br>"), "<p  ");
+        assert_eq!(strip_tags("<"), "<");
     }
 
     #[test]

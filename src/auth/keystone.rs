@@ -254,7 +254,10 @@ pub(crate) async fn request_token(
     let expires_at = super::parse_keystone_time(&t.expires_at).ok_or_else(|| Error::Auth {
         status: Some(raw.status),
         url: shown_url.clone(),
-        message: format!("token expires_at {:?} is not a timestamp", t.expires_at),
+        message: format!(
+            "token expires_at {:?} is not a timestamp",
+            crate::error::cap(&t.expires_at, 64)
+        ),
         request_id: request_id.clone(),
     })?;
     let info = super::AuthInfo {
