@@ -87,8 +87,13 @@ pub enum Error {
         request_id: Option<String>,
     },
 
-    /// The service catalog has no endpoint for this service type, interface and region.
-    #[error("no endpoint for service {service:?} (interface {interface}, region {})", region.as_deref().unwrap_or("any"))]
+    /// The service catalog has no endpoint for this service type, interface and region; `reason` says
+    /// why (no catalog at all, no such service, no such interface, no such region) and what the catalog
+    /// has instead. Display, one line: `no endpoint for service "compute" (interface public, region R1):
+    /// no public endpoint in region R1; the catalog's compute endpoints are in regions R2, R3
+    /// (interfaces internal, public)`.
+    #[error("no endpoint for service {service:?} (interface {interface}, region {}): {}", region.as_deref().unwrap_or("any"), reason.worded(service, interface, region.as_deref()))]
+    #[non_exhaustive]
     EndpointNotFound {
         /// Service type asked for, e.g. `compute`.
         service: String,
@@ -96,6 +101,8 @@ pub enum Error {
         interface: String,
         /// Region asked for, `None` for any.
         region: Option<String>,
+        /// Why nothing matched, with what the catalog has (boxed to keep [`Error`] small).
+        reason: Box<EndpointNotFoundReason>,
     },
 
     /// The call needs an API microversion that the cloud (or the pinned version) does not provide.
@@ -234,6 +241,150 @@ impl Error {
             Error::Api(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+/// Why [`Error::EndpointNotFound`] found nothing, with what the catalog has instead. The lists are
+/// sorted and without duplicates; names longer than [`MAX_CODE_CHARS`] are cut, and `Display` shows at
+/// most [`MAX_LISTED`] names of a list (then `and N more`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EndpointNotFoundReason {
+    /// The token has no service catalog: an unscoped token, or a token whose catalog is empty.
+    NoCatalog,
+    /// The catalog has no service of the type asked for (nor of its official aliases).
+    NoService {
+        /// The service types the catalog has, e.g. `["compute", "identity", "network"]`.
+        service_types: Vec<String>,
+    },
+    /// The service is in the catalog but none of its endpoints has the interface asked for (in any
+    /// region).
+    NoInterface {
+        /// The interfaces the service's endpoints have, e.g. `["admin", "internal"]`.
+        interfaces: Vec<String>,
+        /// The regions the service's endpoints are in, e.g. `["RegionOne"]`.
+        regions: Vec<String>,
+    },
+    /// The service has endpoints with the interface asked for, but none in the region asked for.
+    NoRegion {
+        /// The interfaces the service's endpoints have, e.g. `["internal", "public"]`.
+        interfaces: Vec<String>,
+        /// The regions the service's endpoints are in, e.g. `["R2", "R3"]`.
+        regions: Vec<String>,
+    },
+}
+
+/// How many names of a list [`EndpointNotFoundReason`]'s `Display` shows.
+pub const MAX_LISTED: usize = 30;
+
+/// `a, b, c`, at most [`MAX_LISTED`] of them, `none` for none.
+struct Listed<'a>(&'a [String]);
+
+impl fmt::Display for Listed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("none");
+        }
+        for (n, name) in self.0.iter().take(MAX_LISTED).enumerate() {
+            if n > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{}", Capped(name, MAX_CODE_CHARS))?;
+        }
+        if self.0.len() > MAX_LISTED {
+            write!(f, " and {} more", self.0.len() - MAX_LISTED)?;
+        }
+        Ok(())
+    }
+}
+
+/// What was asked for, to word an [`EndpointNotFoundReason`].
+struct Asked<'a> {
+    service: &'a str,
+    interface: &'a str,
+    region: Option<&'a str>,
+}
+
+/// An [`EndpointNotFoundReason`] worded with what was asked for.
+pub(crate) struct ReasonFor<'a>(&'a EndpointNotFoundReason, Option<Asked<'a>>);
+
+impl EndpointNotFoundReason {
+    pub(crate) fn worded<'a>(
+        &'a self,
+        service: &'a str,
+        interface: &'a str,
+        region: Option<&'a str>,
+    ) -> ReasonFor<'a> {
+        ReasonFor(
+            self,
+            Some(Asked {
+                service,
+                interface,
+                region,
+            }),
+        )
+    }
+}
+
+impl fmt::Display for ReasonFor<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let whose = match &self.1 {
+            Some(a) => format!("the catalog's {} endpoints", a.service),
+            None => "the service's endpoints".to_string(),
+        };
+        let interface = self.1.as_ref().map_or("matching", |a| a.interface);
+        let region = self.1.as_ref().and_then(|a| a.region);
+        match self.0 {
+            EndpointNotFoundReason::NoCatalog => f.write_str(
+                "the token has no service catalog (an unscoped token, or an empty catalog)",
+            ),
+            EndpointNotFoundReason::NoService { service_types } => {
+                match &self.1 {
+                    Some(a) => write!(f, "the catalog has no {} service", a.service)?,
+                    None => f.write_str("the catalog has no such service")?,
+                }
+                write!(f, " (it has: {})", Listed(service_types))
+            }
+            EndpointNotFoundReason::NoInterface {
+                interfaces,
+                regions,
+            } => {
+                write!(f, "no {interface} endpoint")?;
+                if let Some(r) = region {
+                    write!(f, " in region {r}")?;
+                }
+                write!(
+                    f,
+                    "; {whose} have interfaces {} (regions {})",
+                    Listed(interfaces),
+                    Listed(regions)
+                )
+            }
+            EndpointNotFoundReason::NoRegion {
+                interfaces,
+                regions,
+            } => {
+                write!(f, "no {interface} endpoint")?;
+                match region {
+                    Some(r) => write!(f, " in region {r}")?,
+                    None => f.write_str(" in that region")?,
+                }
+                write!(
+                    f,
+                    "; {whose} are in regions {} (interfaces {})",
+                    Listed(regions),
+                    Listed(interfaces)
+                )
+            }
+        }
+    }
+}
+
+/// The reason alone, worded without the service asked for (e.g. `the catalog has no such service
+/// (it has: compute, identity)`); [`Error::EndpointNotFound`]'s Display names it.
+impl fmt::Display for EndpointNotFoundReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        ReasonFor(self, None).fmt(f)
     }
 }
 
