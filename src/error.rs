@@ -2,7 +2,7 @@
 //! never sent ([`Error::Config`], [`Error::InvalidInput`], [`Error::EndpointNotFound`],
 //! [`Error::MicroversionUnsupported`]), not answered ([`Error::Transport`], [`Error::Timeout`]),
 //! answered with a failure ([`Error::Api`], [`Error::Auth`]), answered with something unreadable
-//! ([`Error::Decode`]), or a waiter that gave up ([`Error::WaitTimeout`], [`Error::WaitFailed`]).
+//! ([`Error::Decode`]) or inconsistent ([`Error::PaginationLoop`]), or a waiter that gave up ([`Error::WaitTimeout`], [`Error::WaitFailed`]).
 //!
 //! `Display` is one line and never repeats its `source()`; no variant ever holds a secret.
 //!
@@ -167,6 +167,29 @@ pub enum Error {
         message: String,
     },
 
+    /// Paging looped: a page's next link leads back to a marker already followed (or the caller's own
+    /// `marker`), or a page held only items already listed. The stream ([`crate::List::into_stream`])
+    /// has yielded every new item, none twice, and ends with this error; pages after the loop could not
+    /// be reached, so the listing may be incomplete.
+    #[error(
+        "{method} {url}: paging loops back to items already listed (at marker {}) after {pages} page(s) and {items} item(s); stopped without repeating any",
+        Capped(marker, MAX_CODE_CHARS)
+    )]
+    #[non_exhaustive]
+    PaginationLoop {
+        /// HTTP method (`GET`).
+        method: String,
+        /// URL of the list, without credentials or query.
+        url: String,
+        /// The next marker that led back (else the marker whose page held only items already listed),
+        /// at most [`MAX_CODE_CHARS`] characters.
+        marker: String,
+        /// Pages fetched, the looping one included.
+        pages: u32,
+        /// Items yielded (all distinct).
+        items: u64,
+    },
+
     /// The caller's input was rejected before sending (e.g. an empty id).
     #[error("invalid input: {0}")]
     InvalidInput(String),
@@ -233,6 +256,11 @@ impl Error {
     /// `true` for a timeout (per request or retry deadline).
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
+    }
+
+    /// `true` for [`Error::PaginationLoop`]: the service's paging looped, the listing may be incomplete.
+    pub fn is_pagination_loop(&self) -> bool {
+        matches!(self, Error::PaginationLoop { .. })
     }
 
     /// The [`ApiError`] inside, if this is one.
