@@ -186,7 +186,7 @@ pub(crate) async fn request_token(
     use crate::Error;
     use crate::request::{Method, send_with_retry};
 
-    let url = token_url(&config.auth.auth_url)?;
+    let url = token_url(config.auth.auth_url.expose_raw())?;
     let body =
         bytes::Bytes::from(token_request_body(&config.auth.method, &config.auth.scope).to_string());
     let mut headers = reqwest::header::HeaderMap::new();
