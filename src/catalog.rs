@@ -7,7 +7,7 @@
 use serde::Deserialize;
 
 use crate::config::Interface;
-use crate::error::Error;
+use crate::error::{EndpointNotFoundReason, Error, MAX_CODE_CHARS, cap};
 
 /// One service of the catalog (`token.catalog[]`).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -113,7 +113,10 @@ impl Catalog {
     /// region). Aliases are tried in order: the official name first. Two matches → the first.
     ///
     /// # Errors
-    /// [`Error::EndpointNotFound`] when nothing matches (an unscoped token has an empty catalog).
+    /// [`Error::EndpointNotFound`] when nothing matches, with its reason: the catalog is empty (an
+    /// unscoped token has none), has no such service (then it lists the service types it has), or has the
+    /// service but no endpoint with that interface or in that region (then it lists the interfaces and
+    /// regions the service's endpoints have).
     pub fn endpoint(
         &self,
         service_type: &str,
@@ -137,8 +140,64 @@ impl Catalog {
             service: service_type.to_string(),
             interface: interface.to_string(),
             region: region.map(str::to_string),
+            reason: Box::new(self.why_not_found(service_type, interface)),
         })
     }
+
+    /// Why no endpoint matched (called only when none did), with what the catalog has instead.
+    fn why_not_found(&self, service_type: &str, interface: Interface) -> EndpointNotFoundReason {
+        if self.services.iter().all(|s| s.endpoints.is_empty()) {
+            return EndpointNotFoundReason::NoCatalog;
+        }
+        let aliases = service_type_aliases(service_type);
+        let endpoints: Vec<&CatalogEndpoint> = self
+            .services
+            .iter()
+            .filter(|s| aliases.iter().any(|a| *a == s.service_type))
+            .flat_map(|s| &s.endpoints)
+            .collect();
+        if endpoints.is_empty() {
+            return EndpointNotFoundReason::NoService {
+                service_types: sorted_names(
+                    self.services
+                        .iter()
+                        .filter(|s| !s.endpoints.is_empty())
+                        .map(|s| s.service_type.as_str()),
+                ),
+            };
+        }
+        let interfaces = sorted_names(endpoints.iter().map(|e| {
+            e.interface
+                .parse::<Interface>()
+                .map_or(e.interface.as_str(), |i| i.as_str())
+        }));
+        let regions = sorted_names(
+            endpoints
+                .iter()
+                .filter_map(|e| e.region.as_deref().or(e.region_id.as_deref())),
+        );
+        // Nothing matched: if the interface exists, the region is what is missing.
+        if endpoints
+            .iter()
+            .any(|e| e.interface.parse::<Interface>().ok() == Some(interface))
+        {
+            EndpointNotFoundReason::NoRegion {
+                interfaces,
+                regions,
+            }
+        } else {
+            EndpointNotFoundReason::NoInterface {
+                interfaces,
+                regions,
+            }
+        }
+    }
+}
+
+/// Sorted, deduplicated, each cut to [`MAX_CODE_CHARS`] characters (the names come from Keystone).
+fn sorted_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let set: std::collections::BTreeSet<String> = names.map(|n| cap(n, MAX_CODE_CHARS)).collect();
+    set.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -200,7 +259,8 @@ mod tests {
         assert!(matches!(err, Error::EndpointNotFound { ref service, .. } if service == "network"));
         assert_eq!(
             err.to_string(),
-            "no endpoint for service \"network\" (interface public, region R1)"
+            "no endpoint for service \"network\" (interface public, region R1): the catalog has no \
+             network service (it has: compute, volumev3)"
         );
     }
 }

@@ -2,11 +2,65 @@
 //! never sent ([`Error::Config`], [`Error::InvalidInput`], [`Error::EndpointNotFound`],
 //! [`Error::MicroversionUnsupported`]), not answered ([`Error::Transport`], [`Error::Timeout`]),
 //! answered with a failure ([`Error::Api`], [`Error::Auth`]), answered with something unreadable
-//! ([`Error::Decode`]), or a waiter that gave up ([`Error::WaitTimeout`], [`Error::WaitFailed`]).
+//! ([`Error::Decode`]) or inconsistent ([`Error::PaginationLoop`]), or a waiter that gave up ([`Error::WaitTimeout`], [`Error::WaitFailed`]).
 //!
 //! `Display` is one line and never repeats its `source()`; no variant ever holds a secret.
+//!
+//! # Size limits
+//! Every piece of text copied from a response body into an error is capped, so a service that answers
+//! with a 200 KB fault or HTML page cannot make an error (or a log line) 200 KB long: a fault's kind
+//! ([`ApiError::code`]) at [`MAX_CODE_CHARS`] characters; a message, a detail, a body snippet, a
+//! Keystone message, a decoding message and a waiter's fault at [`MAX_MESSAGE_CHARS`] characters each; a
+//! JSON path at [`MAX_PATH_CHARS`]. A cut piece is cut on a character boundary and ends in `…`
+//! (so it is at most one character longer than its cap). `Display` applies the same caps, so even an
+//! error built by hand stays short.
 
+use std::fmt;
 use std::time::Duration;
+
+/// Cap, in characters, of a message copied from a response (fault message and detail, body snippet,
+/// Keystone message, decoding message, waiter fault). A longer one is cut and ends in `…`.
+pub const MAX_MESSAGE_CHARS: usize = 512;
+
+/// Cap, in characters, of a fault's kind copied from a response ([`ApiError::code`], e.g.
+/// `itemNotFound`). A longer one is cut and ends in `…`.
+pub const MAX_CODE_CHARS: usize = 128;
+
+/// Cap, in characters, of the JSON path in [`Error::Decode`] (object keys come from the body). A longer
+/// one is cut and ends in `…`.
+pub const MAX_PATH_CHARS: usize = 256;
+
+/// `text` cut to at most `max` characters (on a character boundary), with `…` appended when cut.
+pub(crate) fn cap(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => {
+            let mut out = String::with_capacity(end + '…'.len_utf8());
+            out.push_str(&text[..end]);
+            out.push('…');
+            out
+        }
+    }
+}
+
+/// Displays at most `.1` characters of `.0`, then `…` if there was more (no allocation).
+struct Capped<'a>(&'a str, usize);
+
+impl fmt::Display for Capped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(self.1) {
+            None => f.write_str(self.0),
+            Some((end, _)) => {
+                f.write_str(&self.0[..end])?;
+                f.write_str("…")
+            }
+        }
+    }
+}
+
+fn msg(text: &str) -> Capped<'_> {
+    Capped(text, MAX_MESSAGE_CHARS)
+}
 
 /// A shared error source (kept opaque: the HTTP library's types are not part of the public API).
 pub type SourceError = std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>;
@@ -20,20 +74,26 @@ pub enum Error {
     Config(String),
 
     /// Keystone refused to authenticate (or answered something that is not a token).
-    #[error("authentication failed{} at {url}: {message}", status.map(|s| format!(" ({s})")).unwrap_or_default())]
+    #[error("authentication failed{} at {url}: {}", status.map(|s| format!(" ({s})")).unwrap_or_default(), msg(message))]
     Auth {
         /// HTTP status from Keystone, if it answered.
         status: Option<u16>,
         /// The token URL tried (`…/v3/auth/tokens`), without credentials or query.
         url: String,
-        /// Keystone's message (from `{"error": {"message"}}`) or a description.
+        /// Keystone's message (from `{"error": {"message"}}`) or a description, at most
+        /// [`MAX_MESSAGE_CHARS`] characters.
         message: String,
         /// `x-openstack-request-id` of Keystone's answer.
         request_id: Option<String>,
     },
 
-    /// The service catalog has no endpoint for this service type, interface and region.
-    #[error("no endpoint for service {service:?} (interface {interface}, region {})", region.as_deref().unwrap_or("any"))]
+    /// The service catalog has no endpoint for this service type, interface and region; `reason` says
+    /// why (no catalog at all, no such service, no such interface, no such region) and what the catalog
+    /// has instead. Display, one line: `no endpoint for service "compute" (interface public, region R1):
+    /// no public endpoint in region R1; the catalog's compute endpoints are in regions R2, R3
+    /// (interfaces internal, public)`.
+    #[error("no endpoint for service {service:?} (interface {interface}, region {}): {}", region.as_deref().unwrap_or("any"), reason.worded(service, interface, region.as_deref()))]
+    #[non_exhaustive]
     EndpointNotFound {
         /// Service type asked for, e.g. `compute`.
         service: String,
@@ -41,6 +101,8 @@ pub enum Error {
         interface: String,
         /// Region asked for, `None` for any.
         region: Option<String>,
+        /// Why nothing matched, with what the catalog has (boxed to keep [`Error`] small).
+        reason: Box<EndpointNotFoundReason>,
     },
 
     /// The call needs an API microversion that the cloud (or the pinned version) does not provide.
@@ -111,16 +173,44 @@ pub enum Error {
     },
 
     /// The answer could not be decoded into the expected type.
-    #[error("{method} {url}: cannot decode response at `{path}`: {message}")]
+    #[error(
+        "{method} {url}: cannot decode response at `{}`: {}",
+        Capped(path, MAX_PATH_CHARS),
+        msg(message)
+    )]
     Decode {
         /// HTTP method.
         method: String,
         /// URL without credentials or query.
         url: String,
-        /// JSON path of the bad field, e.g. `servers[3].status` (`.` for the whole body).
+        /// JSON path of the bad field, e.g. `servers[3].status` (`.` for the whole body), at most
+        /// [`MAX_PATH_CHARS`] characters.
         path: String,
-        /// What was wrong there.
+        /// What was wrong there, at most [`MAX_MESSAGE_CHARS`] characters.
         message: String,
+    },
+
+    /// Paging looped: a page's next link leads back to a marker already followed (or the caller's own
+    /// `marker`), or a page held only items already listed. The stream ([`crate::List::into_stream`])
+    /// has yielded every new item, none twice, and ends with this error; pages after the loop could not
+    /// be reached, so the listing may be incomplete.
+    #[error(
+        "{method} {url}: paging loops back to items already listed (at marker {}) after {pages} page(s) and {items} item(s); stopped without repeating any",
+        Capped(marker, MAX_CODE_CHARS)
+    )]
+    #[non_exhaustive]
+    PaginationLoop {
+        /// HTTP method (`GET`).
+        method: String,
+        /// URL of the list, without credentials or query.
+        url: String,
+        /// The next marker that led back (else the marker whose page held only items already listed),
+        /// at most [`MAX_CODE_CHARS`] characters.
+        marker: String,
+        /// Pages fetched, the looping one included.
+        pages: u32,
+        /// Items yielded (all distinct).
+        items: u64,
     },
 
     /// The caller's input was rejected before sending (e.g. an empty id).
@@ -143,7 +233,7 @@ pub enum Error {
     },
 
     /// A waiter saw the resource fail (e.g. a server in `ERROR`), with the server's fault.
-    #[error("{resource} {id} went to {status}{}", fault.as_ref().map(|f| format!(": {f}")).unwrap_or_default())]
+    #[error("{resource} {id} went to {status}{}", fault.as_ref().map(|f| format!(": {}", msg(f))).unwrap_or_default())]
     WaitFailed {
         /// Resource kind, e.g. `server`.
         resource: &'static str,
@@ -151,7 +241,8 @@ pub enum Error {
         id: String,
         /// The failed status, e.g. `ERROR`.
         status: String,
-        /// The fault as reported by the service, e.g. `500 No valid host was found.`.
+        /// The fault as reported by the service, e.g. `500 No valid host was found.`, one line, at most
+        /// [`MAX_MESSAGE_CHARS`] characters.
         fault: Option<String>,
     },
 }
@@ -208,12 +299,161 @@ impl Error {
         }
     }
 
+    /// `true` for [`Error::PaginationLoop`]: the service's paging looped, the listing may be incomplete.
+    pub fn is_pagination_loop(&self) -> bool {
+        matches!(self, Error::PaginationLoop { .. })
+    }
+
     /// The [`ApiError`] inside, if this is one.
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+/// Why [`Error::EndpointNotFound`] found nothing, with what the catalog has instead. The lists are
+/// sorted and without duplicates; names longer than [`MAX_CODE_CHARS`] are cut, and `Display` shows at
+/// most [`MAX_LISTED`] names of a list (then `and N more`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EndpointNotFoundReason {
+    /// The token has no service catalog: an unscoped token, or a token whose catalog is empty.
+    NoCatalog,
+    /// The catalog has no service of the type asked for (nor of its official aliases).
+    NoService {
+        /// The service types the catalog has, e.g. `["compute", "identity", "network"]`.
+        service_types: Vec<String>,
+    },
+    /// The service is in the catalog but none of its endpoints has the interface asked for (in any
+    /// region).
+    NoInterface {
+        /// The interfaces the service's endpoints have, e.g. `["admin", "internal"]`.
+        interfaces: Vec<String>,
+        /// The regions the service's endpoints are in, e.g. `["RegionOne"]`.
+        regions: Vec<String>,
+    },
+    /// The service has endpoints with the interface asked for, but none in the region asked for.
+    NoRegion {
+        /// The interfaces the service's endpoints have, e.g. `["internal", "public"]`.
+        interfaces: Vec<String>,
+        /// The regions the service's endpoints are in, e.g. `["R2", "R3"]`.
+        regions: Vec<String>,
+    },
+}
+
+/// How many names of a list [`EndpointNotFoundReason`]'s `Display` shows.
+pub const MAX_LISTED: usize = 30;
+
+/// `a, b, c`, at most [`MAX_LISTED`] of them, `none` for none.
+struct Listed<'a>(&'a [String]);
+
+impl fmt::Display for Listed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("none");
+        }
+        for (n, name) in self.0.iter().take(MAX_LISTED).enumerate() {
+            if n > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{}", Capped(name, MAX_CODE_CHARS))?;
+        }
+        if self.0.len() > MAX_LISTED {
+            write!(f, " and {} more", self.0.len() - MAX_LISTED)?;
+        }
+        Ok(())
+    }
+}
+
+/// What was asked for, to word an [`EndpointNotFoundReason`].
+struct Asked<'a> {
+    service: &'a str,
+    interface: &'a str,
+    region: Option<&'a str>,
+}
+
+/// An [`EndpointNotFoundReason`] worded with what was asked for.
+pub(crate) struct ReasonFor<'a>(&'a EndpointNotFoundReason, Option<Asked<'a>>);
+
+impl EndpointNotFoundReason {
+    pub(crate) fn worded<'a>(
+        &'a self,
+        service: &'a str,
+        interface: &'a str,
+        region: Option<&'a str>,
+    ) -> ReasonFor<'a> {
+        ReasonFor(
+            self,
+            Some(Asked {
+                service,
+                interface,
+                region,
+            }),
+        )
+    }
+}
+
+impl fmt::Display for ReasonFor<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let whose = match &self.1 {
+            Some(a) => format!("the catalog's {} endpoints", a.service),
+            None => "the service's endpoints".to_string(),
+        };
+        let interface = self.1.as_ref().map_or("matching", |a| a.interface);
+        let region = self.1.as_ref().and_then(|a| a.region);
+        match self.0 {
+            EndpointNotFoundReason::NoCatalog => f.write_str(
+                "the token has no service catalog (an unscoped token, or an empty catalog)",
+            ),
+            EndpointNotFoundReason::NoService { service_types } => {
+                match &self.1 {
+                    Some(a) => write!(f, "the catalog has no {} service", a.service)?,
+                    None => f.write_str("the catalog has no such service")?,
+                }
+                write!(f, " (it has: {})", Listed(service_types))
+            }
+            EndpointNotFoundReason::NoInterface {
+                interfaces,
+                regions,
+            } => {
+                write!(f, "no {interface} endpoint")?;
+                if let Some(r) = region {
+                    write!(f, " in region {r}")?;
+                }
+                write!(
+                    f,
+                    "; {whose} have interfaces {} (regions {})",
+                    Listed(interfaces),
+                    Listed(regions)
+                )
+            }
+            EndpointNotFoundReason::NoRegion {
+                interfaces,
+                regions,
+            } => {
+                write!(f, "no {interface} endpoint")?;
+                match region {
+                    Some(r) => write!(f, " in region {r}")?,
+                    None => f.write_str(" in that region")?,
+                }
+                write!(
+                    f,
+                    "; {whose} are in regions {} (interfaces {})",
+                    Listed(regions),
+                    Listed(interfaces)
+                )
+            }
+        }
+    }
+}
+
+/// The reason alone, worded without the service asked for (e.g. `the catalog has no such service
+/// (it has: compute, identity)`); [`Error::EndpointNotFound`]'s Display names it.
+impl fmt::Display for EndpointNotFoundReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        ReasonFor(self, None).fmt(f)
     }
 }
 
@@ -255,13 +495,14 @@ pub struct ApiError {
     /// `x-openstack-request-id` or `x-compute-request-id`.
     pub request_id: Option<String>,
     /// The fault's kind: Nova's fault name (`itemNotFound`), Neutron's `type` (`NetworkNotFound`),
-    /// Keystone's `title`.
+    /// Keystone's `title`. At most [`MAX_CODE_CHARS`] characters.
     pub code: Option<String>,
-    /// The fault's message, or a short description of the body when it had none.
+    /// The fault's message, or a short description of the body when it had none. One line, HTML tags
+    /// removed, at most [`MAX_MESSAGE_CHARS`] characters.
     pub message: String,
-    /// Neutron's `detail`, when not empty.
+    /// Neutron's `detail`, when not empty. One line, at most [`MAX_MESSAGE_CHARS`] characters.
     pub detail: Option<String>,
-    /// The first 512 characters of the body, whitespace collapsed.
+    /// The first [`MAX_MESSAGE_CHARS`] characters of the body, whitespace collapsed.
     pub body_snippet: String,
     /// Attempts made (retries included).
     pub attempts: u32,
@@ -283,9 +524,9 @@ impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}: {}", self.method, self.url, self.status)?;
         if let Some(code) = &self.code {
-            write!(f, " {code}")?;
+            write!(f, " {}", Capped(code, MAX_CODE_CHARS))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", msg(&self.message))?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
@@ -315,23 +556,30 @@ pub(crate) struct Fault {
     pub detail: Option<String>,
 }
 
-const SNIPPET_CHARS: usize = 512;
+const SNIPPET_CHARS: usize = MAX_MESSAGE_CHARS;
 
-/// Collapses whitespace and cuts to [`SNIPPET_CHARS`] characters.
+/// Collapses whitespace and cuts to [`SNIPPET_CHARS`] characters (then `…`), reading no further than
+/// needed.
 pub(crate) fn snippet(body: &str) -> String {
     let mut out = String::new();
+    let mut count = 0;
     for (n, word) in body.split_whitespace().enumerate() {
         if n > 0 {
+            if count == SNIPPET_CHARS {
+                out.push('…');
+                return out;
+            }
             out.push(' ');
+            count += 1;
         }
-        out.push_str(word);
-        if out.chars().count() >= SNIPPET_CHARS {
-            break;
+        for c in word.chars() {
+            if count == SNIPPET_CHARS {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            count += 1;
         }
-    }
-    if out.chars().count() > SNIPPET_CHARS {
-        out = out.chars().take(SNIPPET_CHARS).collect();
-        out.push('…');
     }
     out
 }
@@ -348,6 +596,7 @@ pub(crate) fn parse_fault(body: &str, content_type: Option<&str>) -> Fault {
     }
     if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(trimmed) {
         let mut fault = fault_from_json(&map);
+        fault.code = fault.code.map(|c| cap(c.trim(), MAX_CODE_CHARS));
         // Messages are one line: some services put HTML (`<br />`) and newlines in them.
         fault.message = fault.message.as_deref().map(one_line).and_then(non_empty);
         fault.detail = fault.detail.as_deref().map(one_line).and_then(non_empty);
@@ -371,7 +620,13 @@ pub(crate) fn parse_fault(body: &str, content_type: Option<&str>) -> Fault {
     }
 }
 
-/// Tags stripped (when there are any), whitespace collapsed, length capped.
+/// A fault text as a waiter reports it: one line, real HTML tags removed, at most
+/// [`MAX_MESSAGE_CHARS`] characters.
+pub(crate) fn fault_line(text: &str) -> String {
+    one_line(text)
+}
+
+/// HTML tags stripped (only real ones: see [`strip_tags`]), whitespace collapsed, length capped.
 fn one_line(text: &str) -> String {
     if text.contains('<') && text.contains('>') {
         snippet(&strip_tags(text))
@@ -485,20 +740,123 @@ fn html_title(html: &str) -> Option<String> {
     None
 }
 
+/// Element names that count as HTML when they appear as tags in a fault message or an error page.
+/// Anything else in angle brackets (Nova's `<class 'AttributeError'>`, `<none>`, `a < b > c`) is text.
+const HTML_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "article",
+    "b",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "center",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "img",
+    "input",
+    "label",
+    "li",
+    "link",
+    "main",
+    "meta",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "style",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+];
+
+/// The length in bytes of the HTML tag at the start of `s` (which starts with `<`), if it is one: a
+/// known element ([`HTML_TAGS`], any case) opened or closed (`<p>`, `</p>`, `<br />`,
+/// `<a href="…">`), a comment (`<!-- … -->`) or a `<!DOCTYPE …>`.
+fn html_tag_len(s: &str) -> Option<usize> {
+    if let Some(rest) = s.strip_prefix("<!--") {
+        return rest.find("-->").map(|end| 4 + end + 3);
+    }
+    let lower_start = s.get(..9).map(str::to_ascii_lowercase);
+    if lower_start.as_deref() == Some("<!doctype") {
+        return s.find('>').map(|end| end + 1);
+    }
+    let rest = s.strip_prefix('<')?;
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let name_len = rest
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    let name = rest[..name_len].to_ascii_lowercase();
+    if !HTML_TAGS.contains(&name.as_str()) {
+        return None;
+    }
+    let after = &rest[name_len..];
+    if !(after.starts_with('>') || after.starts_with('/') || after.starts_with(char::is_whitespace))
+    {
+        return None;
+    }
+    // The tag ends at the first `>`; a `<` before it means this was not a tag after all.
+    let close = after.find(['>', '<'])?;
+    if after[close..].starts_with('<') {
+        return None;
+    }
+    Some(s.len() - after.len() + close + 1)
+}
+
+/// Replaces real HTML tags (see [`html_tag_len`]) with a space; every other character, angle brackets
+/// included, is kept.
 fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        match html_tag_len(rest) {
+            Some(len) => {
                 out.push(' ');
+                rest = &rest[len..];
             }
-            _ if !in_tag => out.push(c),
-            _ => {}
+            None => {
+                out.push('<');
+                rest = &rest[1..];
+            }
         }
     }
+    out.push_str(rest);
     out
 }
 
@@ -571,6 +929,24 @@ mod tests {
             Some("Service Unavailable")
         );
         assert_eq!(parse_fault("", None), Fault::default());
+    }
+
+    #[test]
+    fn cap_cuts_on_a_char_boundary() {
+        assert_eq!(cap("héllo", 2), "hé…");
+        assert_eq!(cap("héllo", 5), "héllo");
+        assert_eq!(cap("", 0), "");
+        assert_eq!(Capped("日本語", 1).to_string(), "日…");
+    }
+
+    #[test]
+    fn only_known_tags_are_stripped() {
+        assert_eq!(
+            strip_tags("a<br />b</P><class 'X'><!-- c -->"),
+            "a b <class 'X'> "
+        );
+        assert_eq!(strip_tags("<p <br>"), "<p  ");
+        assert_eq!(strip_tags("<"), "<");
     }
 
     #[test]

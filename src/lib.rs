@@ -45,7 +45,7 @@ pub use auth::AuthInfo;
 pub use catalog::Catalog;
 pub use client::{Client, ClientOptions, TlsOptions};
 pub use config::{
-    AppCredentialRef, Auth, AuthMethod, CloudConfig, ConfigLoader, DomainRef, Interface,
+    AppCredentialRef, Auth, AuthMethod, AuthUrl, CloudConfig, ConfigLoader, DomainRef, Interface,
     ProjectRef, Scope, SecretString, UserRef,
 };
 pub use endpoint::EndpointInfo;

@@ -2,7 +2,9 @@
 //!
 //! The next page's marker is taken from the `*_links` entry with `rel: next` and the request is rebuilt
 //! against the catalog endpoint with the original filters (a next link naming another host or path is
-//! never followed). Paging stops on a page without a next link, an empty page, or a marker seen before.
+//! never followed). Paging stops on a page without a next link or an empty page; it ends with
+//! [`Error::PaginationLoop`] on a next marker followed before or a page of items already listed, having
+//! yielded no item twice.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -138,12 +140,77 @@ impl ListSpec {
     }
 }
 
+/// The `id` of one item (a string or a number), for telling items already listed.
+#[derive(Deserialize)]
+struct ItemId {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+}
+
+impl ItemId {
+    fn key(self) -> Option<String> {
+        match self.id? {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// The ids of the items of a page body (`None` for an item without a string or number `id`), read
+/// without building the items.
+struct IdsSeed {
+    items_key: &'static str,
+}
+
+impl<'de> Visitor<'de> for IdsSeed {
+    type Value = Vec<Option<String>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "an object with `{}`", self.items_key)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut ids = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == self.items_key {
+                ids = map
+                    .next_value::<Vec<ItemId>>()?
+                    .into_iter()
+                    .map(ItemId::key)
+                    .collect();
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(ids)
+    }
+}
+
+/// One page, with what the stream needs to detect a loop.
+struct FetchedPage<T> {
+    page: Page<T>,
+    /// The items' ids, in order (empty when they could not be read: then only markers are checked).
+    ids: Vec<Option<String>>,
+    /// The request URL, redacted.
+    url: String,
+}
+
 /// Fetches one page (starting after `marker`, or at the filters' own `marker`).
 pub(crate) async fn fetch_page<T: DeserializeOwned>(
     client: &Client,
     spec: &ListSpec,
     marker: Option<&str>,
 ) -> Result<Page<T>, Error> {
+    Ok(fetch(client, spec, marker, false).await?.page)
+}
+
+async fn fetch<T: DeserializeOwned>(
+    client: &Client,
+    spec: &ListSpec,
+    marker: Option<&str>,
+    with_ids: bool,
+) -> Result<FetchedPage<T>, Error> {
     let raw = client.execute(&spec.call(marker)).await?;
     let seed = PageSeed::<T> {
         items_key: spec.items_key,
@@ -152,10 +219,27 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
     };
     let page =
         decode_seed(Method::Get, &raw.url, &raw.body, seed).map_err(|e| raw.scrub_error(e))?;
-    Ok(Page {
-        next_marker: next_marker(&page.links),
-        items: page.items,
-        request_id: raw.request_id(),
+    let ids = if with_ids {
+        let mut de = serde_json::Deserializer::from_slice(&raw.body);
+        // The body decoded above; should this fail anyway, only markers are checked.
+        serde::Deserializer::deserialize_map(
+            &mut de,
+            IdsSeed {
+                items_key: spec.items_key,
+            },
+        )
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    Ok(FetchedPage {
+        page: Page {
+            next_marker: next_marker(&page.links),
+            items: page.items,
+            request_id: raw.request_id(),
+        },
+        ids,
+        url: crate::error::redact_url(&raw.url),
     })
 }
 
@@ -163,7 +247,14 @@ struct StreamState {
     client: Client,
     spec: ListSpec,
     marker: Option<String>,
-    seen: HashSet<String>,
+    /// Markers followed (and the caller's own).
+    seen_markers: HashSet<String>,
+    /// Ids of the items yielded.
+    seen_ids: HashSet<String>,
+    pages: u32,
+    items: u64,
+    /// The loop found on the last page, reported once its new items are taken.
+    looped: Option<Error>,
     done: bool,
 }
 
@@ -183,26 +274,70 @@ pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
         client,
         spec,
         marker: None,
-        seen,
+        seen_markers: seen,
+        seen_ids: HashSet::new(),
+        pages: 0,
+        items: 0,
+        looped: None,
         done: false,
     };
     stream::try_unfold(state, |mut st| async move {
+        // An error ends the stream (the state is dropped).
+        if let Some(e) = st.looped.take() {
+            return Err(e);
+        }
         if st.done {
             return Ok::<_, Error>(None);
         }
-        let page: Page<T> = fetch_page(&st.client, &st.spec, st.marker.as_deref()).await?;
+        let fetched: FetchedPage<T> =
+            fetch(&st.client, &st.spec, st.marker.as_deref(), true).await?;
+        st.pages += 1;
+        let FetchedPage { page, ids, url } = fetched;
+        let listed = page.items.len();
+        let fresh: Vec<T> = if ids.len() == listed {
+            page.items
+                .into_iter()
+                .zip(ids)
+                .filter(|(_, id)| id.as_ref().is_none_or(|id| st.seen_ids.insert(id.clone())))
+                .map(|(item, _)| item)
+                .collect()
+        } else {
+            page.items
+        };
+        st.items += fresh.len() as u64;
+        let all_seen = listed > 0 && fresh.is_empty();
+        if !all_seen && fresh.len() < listed {
+            tracing::warn!(
+                url = %url,
+                repeated = listed - fresh.len(),
+                "a page repeats items already listed; they are skipped"
+            );
+        }
         match page.next_marker {
-            Some(m) if !page.items.is_empty() => {
-                if st.seen.insert(m.clone()) {
-                    st.marker = Some(m);
+            Some(m) if listed > 0 => {
+                let repeated = !st.seen_markers.insert(m.clone());
+                if repeated || all_seen {
+                    // The next marker that leads back, else the one that led to a page of old items.
+                    let marker = if repeated {
+                        m
+                    } else {
+                        st.marker.clone().unwrap_or(m)
+                    };
+                    tracing::warn!(url = %url, marker = %marker, "pagination loops; stopping");
+                    st.looped = Some(Error::PaginationLoop {
+                        method: Method::Get.as_str().to_string(),
+                        url,
+                        marker: crate::error::cap(&marker, crate::error::MAX_CODE_CHARS),
+                        pages: st.pages,
+                        items: st.items,
+                    });
                 } else {
-                    tracing::warn!(marker = %m, "pagination marker repeated; stopping");
-                    st.done = true;
+                    st.marker = Some(m);
                 }
             }
             _ => st.done = true,
         }
-        Ok(Some((page.items, st)))
+        Ok(Some((fresh, st)))
     })
     .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
     .try_flatten()
@@ -338,6 +473,19 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
 
     /// Every item, lazily: one page in memory at a time, the next page fetched when the items of the
     /// last one have been taken. The stream yields an error once (a page that fails) and then ends.
+    ///
+    /// # Loops
+    /// No item is yielded twice. A page whose `next` marker was followed before (or is the caller's own
+    /// [`marker`](List::marker)), or a page of items all listed already, ends the stream: its new items
+    /// (if any) are yielded, then [`Error::PaginationLoop`] (with the marker, the pages fetched and the
+    /// items yielded), and nothing more is fetched. Items already listed that appear on a page that also
+    /// has new ones are skipped with a `tracing` warning. To tell items apart the stream remembers the
+    /// `id` of every item it yielded (a few tens of bytes per item); items without an `id` are checked
+    /// by marker only.
+    ///
+    /// # Errors
+    /// Pipeline errors, [`Error::Decode`] for a bad page, [`Error::PaginationLoop`]; each ends the
+    /// stream.
     pub fn into_stream(self) -> BoxStream<'static, Result<T, Error>> {
         if let Some(why) = self.invalid {
             return stream::once(async move { Err(Error::InvalidInput(why)) }).boxed();
@@ -345,10 +493,11 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
         stream(self.client, self.spec)
     }
 
-    /// Every item, collected.
+    /// Every item, collected (the items of [`into_stream`](List::into_stream)).
     ///
     /// # Errors
-    /// The first error of any page.
+    /// The first error of any page; [`Error::PaginationLoop`] when the service's paging loops (the items
+    /// gathered before are dropped: use [`into_stream`](List::into_stream) to keep them).
     pub async fn all(self) -> Result<Vec<T>, Error> {
         self.into_stream().try_collect().await
     }

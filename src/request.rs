@@ -288,8 +288,8 @@ where
     Err(Error::Decode {
         method: method.as_str().into(),
         url: redact_url(url),
-        path: track.path().to_string(),
-        message,
+        path: crate::error::cap(&track.path().to_string(), crate::error::MAX_PATH_CHARS),
+        message: crate::error::cap(&message, crate::error::MAX_MESSAGE_CHARS),
     })
 }
 

@@ -549,14 +549,38 @@ async fn a_repeated_marker_stops_the_stream() {
         })))
         .mount(&server)
         .await;
-    let all = tokio::time::timeout(
-        Duration::from_secs(10),
-        client.compute().servers().list().all(),
-    )
+    let mut stream = client.compute().servers().list().into_stream();
+    let mut got = Vec::new();
+    let err = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match stream.try_next().await {
+                Ok(Some(s)) => got.push(s.id),
+                Ok(None) => panic!("a loop must end with an error"),
+                Err(e) => break e,
+            }
+        }
+    })
     .await
-    .expect("paging must stop")
-    .unwrap();
-    assert_eq!(ids(&all, |s| &s.id), ["s1", "s2", "s3", "s4"]);
+    .expect("paging must stop");
+    // s4 is new and yielded; its next link (s1) was followed before: the loop is reported.
+    assert_eq!(got, ["s1", "s2", "s3", "s4"]);
+    assert!(err.is_pagination_loop(), "{err:?}");
+    assert!(
+        matches!(err, Error::PaginationLoop { ref marker, pages: 3, items: 4, .. } if marker == "s1"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "GET {}{DETAIL}: paging loops back to items already listed (at marker s1) after 3 page(s) \
+             and 4 item(s); stopped without repeating any",
+            server.uri()
+        )
+    );
+    assert!(
+        stream.try_next().await.unwrap().is_none(),
+        "ends after the error"
+    );
     let reqs = received(&server, "GET", DETAIL).await;
     assert_eq!(reqs.len(), 3);
     assert_eq!(query(&reqs[2]), pairs(&[("marker", "s3")]));
@@ -575,16 +599,25 @@ async fn a_page_naming_its_own_marker_as_next_stops_at_once() {
         })))
         .mount(&server)
         .await;
-    let all = client
+    let mut stream = client.compute().servers().list().marker("m0").into_stream();
+    assert_eq!(stream.try_next().await.unwrap().unwrap().id, "s1");
+    let err = stream.try_next().await.unwrap_err();
+    assert!(
+        matches!(err, Error::PaginationLoop { ref marker, pages: 1, items: 1, .. } if marker == "m0"),
+        "{err:?}"
+    );
+    assert!(stream.try_next().await.unwrap().is_none());
+    // `all()` reports the loop too.
+    let err = client
         .compute()
         .servers()
         .list()
         .marker("m0")
         .all()
         .await
-        .unwrap();
-    assert_eq!(ids(&all, |s| &s.id), ["s1"]);
-    assert_eq!(received(&server, "GET", DETAIL).await.len(), 1);
+        .unwrap_err();
+    assert!(err.is_pagination_loop());
+    assert_eq!(received(&server, "GET", DETAIL).await.len(), 2);
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use serde_json::json;
+use stackclient::error::EndpointNotFoundReason;
 use stackclient::{ApiVersion, Client, Error, Interface, Method, ServiceType};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -226,7 +227,8 @@ async fn interface_region_alias_and_override() {
     let err = client.endpoint_info("compute").await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        "no endpoint for service \"compute\" (interface internal, region R2)"
+        "no endpoint for service \"compute\" (interface internal, region R2): the catalog has no \
+         compute service (it has: volumev3)"
     );
 
     let cfg = password_config(&server).with_region("R1");
@@ -237,6 +239,12 @@ async fn interface_region_alias_and_override() {
         .unwrap_err();
     assert!(
         matches!(err, Error::EndpointNotFound { ref region, .. } if region.as_deref() == Some("R1"))
+    );
+    assert_eq!(
+        err.to_string(),
+        "no endpoint for service \"block-storage\" (interface public, region R1): no public endpoint \
+         in region R1; the catalog's block-storage endpoints are in regions R2 (interfaces internal, \
+         public)"
     );
 
     let cfg = password_config(&server)
@@ -267,7 +275,144 @@ async fn unscoped_token_has_no_endpoints() {
         .await;
     let err = client(&server).endpoint_info("compute").await.unwrap_err();
     assert!(
-        matches!(err, Error::EndpointNotFound { ref service, ref interface, region: None } if service == "compute" && interface == "public")
+        matches!(err, Error::EndpointNotFound { ref service, ref interface, region: None, ref reason, .. }
+            if service == "compute" && interface == "public" && **reason == EndpointNotFoundReason::NoCatalog)
+    );
+    assert_eq!(
+        err.to_string(),
+        "no endpoint for service \"compute\" (interface public, region any): the token has no service \
+         catalog (an unscoped token, or an empty catalog)"
+    );
+    assert_eq!(err.status(), None);
+    assert!(!err.is_not_found());
+}
+
+/// The reason of an `EndpointNotFound` for `service` with the given catalog, interface and region.
+async fn not_found(
+    catalog: serde_json::Value,
+    service: &'static str,
+    interface: Interface,
+    region: Option<&str>,
+) -> Error {
+    let server = MockServer::start().await;
+    keystone_with_catalog(&server, catalog).await;
+    let mut cfg = password_config(&server).with_interface(interface);
+    if let Some(r) = region {
+        cfg = cfg.with_region(r);
+    }
+    let err = Client::new(options(cfg))
+        .unwrap()
+        .endpoint_info(service)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| r.url.path() != "/identity/v3/auth/tokens")
+            .count(),
+        0,
+        "nothing is sent when no endpoint matches"
+    );
+    assert!(!err.to_string().contains('\n'));
+    err
+}
+
+fn reason(err: &Error) -> &EndpointNotFoundReason {
+    match err {
+        Error::EndpointNotFound { reason, .. } => reason,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn names(n: &[&str]) -> Vec<String> {
+    n.iter().map(|s| s.to_string()).collect()
+}
+
+#[tokio::test]
+async fn endpoint_not_found_says_why_and_what_the_catalog_has() {
+    let ep = |interface: &str, region: &str| json!({"interface": interface, "region": region, "region_id": region, "url": "http://x/v2.1"});
+    let catalog = json!([
+        {"type": "compute", "endpoints": [ep("internal", "R2"), ep("public", "R2"), ep("public", "R3"), ep("admin", "R3")]},
+        {"type": "identity", "endpoints": [ep("public", "R1")]},
+        {"type": "network", "endpoints": [ep("internal", "R1")]},
+        {"type": "image", "endpoints": []}
+    ]);
+
+    // A scoped token whose catalog is empty.
+    let err = not_found(json!([]), "compute", Interface::Public, None).await;
+    assert_eq!(reason(&err), &EndpointNotFoundReason::NoCatalog);
+
+    // No such service type: the types the catalog has (with endpoints), sorted.
+    let err = not_found(catalog.clone(), "block-storage", Interface::Public, None).await;
+    assert_eq!(
+        reason(&err),
+        &EndpointNotFoundReason::NoService {
+            service_types: names(&["compute", "identity", "network"])
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "no endpoint for service \"block-storage\" (interface public, region any): the catalog has no \
+         block-storage service (it has: compute, identity, network)"
+    );
+
+    // The type is there, but not with that interface.
+    let err = not_found(catalog.clone(), "network", Interface::Public, None).await;
+    assert_eq!(
+        reason(&err),
+        &EndpointNotFoundReason::NoInterface {
+            interfaces: names(&["internal"]),
+            regions: names(&["R1"]),
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "no endpoint for service \"network\" (interface public, region any): no public endpoint; the \
+         catalog's network endpoints have interfaces internal (regions R1)"
+    );
+
+    // The interface is missing in every region, a region was asked for too.
+    let err = not_found(catalog.clone(), "network", Interface::Admin, Some("R1")).await;
+    assert!(matches!(
+        reason(&err),
+        EndpointNotFoundReason::NoInterface { .. }
+    ));
+    assert_eq!(
+        err.to_string(),
+        "no endpoint for service \"network\" (interface admin, region R1): no admin endpoint in region \
+         R1; the catalog's network endpoints have interfaces internal (regions R1)"
+    );
+
+    // The interface exists, in other regions.
+    let err = not_found(catalog.clone(), "compute", Interface::Internal, Some("R3")).await;
+    assert_eq!(
+        reason(&err),
+        &EndpointNotFoundReason::NoRegion {
+            interfaces: names(&["admin", "internal", "public"]),
+            regions: names(&["R2", "R3"]),
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "no endpoint for service \"compute\" (interface internal, region R3): no internal endpoint in \
+         region R3; the catalog's compute endpoints are in regions R2, R3 (interfaces admin, internal, \
+         public)"
+    );
+    let err = not_found(catalog, "compute", Interface::Public, Some("RegionOne")).await;
+    assert!(
+        matches!(err, Error::EndpointNotFound { ref region, ref reason, .. }
+            if region.as_deref() == Some("RegionOne")
+                && matches!(**reason, EndpointNotFoundReason::NoRegion { .. }))
+    );
+    assert_eq!(err.status(), None);
+    // The reason alone, without what was asked.
+    assert_eq!(
+        reason(&err).to_string(),
+        "no matching endpoint in that region; the service's endpoints are in regions R2, R3 \
+         (interfaces admin, internal, public)"
     );
 }
 

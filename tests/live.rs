@@ -94,6 +94,7 @@ async fn live_token_auth() {
         "{}/auth/tokens",
         base.auth
             .auth_url
+            .expose_raw()
             .trim_end_matches('/')
             .trim_end_matches("/v3")
     )

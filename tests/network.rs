@@ -390,38 +390,163 @@ async fn the_stream_is_lazy() {
     assert_eq!(api_requests(&server).await.len(), 3);
 }
 
-#[tokio::test]
-async fn a_repeated_marker_stops_the_stream() {
-    let (server, client) = neutron().await;
-    Mock::given(method("GET"))
-        .and(path(NETWORKS))
-        .and(query_param_is_missing("marker"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "networks": [net("n1", "a")],
-            "networks_links": [{"rel": "next", "href": "http://neutron/v2.0/networks?marker=n1"}]
-        })))
-        .mount(&server)
+/// Mounts `GET /network/v2.0/networks` answering `items` and a next link with `next`, for the
+/// request with `marker` (`None`: without one).
+async fn mount_page(server: &MockServer, marker: Option<&str>, items: &[&str], next: Option<&str>) {
+    let links: Vec<Value> = next
+        .map(|m| json!({"rel": "next", "href": format!("http://neutron/v2.0/networks?limit=2&marker={m}")}))
+        .into_iter()
+        .collect();
+    let body = json!({
+        "networks": items.iter().map(|id| net(id, id)).collect::<Vec<_>>(),
+        "networks_links": links,
+    });
+    let mock = Mock::given(method("GET")).and(path(NETWORKS));
+    let mock = match marker {
+        Some(m) => mock.and(query_param("marker", m)),
+        None => mock.and(query_param_is_missing("marker")),
+    };
+    mock.respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(server)
         .await;
-    Mock::given(method("GET"))
-        .and(path(NETWORKS))
-        .and(query_param("marker", "n1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "networks": [net("n2", "b")],
-            "networks_links": [{"rel": "next", "href": "http://neutron/v2.0/networks?marker=n1"}]
-        })))
-        .mount(&server)
-        .await;
-    let all = tokio::time::timeout(
-        std::time::Duration::from_secs(10),
-        client.network().networks().list().all(),
-    )
+}
+
+/// Every id the stream yields, and the error that ended it (if any).
+async fn drain(client: &Client) -> (Vec<String>, Option<Error>) {
+    let mut stream = client.network().networks().list().limit(2).into_stream();
+    let mut got = Vec::new();
+    let result = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            match stream.try_next().await {
+                Ok(Some(n)) => got.push(n.id),
+                Ok(None) => break None,
+                Err(e) => {
+                    assert!(
+                        stream.try_next().await.expect("no second error").is_none(),
+                        "the stream ends after its error"
+                    );
+                    break Some(e);
+                }
+            }
+        }
+    })
     .await
-    .expect("paging must stop")
-    .unwrap();
-    assert_eq!(ids(&all), ["n1", "n2"]);
+    .expect("paging must stop");
+    (got, result)
+}
+
+#[tokio::test]
+async fn a_next_link_looping_back_ends_the_stream_with_an_error_and_no_duplicates() {
+    let (server, client) = neutron().await;
+    // page 1 → n2, page 2 → n4, page 3 answers page 1 again (n1, n2 → n2): a loop.
+    mount_page(&server, None, &["n1", "n2"], Some("n2")).await;
+    mount_page(&server, Some("n2"), &["n3", "n4"], Some("n4")).await;
+    mount_page(&server, Some("n4"), &["n1", "n2"], Some("n2")).await;
+    let (got, err) = drain(&client).await;
+    assert_eq!(got, ["n1", "n2", "n3", "n4"]);
+    let err = err.expect("the loop is reported");
+    assert!(err.is_pagination_loop());
+    assert_eq!(err.status(), None);
+    assert!(!err.is_not_found());
+    match &err {
+        Error::PaginationLoop {
+            method,
+            url,
+            marker,
+            pages,
+            items,
+            ..
+        } => {
+            assert_eq!(method, "GET");
+            assert_eq!(url, &format!("{}{NETWORKS}", server.uri()));
+            assert_eq!(marker, "n2", "page 3 names n2, followed already, as next");
+            assert_eq!((*pages, *items), (3, 4));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "GET {}{NETWORKS}: paging loops back to items already listed (at marker n2) after 3 \
+             page(s) and 4 item(s); stopped without repeating any",
+            server.uri()
+        )
+    );
+    let reqs = api_requests(&server).await;
+    assert_eq!(reqs.len(), 3, "nothing is fetched after the loop");
+    assert_eq!(query(&reqs[2]), pairs(&[("limit", "2"), ("marker", "n4")]));
+    // `all()` reports it too.
+    let err = client
+        .network()
+        .networks()
+        .list()
+        .limit(2)
+        .all()
+        .await
+        .unwrap_err();
+    assert!(err.is_pagination_loop());
+    assert_eq!(api_requests(&server).await.len(), 6);
+}
+
+#[tokio::test]
+async fn a_server_ignoring_the_marker_gives_one_page_then_the_loop() {
+    let (server, client) = neutron().await;
+    // Every request gets page 1 with next n2 (the next link identical to the previous one).
+    mount_page(&server, None, &["n1", "n2"], Some("n2")).await;
+    mount_page(&server, Some("n2"), &["n1", "n2"], Some("n2")).await;
+    let (got, err) = drain(&client).await;
+    assert_eq!(got, ["n1", "n2"]);
+    let err = err.unwrap();
+    assert!(
+        matches!(err, Error::PaginationLoop { ref marker, pages: 2, items: 2, .. } if marker == "n2"),
+        "{err:?}"
+    );
+    assert_eq!(api_requests(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_repeated_marker_ends_the_stream_after_the_new_items() {
+    let (server, client) = neutron().await;
+    // Page 2 has a new item but names n1 (followed already) as next.
+    mount_page(&server, None, &["n1"], Some("n1")).await;
+    mount_page(&server, Some("n1"), &["n2"], Some("n1")).await;
+    let (got, err) = drain(&client).await;
+    assert_eq!(got, ["n1", "n2"]);
+    let err = err.unwrap();
+    assert!(
+        matches!(err, Error::PaginationLoop { ref marker, pages: 2, items: 2, .. } if marker == "n1"),
+        "{err:?}"
+    );
     let reqs = api_requests(&server).await;
     assert_eq!(reqs.len(), 2);
-    assert_eq!(query(&reqs[1]), pairs(&[("marker", "n1")]));
+    assert_eq!(query(&reqs[1]), pairs(&[("limit", "2"), ("marker", "n1")]));
+}
+
+#[tokio::test]
+async fn a_page_of_items_already_listed_ends_the_stream_even_with_a_new_marker() {
+    let (server, client) = neutron().await;
+    mount_page(&server, None, &["n1", "n2"], Some("n2")).await;
+    mount_page(&server, Some("n2"), &["n1", "n2"], Some("x9")).await;
+    let (got, err) = drain(&client).await;
+    assert_eq!(got, ["n1", "n2"]);
+    let err = err.unwrap();
+    assert!(
+        matches!(err, Error::PaginationLoop { ref marker, pages: 2, items: 2, .. } if marker == "n2"),
+        "{err:?}"
+    );
+    assert_eq!(api_requests(&server).await.len(), 2, "x9 is not followed");
+}
+
+#[tokio::test]
+async fn items_repeated_beside_new_ones_are_skipped_and_paging_goes_on() {
+    let (server, client) = neutron().await;
+    mount_page(&server, None, &["n1", "n2"], Some("n2")).await;
+    mount_page(&server, Some("n2"), &["n2", "n3"], Some("n3")).await;
+    mount_page(&server, Some("n3"), &["n4"], None).await;
+    let (got, err) = drain(&client).await;
+    assert_eq!(got, ["n1", "n2", "n3", "n4"]);
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(api_requests(&server).await.len(), 3);
 }
 
 #[tokio::test]

@@ -4,14 +4,19 @@
 
 mod common;
 
+/// The examples' shared code, to test the lines they print.
+#[path = "../examples/common/mod.rs"]
+#[allow(dead_code)]
+mod example_common;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
 use stackclient::{
-    AppCredentialRef, Auth, AuthMethod, Client, ClientOptions, CloudConfig, DomainRef, Method,
-    ProjectRef, Scope, ServiceType, Session, UserRef,
+    AppCredentialRef, Auth, AuthMethod, AuthUrl, Client, ClientOptions, CloudConfig, ConfigLoader,
+    DomainRef, Method, ProjectRef, Scope, ServiceType, Session, UserRef,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -219,4 +224,67 @@ async fn credentials_in_auth_url_are_never_shown_nor_sent() {
         .unwrap_err();
     assert!(matches!(err, stackclient::Error::Config(_)));
     assert!(!format!("{err} {err:?}").contains(SECRET), "{err:?}");
+}
+
+#[test]
+fn auth_urls_with_credentials_are_shown_redacted_by_default() {
+    let raw = format!("http://admin:{SECRET}@keystone.example.com:5000/v3");
+    let shown = "http://[REDACTED]@keystone.example.com:5000/v3";
+
+    // The type.
+    let url = AuthUrl::new(raw.clone());
+    assert_eq!(url.to_string(), shown);
+    assert_eq!(format!("{url:?}"), format!("AuthUrl({shown:?})"));
+    assert_eq!(url.redacted(), shown);
+    assert_eq!(url.expose_raw(), raw);
+    assert!(url.has_userinfo());
+    assert_eq!(url, raw.as_str());
+    let plain = AuthUrl::from("https://keystone.example.com/v3");
+    assert!(!plain.has_userinfo());
+    assert_eq!(plain.to_string(), "https://keystone.example.com/v3");
+
+    // Loaded from clouds.yaml and from OS_* variables.
+    let dir = std::env::temp_dir().join(format!("stackclient-authurl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("clouds.yaml"),
+        format!(
+            "clouds:\n  prod:\n    auth:\n      auth_url: {raw}\n      username: u\n      \
+             password: p\n      user_domain_name: Default\n      project_name: demo\n      \
+             project_domain_name: Default\n"
+        ),
+    )
+    .unwrap();
+    let from_file = ConfigLoader::new()
+        .current_dir(&dir)
+        .system_config_dir(dir.join("etc"))
+        .var("HOME", dir.join("home").to_string_lossy())
+        .cloud("prod")
+        .load()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let from_env = ConfigLoader::new()
+        .current_dir(std::env::temp_dir().join("stackclient-authurl-none"))
+        .vars([
+            ("OS_AUTH_URL", raw.as_str()),
+            ("OS_USERNAME", "u"),
+            ("OS_PASSWORD", "p"),
+            ("OS_USER_DOMAIN_NAME", "Default"),
+            ("OS_PROJECT_NAME", "demo"),
+            ("OS_PROJECT_DOMAIN_NAME", "Default"),
+        ])
+        .load()
+        .unwrap();
+    for (cfg, name) in [(&from_file, "prod"), (&from_env, "from OS_* variables")] {
+        assert_eq!(cfg.auth.auth_url.expose_raw(), raw, "kept as configured");
+        assert_eq!(cfg.auth.auth_url.to_string(), shown);
+        let debug = format!("{cfg:?} {:?} {:?}", cfg.auth, cfg.auth.auth_url);
+        assert!(!debug.contains(SECRET), "{debug}");
+        assert!(debug.contains(shown), "{debug}");
+        // The line the examples print.
+        assert_eq!(
+            example_common::describe_cloud(cfg),
+            format!("using cloud {name} (auth_url {shown})")
+        );
+    }
 }

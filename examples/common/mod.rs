@@ -19,11 +19,7 @@ pub async fn connect() -> Result<Target, Box<dyn std::error::Error>> {
         .any(|v| std::env::var(v).is_ok_and(|s| !s.is_empty()));
     match CloudConfig::load() {
         Ok(cfg) => {
-            println!(
-                "using cloud {} (auth_url {})",
-                cfg.name.as_deref().unwrap_or("from OS_* variables"),
-                cfg.auth.auth_url
-            );
+            println!("{}", describe_cloud(&cfg));
             Ok(Target {
                 opts: ClientOptions::new(Session::new(cfg)),
                 fake: None,
@@ -45,6 +41,16 @@ pub async fn connect() -> Result<Target, Box<dyn std::error::Error>> {
             })
         }
     }
+}
+
+/// The line the examples print about the configured cloud. The auth URL is shown redacted
+/// (`AuthUrl`'s `Display`): `using cloud prod (auth_url https://[REDACTED]@keystone.example.com/v3)`.
+pub fn describe_cloud(cfg: &CloudConfig) -> String {
+    format!(
+        "using cloud {} (auth_url {})",
+        cfg.name.as_deref().unwrap_or("from OS_* variables"),
+        cfg.auth.auth_url
+    )
 }
 
 /// The process exit code for an example's result; an error is printed with its chain of causes.

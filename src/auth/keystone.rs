@@ -186,7 +186,7 @@ pub(crate) async fn request_token(
     use crate::Error;
     use crate::request::{Method, send_with_retry};
 
-    let url = token_url(&config.auth.auth_url)?;
+    let url = token_url(config.auth.auth_url.expose_raw())?;
     let body =
         bytes::Bytes::from(token_request_body(&config.auth.method, &config.auth.scope).to_string());
     let mut headers = http::header::HeaderMap::new();
@@ -254,7 +254,10 @@ pub(crate) async fn request_token(
     let expires_at = super::parse_keystone_time(&t.expires_at).ok_or_else(|| Error::Auth {
         status: Some(raw.status),
         url: shown_url.clone(),
-        message: format!("token expires_at {:?} is not a timestamp", t.expires_at),
+        message: format!(
+            "token expires_at {:?} is not a timestamp",
+            crate::error::cap(&t.expires_at, 64)
+        ),
         request_id: request_id.clone(),
     })?;
     let info = super::AuthInfo {

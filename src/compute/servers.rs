@@ -175,8 +175,9 @@ fn failed(server: &Server) -> Error {
         fault: server
             .fault
             .as_ref()
-            // Nova's messages may end in a space (`No valid host was found. `).
-            .map(|f| format!("{} {}", f.code, f.message.trim())),
+            // Nova's messages may end in a space (`No valid host was found. `); they can also be long
+            // (a traceback) or hold HTML: one line, capped.
+            .map(|f| crate::error::fault_line(&format!("{} {}", f.code, f.message.trim()))),
     }
 }
 

@@ -123,14 +123,102 @@ impl CloudConfig {
     }
 }
 
+/// A Keystone URL as configured, which may carry credentials (`https://user:password@host/v3`).
+///
+/// `Display` and `Debug` show it redacted (`https://[REDACTED]@host/v3`), so printing a config, an
+/// error or a log field never shows the credentials; the URL as configured is only available through
+/// [`AuthUrl::expose_raw`]. Comparing with a string compares the URL as configured.
+///
+/// ```
+/// use stackclient::AuthUrl;
+/// let url = AuthUrl::new("http://admin:pw@keystone.example.com:5000/v3");
+/// assert_eq!(url.to_string(), "http://[REDACTED]@keystone.example.com:5000/v3");
+/// assert_eq!(format!("{url:?}"), r#"AuthUrl("http://[REDACTED]@keystone.example.com:5000/v3")"#);
+/// assert_eq!(url.expose_raw(), "http://admin:pw@keystone.example.com:5000/v3");
+/// assert!(url.has_userinfo());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct AuthUrl(String);
+
+impl AuthUrl {
+    /// Wraps a URL as configured (it is checked when used: [`Error::Config`] for one that is not an
+    /// http(s) URL).
+    pub fn new(url: impl Into<String>) -> Self {
+        AuthUrl(url.into())
+    }
+
+    /// The URL exactly as configured, credentials included: for building requests, never for showing.
+    pub fn expose_raw(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with any `user:password@` replaced by `[REDACTED]@` (what `Display` shows).
+    pub fn redacted(&self) -> String {
+        crate::error::redact_userinfo(&self.0)
+    }
+
+    /// `true` when the URL carries a `user[:password]@` part.
+    pub fn has_userinfo(&self) -> bool {
+        crate::error::redact_userinfo(&self.0) != self.0
+    }
+}
+
+impl fmt::Display for AuthUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl fmt::Debug for AuthUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("AuthUrl").field(&self.redacted()).finish()
+    }
+}
+
+impl From<String> for AuthUrl {
+    fn from(url: String) -> Self {
+        AuthUrl(url)
+    }
+}
+
+impl From<&str> for AuthUrl {
+    fn from(url: &str) -> Self {
+        AuthUrl(url.to_string())
+    }
+}
+
+impl From<&String> for AuthUrl {
+    fn from(url: &String) -> Self {
+        AuthUrl(url.clone())
+    }
+}
+
+impl PartialEq<str> for AuthUrl {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for AuthUrl {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for AuthUrl {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
 /// Keystone URL, credentials and scope (`auth:` block, `auth_type`). `Debug` redacts the secrets and
 /// any `user:password@` in `auth_url`.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Auth {
     /// Keystone URL as configured: with or without `/v3`, with or without a trailing slash, possibly with
-    /// a path prefix (e.g. `https://cloud.example.com/identity`).
-    pub auth_url: String,
+    /// a path prefix (e.g. `https://cloud.example.com/identity`). Shown redacted (see [`AuthUrl`]).
+    pub auth_url: AuthUrl,
     /// How to prove who we are.
     pub method: AuthMethod,
     /// What the token is for.
@@ -140,7 +228,7 @@ pub struct Auth {
 impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Auth")
-            .field("auth_url", &crate::error::redact_userinfo(&self.auth_url))
+            .field("auth_url", &self.auth_url)
             .field("method", &self.method)
             .field("scope", &self.scope)
             .finish()
@@ -148,8 +236,8 @@ impl fmt::Debug for Auth {
 }
 
 impl Auth {
-    /// Builds an auth block.
-    pub fn new(auth_url: impl Into<String>, method: AuthMethod, scope: Scope) -> Self {
+    /// Builds an auth block (`auth_url`: a `String`, a `&str` or an [`AuthUrl`]).
+    pub fn new(auth_url: impl Into<AuthUrl>, method: AuthMethod, scope: Scope) -> Self {
         Auth {
             auth_url: auth_url.into(),
             method,
