@@ -1,6 +1,7 @@
 //! Keystone v3 `POST /v3/auth/tokens`: request bodies (Identity API v3 reference, "Authentication and
 //! token management") and the token response.
 
+use chrono::{DateTime, Utc};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -269,10 +270,20 @@ pub(crate) async fn request_token(
         issued_at: t.issued_at.as_deref().and_then(super::parse_keystone_time),
         expires_at,
     };
+    // Keystone's clock at the answer: the `Date` header (second resolution), else `issued_at` of this
+    // freshly issued token (when it is not after `expires_at`).
+    let keystone_time = raw
+        .headers
+        .get("date")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .map(DateTime::<Utc>::from)
+        .or(info.issued_at.filter(|i| *i <= info.expires_at));
     Ok(super::token_cache::FetchedToken {
         token: secret,
         info,
         catalog: crate::catalog::Catalog::new(t.catalog),
+        keystone_time,
     })
 }
 
