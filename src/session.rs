@@ -44,6 +44,8 @@ pub(crate) struct SessionInner {
     pub auth_requests: AtomicU64,
     pub margin: Duration,
     pub clock: Arc<dyn Clock>,
+    /// The token URL (`…/v3/auth/tokens`) that a login succeeded with: discovered once, then reused.
+    pub token_url: std::sync::Mutex<Option<url::Url>>,
 }
 
 impl Session {
@@ -61,6 +63,7 @@ impl Session {
                 auth_requests: AtomicU64::new(0),
                 margin,
                 clock,
+                token_url: std::sync::Mutex::new(None),
             }),
         }
     }
