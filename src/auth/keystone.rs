@@ -410,26 +410,29 @@ pub(crate) async fn request_token(
     let shown_url = crate::error::redact_url(&url);
     if !raw.is_success() {
         let api = raw.api_error();
-        let keystone_error = is_keystone_error(&raw.body);
+        let foreign = !is_keystone_error(&raw.body)
+            && (matches!(raw.status, 300 | 404 | 405)
+                || crate::microversion::listed_versions(&raw.body).is_some());
         let message = match &api {
             Error::Api(a) if raw.status == 401 => format!(
                 "{} ({})",
                 a.message,
                 login_hint(&config.auth.method, &config.auth.scope)
             ),
-            Error::Api(a)
-                if !keystone_error
-                    && (matches!(raw.status, 300 | 404 | 405)
-                        || crate::microversion::listed_versions(&raw.body).is_some()) =>
-            {
-                not_keystone(
+            Error::Api(a) if foreign => {
+                let message = not_keystone(
                     &format!(
                         "the token request was answered {}: {}",
                         raw.status, a.message
                     ),
                     &raw.body,
                     auth_url,
-                )
+                );
+                // The URL may be wrong because discovery failed: say so.
+                match &endpoint.fallback {
+                    Some(note) => format!("{message} ({note})"),
+                    None => message,
+                }
             }
             Error::Api(a) if a.message == "unrecognised error body" => {
                 format!(
@@ -439,11 +442,6 @@ pub(crate) async fn request_token(
             }
             Error::Api(a) => a.message.clone(),
             other => other.to_string(),
-        };
-        // Keystone answered: the fallback URL was right, the note would only distract.
-        let message = match &endpoint.fallback {
-            Some(note) if !keystone_error => format!("{message} ({note})"),
-            _ => message,
         };
         return Err(Error::Auth {
             status: Some(raw.status),
