@@ -25,7 +25,8 @@ pub enum Error {
     Auth {
         /// HTTP status from Keystone, if it answered.
         status: Option<u16>,
-        /// The token URL tried (`…/v3/auth/tokens`), without credentials or query.
+        /// The token URL tried (`…/v3/auth/tokens`), or the `auth_url` whose version document showed it
+        /// is not Keystone; without credentials or query.
         url: String,
         /// Keystone's message (from `{"error": {"message"}}`) or a description.
         message: String,
