@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::Token;
-use crate::auth::keystone::request_token;
+use crate::auth::keystone::{TokenEndpoint, discover_token_endpoint, request_token};
 use crate::error::Error;
 use crate::request::{Method, RequestBuilder, ServiceType};
 use crate::retry::RetryPolicy;
@@ -251,10 +251,37 @@ impl Client {
 
     async fn fetch_token(&self) -> Result<crate::auth::token_cache::FetchedToken, Error> {
         let inner = &self.session().inner;
+        let cached = match inner.token_url.lock() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        // The token URL: discovered from Keystone's version document once per session (when the
+        // auth_url has no version), then the one a login succeeded with.
+        let endpoint = match cached {
+            Some(url) => TokenEndpoint {
+                url,
+                fallback: None,
+            },
+            None => {
+                discover_token_endpoint(
+                    self.http(),
+                    self.retry_policy(),
+                    inner.config.auth.auth_url.expose_raw(),
+                )
+                .await?
+            }
+        };
         inner
             .auth_requests
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let result = request_token(self.http(), self.retry_policy(), &inner.config).await;
+        let result =
+            request_token(self.http(), self.retry_policy(), &inner.config, &endpoint).await;
+        if result.is_ok() {
+            match inner.token_url.lock() {
+                Ok(mut g) => *g = Some(endpoint.url.clone()),
+                Err(poisoned) => *poisoned.into_inner() = Some(endpoint.url.clone()),
+            }
+        }
         // A failing Keystone may echo the token being replaced: keep it out of the error.
         match (result, inner.tokens.peek()) {
             (

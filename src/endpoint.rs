@@ -119,6 +119,20 @@ fn ends_with_version(url: &url::Url, prefix: &str) -> bool {
         .is_some_and(|p| p.starts_with(prefix))
 }
 
+/// `true` when some path segment is a version (`v2.1`, `v2`, `v3`), e.g. `/compute/v2.1/<project>`.
+fn has_version_segment(url: &url::Url) -> bool {
+    url.path_segments().is_some_and(|mut segs| {
+        segs.any(|p| {
+            p.strip_prefix(['v', 'V']).is_some_and(|rest| {
+                !rest.is_empty()
+                    && rest
+                        .split('.')
+                        .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        })
+    })
+}
+
 fn parent(url: &url::Url) -> Option<url::Url> {
     let mut p = url.clone();
     {
@@ -166,7 +180,14 @@ impl Client {
         let pin = pinned(self, service)?;
         let (version, microversion) = match service {
             "compute" => {
-                let version = self.discover(&url, Some(2)).await?;
+                let version = if has_version_segment(&url) {
+                    self.discover(&url, Some(2)).await?
+                } else {
+                    // A version root (`http://nova:8774`): calls must go to the v2.1 API under it.
+                    let (v21, version) = self.discover_root(&url).await?;
+                    url = v21;
+                    version
+                };
                 let (lo, hi) =
                     crate_range(service).unwrap_or((ApiVersion::new(2, 1), ApiVersion::new(2, 1)));
                 let mv = negotiate(
@@ -202,6 +223,42 @@ impl Client {
             version,
             microversion,
         }))
+    }
+
+    /// For a compute endpoint without a version segment (`http://nova:8774`): `GET <root>` → Nova's
+    /// `{"versions": [...]}` list → the v2.1 entry's `self` link (same host; else `<root>/v2.1`), with
+    /// its microversion range. When the root has no usable document, `<root>/v2.1` is used and its own
+    /// document read (a warning is logged).
+    async fn discover_root(
+        &self,
+        root: &url::Url,
+    ) -> Result<(url::Url, Option<VersionInfo>), Error> {
+        let mut headers = http::header::HeaderMap::new();
+        headers.insert(
+            "accept",
+            http::header::HeaderValue::from_static("application/json"),
+        );
+        let raw = self
+            .send_authenticated(Method::Get, root, headers, None)
+            .await?;
+        if raw.status == 403 {
+            return Err(raw.api_error());
+        }
+        let chosen = crate::microversion::choose_version(&raw.body, 2)
+            .filter(|c| c.info.id == Some(ApiVersion::new(2, 1)))
+            .and_then(|c| crate::microversion::version_url(root, &c).map(|u| (u, c.info)));
+        if let Some((url, info)) = chosen {
+            return Ok((url, Some(info)));
+        }
+        let url = crate::request::join_url(root, &["v2.1"])?;
+        tracing::warn!(
+            root = %crate::error::redact_url(root),
+            status = raw.status,
+            "compute endpoint has no version and its root no v2.1 entry; using {}",
+            crate::error::redact_url(&url)
+        );
+        let version = self.discover(&url, Some(2)).await?;
+        Ok((url, version))
     }
 
     /// GETs the version document at `url`; on 404 (a project id in the path), tries the parent.

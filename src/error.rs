@@ -1,8 +1,10 @@
 //! One error type for the whole crate, split by phase so callers know whether a retry is safe:
 //! never sent ([`Error::Config`], [`Error::InvalidInput`], [`Error::EndpointNotFound`],
 //! [`Error::MicroversionUnsupported`]), not answered ([`Error::Transport`], [`Error::Timeout`]),
-//! answered with a failure ([`Error::Api`], [`Error::Auth`]), answered with something unreadable
-//! ([`Error::Decode`]) or inconsistent ([`Error::PaginationLoop`]), or a waiter that gave up ([`Error::WaitTimeout`], [`Error::WaitFailed`]).
+//! answered with a failure ([`Error::Api`], [`Error::Auth`], and after a `401` and one
+//! re-authentication [`Error::ReauthRefused`], [`Error::ReauthFailed`]), answered with something
+//! unreadable ([`Error::Decode`]) or inconsistent ([`Error::PaginationLoop`]), or a waiter that gave up
+//! ([`Error::WaitTimeout`], [`Error::WaitFailed`]).
 //!
 //! `Display` is one line and never repeats its `source()`; no variant ever holds a secret.
 //!
@@ -74,17 +76,47 @@ pub enum Error {
     Config(String),
 
     /// Keystone refused to authenticate (or answered something that is not a token).
-    #[error("authentication failed{} at {url}: {}", status.map(|s| format!(" ({s})")).unwrap_or_default(), msg(message))]
+    #[error("authentication failed{} at {url}: {}", status.map(|s| format!(" ({s})")).unwrap_or_default(), Capped(message, 2 * MAX_MESSAGE_CHARS))]
     Auth {
         /// HTTP status from Keystone, if it answered.
         status: Option<u16>,
-        /// The token URL tried (`…/v3/auth/tokens`), without credentials or query.
+        /// The token URL tried (`…/v3/auth/tokens`), or the `auth_url` whose version document showed it
+        /// is not Keystone; without credentials or query.
         url: String,
-        /// Keystone's message (from `{"error": {"message"}}`) or a description, at most
-        /// [`MAX_MESSAGE_CHARS`] characters.
+        /// Keystone's message (from `{"error": {"message"}}`, at most [`MAX_MESSAGE_CHARS`] characters)
+        /// or a description, followed on a `401` by a hint naming the likely causes and the configured
+        /// values used (never a secret); `Display` shows at most twice [`MAX_MESSAGE_CHARS`].
         message: String,
         /// `x-openstack-request-id` of Keystone's answer.
         request_id: Option<String>,
+    },
+
+    /// A service refused the token (`401`), the session re-authenticated once with the configured
+    /// credentials, and the service refused the new token too (`401` to the one replay). The
+    /// credentials are accepted by Keystone but not by this service (e.g. a role or policy issue,
+    /// or the service cannot validate tokens). `source()` is the first `401`; `replay` is the
+    /// answer to the replay; [`Error::status`] is `401`, [`Error::request_id`] the replay's.
+    #[error("{} {}: token refused (401) again after a re-authentication{}", replay.method, replay.url,
+        replay.request_id.as_ref().map(|id| format!(" (request id {id})")).unwrap_or_default())]
+    ReauthRefused {
+        /// The service's first `401`, which caused the re-authentication.
+        #[source]
+        rejected: Box<ApiError>,
+        /// The service's `401` to the replay with the new token.
+        replay: Box<ApiError>,
+    },
+
+    /// A service refused the token (`401`) and the re-authentication that followed failed (Keystone
+    /// refused the credentials, answered an error such as `503`, or could not be reached). `source()` is
+    /// Keystone's failure (usually [`Error::Auth`]); `rejected` is the service's `401`.
+    /// [`Error::status`] and [`Error::request_id`] are those of the service's `401`.
+    #[error("{} {}: token refused (401) and the re-authentication failed", rejected.method, rejected.url)]
+    ReauthFailed {
+        /// The service's `401`, which caused the re-authentication.
+        rejected: Box<ApiError>,
+        /// Why the re-authentication failed.
+        #[source]
+        source: Box<Error>,
     },
 
     /// The service catalog has no endpoint for this service type, interface and region; `reason` says
@@ -253,6 +285,8 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Auth { status, .. } => *status,
+            Error::ReauthRefused { replay, .. } => Some(replay.status),
+            Error::ReauthFailed { rejected, .. } => Some(rejected.status),
             _ => None,
         }
     }
@@ -262,6 +296,8 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
             Error::Auth { request_id, .. } => request_id.as_deref(),
+            Error::ReauthRefused { replay, .. } => replay.request_id.as_deref(),
+            Error::ReauthFailed { rejected, .. } => rejected.request_id.as_deref(),
             _ => None,
         }
     }
@@ -304,10 +340,22 @@ impl Error {
         matches!(self, Error::PaginationLoop { .. })
     }
 
-    /// The [`ApiError`] inside, if this is one.
+    /// `true` when a `401` led to a re-authentication that did not help
+    /// ([`Error::ReauthRefused`], [`Error::ReauthFailed`]).
+    pub fn is_reauthentication_failure(&self) -> bool {
+        matches!(
+            self,
+            Error::ReauthRefused { .. } | Error::ReauthFailed { .. }
+        )
+    }
+
+    /// The service's [`ApiError`] inside, if this is one: the answer itself for [`Error::Api`], the
+    /// replay's `401` for [`Error::ReauthRefused`], the `401` for [`Error::ReauthFailed`].
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
+            Error::ReauthRefused { replay, .. } => Some(replay),
+            Error::ReauthFailed { rejected, .. } => Some(rejected),
             _ => None,
         }
     }

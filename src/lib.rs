@@ -24,6 +24,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod client;
+pub mod clock;
 pub mod compute;
 pub mod config;
 pub mod endpoint;
@@ -44,6 +45,7 @@ pub mod wait;
 pub use auth::AuthInfo;
 pub use catalog::Catalog;
 pub use client::{Client, ClientOptions, TlsOptions};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{
     AppCredentialRef, Auth, AuthMethod, AuthUrl, CloudConfig, ConfigLoader, DomainRef, Interface,
     ProjectRef, Scope, SecretString, UserRef,

@@ -76,6 +76,9 @@ struct RawVersion {
     version: Option<String>,
     #[serde(default)]
     min_version: Option<String>,
+    /// Kept loose: a malformed `links` must not hide the rest of the document.
+    #[serde(default)]
+    links: serde_json::Value,
 }
 
 #[derive(Deserialize)]
@@ -136,6 +139,107 @@ pub(crate) fn parse_version_document(
         .map(info)
         .filter(|i| wanted_major.is_none_or(|m| i.id.is_some_and(|id| id.major == m)))
         .max_by_key(|i| (status_rank(i.status.as_deref()), i.id))
+}
+
+/// A version entry chosen from a version list, with its `self` link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct VersionChoice {
+    pub info: VersionInfo,
+    /// The entry's id as sent, e.g. `v2.1` or `v3.14`.
+    pub id: String,
+    /// The `href` of its `rel: self` link, as sent.
+    pub self_link: Option<String>,
+}
+
+/// The entries of a version list (`{"versions": [...]}` or Keystone's `{"versions": {"values":
+/// [...]}}`); `None` when the body is not one.
+fn version_list(body: &[u8]) -> Option<Vec<RawVersion>> {
+    let doc: RawDoc = serde_json::from_slice(body).ok()?;
+    match doc.versions? {
+        RawVersions::List(l) => Some(l),
+        RawVersions::Values { values } => Some(values),
+    }
+}
+
+/// The ids listed by a version list, e.g. `["v2.0", "v2.1"]`; `None` when the body is not one.
+pub(crate) fn listed_versions(body: &[u8]) -> Option<Vec<String>> {
+    version_list(body).map(|l| l.into_iter().filter_map(|v| v.id).collect())
+}
+
+/// From a version list (Nova's `GET /` `{"versions": [...]}`, Keystone's `300 Multiple Choices`
+/// `{"versions": {"values": [...]}}`), the entry of major version `major` whose status is
+/// `CURRENT`/`stable` (preferred) or `SUPPORTED`, the highest id among equals. Entries with another
+/// status (`DEPRECATED`, `EXPERIMENTAL`, none) are not chosen. `None` when there is no such entry.
+pub(crate) fn choose_version(body: &[u8], major: u16) -> Option<VersionChoice> {
+    version_list(body)?
+        .into_iter()
+        .filter_map(|raw| {
+            let info = info(&raw);
+            let rank = status_rank(info.status.as_deref());
+            (rank > 0 && info.id.is_some_and(|id| id.major == major)).then(|| {
+                let self_link = raw
+                    .links
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|l| l.get("rel").and_then(|r| r.as_str()) == Some("self"))
+                    .and_then(|l| l.get("href").and_then(|h| h.as_str()))
+                    .map(str::to_string);
+                (
+                    (rank, info.id),
+                    VersionChoice {
+                        info,
+                        id: raw.id.unwrap_or_default(),
+                        self_link,
+                    },
+                )
+            })
+        })
+        .max_by_key(|(key, _)| *key)
+        .map(|(_, choice)| choice)
+}
+
+/// The URL of a chosen version entry: its `self` link when it is on the same origin (scheme, host,
+/// port) as `base`, the URL that was asked; otherwise (another host, as a Keystone or Nova behind a
+/// proxy without `public_endpoint` advertises, or no link) `base` joined with the link's last path
+/// segment (`v3` for Keystone's `v3.14`), or the entry's `id` without a link, so credentials and
+/// tokens never go to a host the configuration did not name. No trailing slash.
+pub(crate) fn version_url(base: &url::Url, choice: &VersionChoice) -> Option<url::Url> {
+    let joined = choice
+        .self_link
+        .as_deref()
+        .and_then(|href| base.join(href).ok());
+    let last_segment = joined
+        .as_ref()
+        .and_then(|u| {
+            u.path_segments()?
+                .rfind(|p| !p.is_empty())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| choice.id.clone());
+    let linked = joined.filter(|u| u.origin() == base.origin());
+    let mut url = match linked {
+        Some(u) => u,
+        None => {
+            if let Some(href) = &choice.self_link {
+                tracing::warn!(href = %href, "version link names another host; using the configured one");
+            }
+            let mut u = base.clone();
+            {
+                let mut segs = u.path_segments_mut().ok()?;
+                segs.pop_if_empty();
+                segs.push(&last_segment);
+            }
+            u
+        }
+    };
+    url.set_query(None);
+    url.set_fragment(None);
+    if url.path().len() > 1 && url.path().ends_with('/') {
+        let trimmed = url.path().trim_end_matches('/').to_string();
+        url.set_path(&trimmed);
+    }
+    Some(url)
 }
 
 /// Chooses the microversion to send.

@@ -540,6 +540,10 @@ impl Client {
     }
 
     /// Sends with the session's token; on `401`, re-authenticates once (single-flight) and replays once.
+    ///
+    /// # Errors
+    /// [`Error::ReauthRefused`] when the replay gets a `401` too (source: the first `401`);
+    /// [`Error::ReauthFailed`] when the re-authentication fails (source: Keystone's failure).
     pub(crate) async fn send_authenticated(
         &self,
         method: Method,
@@ -548,7 +552,7 @@ impl Client {
         body: Option<&Bytes>,
     ) -> Result<RawResponse, Error> {
         let mut token = self.token().await?;
-        let mut replayed = false;
+        let mut rejected: Option<Box<ApiError>> = None;
         loop {
             headers.insert("x-auth-token", token_header(&token.secret, url)?);
             let raw = send_with_retry(
@@ -559,13 +563,32 @@ impl Client {
                 &headers,
                 body,
             )
-            .await?;
-            if raw.status != 401 || replayed {
-                return Ok(raw.scrubbed(&token.secret));
+            .await?
+            .scrubbed(&token.secret);
+            if raw.status != 401 {
+                return Ok(raw);
+            }
+            let answer = match raw.api_error() {
+                Error::Api(a) => a,
+                other => return Err(other),
+            };
+            if let Some(rejected) = rejected {
+                return Err(Error::ReauthRefused {
+                    rejected,
+                    replay: answer,
+                });
             }
             tracing::debug!(generation = token.generation, "401: re-authenticating once");
-            token = self.reauthenticate(token.generation).await?;
-            replayed = true;
+            token = match self.reauthenticate(token.generation).await {
+                Ok(t) => t,
+                Err(e) => {
+                    return Err(Error::ReauthFailed {
+                        rejected: answer,
+                        source: Box::new(e),
+                    });
+                }
+            };
+            rejected = Some(answer);
         }
     }
 }

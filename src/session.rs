@@ -12,6 +12,7 @@ use tokio::sync::OnceCell;
 use crate::auth::AuthInfo;
 use crate::auth::token_cache::TokenCache;
 use crate::catalog::Catalog;
+use crate::clock::{Clock, SystemClock};
 use crate::config::CloudConfig;
 use crate::endpoint::EndpointInfo;
 
@@ -26,6 +27,11 @@ pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(120);
 /// `401` from any service causes exactly one re-authentication for all clients that saw it
 /// (single-flight with a generation counter), with the original credentials and scope. A failed
 /// re-authentication is not remembered: the next call tries again.
+///
+/// Expiry is judged on Keystone's clock: the session's [`Clock`] ([`SystemClock`] unless
+/// [`Session::with_clock`] says otherwise) corrected by the offset measured when the token arrived
+/// (Keystone's `Date` header, else the token's `issued_at`). A client clock hours ahead of Keystone's
+/// therefore does not cause a login per call.
 #[derive(Clone)]
 pub struct Session {
     pub(crate) inner: Arc<SessionInner>,
@@ -37,22 +43,27 @@ pub(crate) struct SessionInner {
     pub endpoints: std::sync::Mutex<HashMap<String, Arc<OnceCell<Arc<EndpointInfo>>>>>,
     pub auth_requests: AtomicU64,
     pub margin: Duration,
+    pub clock: Arc<dyn Clock>,
+    /// The token URL (`…/v3/auth/tokens`) that a login succeeded with: discovered once, then reused.
+    pub token_url: std::sync::Mutex<Option<url::Url>>,
 }
 
 impl Session {
     /// A session for `config`, with no token yet.
     pub fn new(config: CloudConfig) -> Self {
-        Self::build(config, DEFAULT_REFRESH_MARGIN)
+        Self::build(config, DEFAULT_REFRESH_MARGIN, Arc::new(SystemClock))
     }
 
-    fn build(config: CloudConfig, margin: Duration) -> Self {
+    fn build(config: CloudConfig, margin: Duration, clock: Arc<dyn Clock>) -> Self {
         Session {
             inner: Arc::new(SessionInner {
                 config,
-                tokens: TokenCache::new(margin),
+                tokens: TokenCache::new(margin, clock.clone()),
                 endpoints: std::sync::Mutex::new(HashMap::new()),
                 auth_requests: AtomicU64::new(0),
                 margin,
+                clock,
+                token_url: std::sync::Mutex::new(None),
             }),
         }
     }
@@ -60,7 +71,38 @@ impl Session {
     /// The same configuration with another refresh margin (time before `expires_at` at which the token
     /// is replaced). Returns a new session: call it before sharing.
     pub fn with_refresh_margin(self, margin: Duration) -> Self {
-        Self::build(self.inner.config.clone(), margin)
+        Self::build(self.inner.config.clone(), margin, self.inner.clock.clone())
+    }
+
+    /// The same configuration (and refresh margin) with another local clock, e.g. a
+    /// [`ManualClock`](crate::ManualClock) so a test can move time past a token's expiry without
+    /// sleeping. Returns a new session with an empty token cache: call it before sharing.
+    ///
+    /// ```
+    /// use stackclient::{Auth, AuthMethod, CloudConfig, ManualClock, Scope, Session, UserRef};
+    /// let cfg = CloudConfig::new(Auth::new(
+    ///     "https://keystone.example.com/v3",
+    ///     AuthMethod::Password { user: UserRef::Id("u".into()), password: "pw".to_string().into() },
+    ///     Scope::Unscoped,
+    /// ));
+    /// let clock = ManualClock::new(chrono::Utc::now());
+    /// let session = Session::new(cfg).with_clock(clock.clone());
+    /// clock.advance(std::time::Duration::from_secs(3600)); // the session's tokens are an hour older
+    /// # drop(session);
+    /// ```
+    pub fn with_clock(self, clock: impl Clock) -> Self {
+        Self::build(
+            self.inner.config.clone(),
+            self.inner.margin,
+            Arc::new(clock),
+        )
+    }
+
+    /// Keystone's clock minus the session's clock, as measured when the cached token arrived
+    /// (positive when Keystone is ahead); `None` before the first login. Informational: expiry is
+    /// already judged on Keystone's clock.
+    pub fn clock_offset(&self) -> Option<chrono::Duration> {
+        self.inner.tokens.clock_offset()
     }
 
     /// The configuration.
@@ -102,6 +144,7 @@ impl fmt::Debug for Session {
         f.debug_struct("Session")
             .field("config", &self.inner.config)
             .field("refresh_margin", &self.inner.margin)
+            .field("clock", &self.inner.clock)
             .field("token", &self.inner.tokens.peek())
             .finish()
     }

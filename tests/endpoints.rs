@@ -311,7 +311,8 @@ async fn not_found(
             .await
             .unwrap()
             .iter()
-            .filter(|r| r.url.path() != "/identity/v3/auth/tokens")
+            // Keystone's version document and the token request are all there is.
+            .filter(|r| !r.url.path().starts_with("/identity"))
             .count(),
         0,
         "nothing is sent when no endpoint matches"
@@ -452,4 +453,72 @@ async fn malformed_or_foreign_pins_are_config_errors_and_major_only_negotiates()
         .await
         .unwrap();
     assert_eq!(info.microversion, Some(ApiVersion::new(2, 55)));
+}
+
+/// A catalog whose compute entry is `url`.
+async fn compute_at(server: &MockServer, url: String) {
+    keystone_with_catalog(
+        server,
+        json!([{"type": "compute", "endpoints": [
+            {"interface": "public", "region": "RegionOne", "region_id": "RegionOne", "url": url}]}]),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn compute_entry_without_a_version_is_resolved_through_its_root_document() {
+    let server = MockServer::start().await;
+    let base = server.uri();
+    compute_at(&server, format!("{base}/nova")).await;
+    // Nova's `GET /` (api-ref "List All Major Versions").
+    Mock::given(method("GET"))
+        .and(path("/nova"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"versions": [
+            {"id": "v2.0", "status": "SUPPORTED", "version": "", "min_version": "",
+             "links": [{"rel": "self", "href": format!("{base}/nova/v2/")}]},
+            {"id": "v2.1", "status": "CURRENT", "version": "2.90", "min_version": "2.1",
+             "links": [{"rel": "self", "href": format!("{base}/nova/v2.1/")}]}]})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/nova/v2.1/servers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"servers": []})))
+        .mount(&server)
+        .await;
+    let opts = options(password_config(&server));
+    let client = Client::new(opts.clone()).unwrap();
+    let info = client.endpoint_info("compute").await.unwrap();
+    assert_eq!(info.url.as_str(), format!("{base}/nova/v2.1"));
+    assert_eq!(info.microversion, Some(ApiVersion::new(2, 90)));
+    for c in [client, Client::new(opts).unwrap()] {
+        c.request("compute", Method::Get, "servers")
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        received(&server, "GET", "/nova").await.len(),
+        1,
+        "cached in the session"
+    );
+    assert_eq!(
+        received(&server, "GET", "/nova/v2.1/servers").await.len(),
+        2
+    );
+    assert!(received(&server, "GET", "/nova/servers").await.is_empty());
+}
+
+#[tokio::test]
+async fn compute_root_without_a_document_falls_back_to_v2_1() {
+    let server = MockServer::start().await;
+    let base = server.uri();
+    compute_at(&server, format!("{base}/compute/")).await;
+    mount_nova_version(&server, "2.60").await;
+    let info = client(&server).endpoint_info("compute").await.unwrap();
+    assert_eq!(info.url.as_str(), format!("{base}/compute/v2.1"));
+    assert_eq!(info.microversion, Some(ApiVersion::new(2, 60)));
+    assert_eq!(received(&server, "GET", "/compute/").await.len(), 1);
+    assert_eq!(received(&server, "GET", "/compute/v2.1").await.len(), 1);
 }

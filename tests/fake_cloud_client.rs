@@ -255,7 +255,7 @@ async fn application_credential_and_bad_password() {
 
     let mut cfg = fake.config();
     if let stackclient::AuthMethod::Password { password, .. } = &mut cfg.auth.method {
-        *password = "wrong".to_string().into();
+        *password = "wrong-pw-7c1e".to_string().into();
     }
     let err = Client::new(ClientOptions::new(Session::new(cfg)))
         .unwrap()
@@ -266,10 +266,14 @@ async fn application_credential_and_bad_password() {
     assert_eq!(
         err.to_string(),
         format!(
-            "authentication failed (401) at {}/v3/auth/tokens: The request you have made requires authentication.",
+            "authentication failed (401) at {}/v3/auth/tokens: The request you have made requires \
+             authentication. (likely causes: a wrong password, no username \"admin\" in \
+             user_domain_name \"Default\", or no role for it on project_name \"admin\" in \
+             project_domain_name \"Default\")",
             fake.auth_url()
         )
     );
+    assert!(!format!("{err} {err:?}").contains("wrong-pw-7c1e"));
 }
 
 #[tokio::test]

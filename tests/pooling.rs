@@ -49,8 +49,9 @@ async fn start() -> (String, Log) {
 }
 
 fn session(base: &str) -> Session {
+    // With `/v3`: no version discovery request, so the log holds only calls and the token request.
     let cfg = CloudConfig::new(Auth::new(
-        base,
+        format!("{base}/v3"),
         AuthMethod::Password {
             user: UserRef::Id("u1".into()),
             password: "pw".to_string().into(),

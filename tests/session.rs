@@ -128,15 +128,165 @@ async fn ten_concurrent_401s_cause_one_reauth_and_one_replay_each() {
     assert_eq!(pings.iter().filter(|r| header_of(r) == "tok-2").count(), 10);
 }
 
+/// The full error chain, `Display` of each error joined by ` <- `.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        out.push_str(" <- ");
+        out.push_str(&e.to_string());
+        cur = e.source();
+    }
+    out
+}
+
 #[tokio::test]
 async fn a_second_401_after_reauth_is_returned_not_looped() {
     let server = MockServer::start().await;
-    mount_keystone(&server, "tok").await;
-    mount_ping(&server, "tok", 401).await;
+    mount_token_sequence(
+        &server,
+        ("tok-first-secret", Duration::from_secs(3600)),
+        ("tok-second-secret", Duration::from_secs(3600)),
+    )
+    .await;
+    // The service echoes the token it refused (some proxies do).
+    for (tok, req) in [
+        ("tok-first-secret", "req-401-a"),
+        ("tok-second-secret", "req-401-b"),
+    ] {
+        Mock::given(method("GET"))
+            .and(path("/ping/things"))
+            .and(header("x-auth-token", tok))
+            .respond_with(
+                ResponseTemplate::new(401)
+                    .insert_header("x-openstack-request-id", req)
+                    .set_body_json(json!({"error": {"code": 401, "title": "Unauthorized",
+                        "message": format!("token {tok} is not valid here")}})),
+            )
+            .mount(&server)
+            .await;
+    }
     let client = Client::new(options(ping_config(&server))).unwrap();
     let err = ping(&client).await.unwrap_err();
+    let url = format!("{}/ping/things", server.uri());
+    assert!(matches!(err, Error::ReauthRefused { .. }), "{err:?}");
+    assert!(err.is_reauthentication_failure());
     assert_eq!(err.status(), Some(401));
+    assert_eq!(err.request_id(), Some("req-401-b"), "the replay's answer");
+    assert_eq!(
+        err.as_api().unwrap().request_id.as_deref(),
+        Some("req-401-b")
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "GET {url}: token refused (401) again after a re-authentication (request id req-401-b)"
+        )
+    );
+    // The source is the first 401, as the service said it (token redacted).
+    let source = std::error::Error::source(&err).unwrap();
+    assert_eq!(
+        source.to_string(),
+        format!(
+            "GET {url}: 401 Unauthorized: token [REDACTED] is not valid here (request id req-401-a)"
+        )
+    );
+    assert!(std::error::Error::source(source).is_none());
+    match &err {
+        Error::ReauthRefused { rejected, replay } => {
+            assert_eq!(rejected.request_id.as_deref(), Some("req-401-a"));
+            assert_eq!(replay.message, "token [REDACTED] is not valid here");
+        }
+        other => panic!("{other:?}"),
+    }
+    let shown = format!("{} {err:?}", chain(&err));
+    for secret in ["tok-first-secret", "tok-second-secret", PASSWORD] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert!(!err.to_string().contains('\n'));
     assert_eq!(received(&server, "GET", "/ping/things").await.len(), 2);
+    assert_eq!(
+        received(&server, "POST", "/identity/v3/auth/tokens")
+            .await
+            .len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_failed_reauthentication_keeps_the_401_and_keystones_failure() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/identity/v3/auth/tokens"))
+        .respond_with(token_response(
+            &server.uri(),
+            "tok-old-secret",
+            Duration::from_secs(3600),
+        ))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/identity/v3/auth/tokens"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("x-openstack-request-id", "req-keystone-503")
+                .set_body_string("Service Unavailable"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/ping/things"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("x-openstack-request-id", "req-svc-401")
+                .set_body_json(json!({"error": {"code": 401, "title": "Unauthorized",
+                    "message": "The request you have made requires authentication."}})),
+        )
+        .mount(&server)
+        .await;
+    // No retries, so Keystone sees one POST for the re-authentication.
+    let opts = options(ping_config(&server)).retry(stackclient::RetryPolicy::none());
+    let client = Client::new(opts).unwrap();
+    let err = ping(&client).await.unwrap_err();
+    let url = format!("{}/ping/things", server.uri());
+    let token_url = format!("{}/identity/v3/auth/tokens", server.uri());
+    assert!(err.is_reauthentication_failure());
+    assert_eq!(err.status(), Some(401), "the service's status");
+    assert_eq!(err.request_id(), Some("req-svc-401"));
+    assert_eq!(
+        err.to_string(),
+        format!("GET {url}: token refused (401) and the re-authentication failed")
+    );
+    match &err {
+        Error::ReauthFailed { rejected, source } => {
+            assert_eq!(rejected.status, 401);
+            assert_eq!(
+                rejected.message,
+                "The request you have made requires authentication."
+            );
+            assert_eq!(source.status(), Some(503));
+            assert_eq!(source.request_id(), Some("req-keystone-503"));
+            assert!(matches!(**source, Error::Auth { .. }), "{source:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        chain(&err),
+        format!(
+            "GET {url}: token refused (401) and the re-authentication failed <- \
+             authentication failed (503) at {token_url}: Service Unavailable"
+        )
+    );
+    let shown = format!("{} {err:?}", chain(&err));
+    for secret in ["tok-old-secret", PASSWORD] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert_eq!(
+        received(&server, "GET", "/ping/things").await.len(),
+        1,
+        "no replay"
+    );
     assert_eq!(
         received(&server, "POST", "/identity/v3/auth/tokens")
             .await

@@ -38,6 +38,19 @@ pub struct AuthInfo {
     pub expires_at: DateTime<Utc>,
 }
 
+/// How a cached token's freshness is judged (decided once, when it arrives).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Freshness {
+    /// Replaced `margin` before `expires_at` (the usual case).
+    Margin,
+    /// Arrived already inside the margin (e.g. a token-method login inherits the old token's
+    /// `expires_at`): used until `expires_at` itself, since a new login would get the same.
+    UntilExpiry,
+    /// Arrived already past `expires_at` even on Keystone's clock: used until a service rejects it
+    /// (a `401` replaces it single-flight), instead of a new login on every call.
+    UntilRejected,
+}
+
 /// A cached token with its catalog. The secret never appears in `Debug`.
 pub(crate) struct Token {
     pub secret: SecretString,
@@ -45,23 +58,58 @@ pub(crate) struct Token {
     pub catalog: Arc<Catalog>,
     /// Increases with every token the session gets; a `401` names the generation it rejected.
     pub generation: u64,
+    /// Keystone's clock minus the session's clock, measured when the token arrived.
+    pub clock_offset: chrono::Duration,
+    /// How freshness is judged for this token.
+    pub freshness: Freshness,
+}
+
+/// The margin actually applied to a token: `margin`, capped at half the token's lifetime
+/// (`issued_at` to `expires_at`; without `issued_at` the margin is not capped).
+fn effective_margin(info: &AuthInfo, margin: Duration) -> chrono::Duration {
+    let lifetime = info
+        .issued_at
+        .map(|i| (info.expires_at - i).to_std().unwrap_or(Duration::ZERO))
+        .unwrap_or(margin * 2);
+    chrono::Duration::from_std(margin.min(lifetime / 2)).unwrap_or(chrono::Duration::zero())
 }
 
 impl Token {
-    /// Usable at `now`: not within `margin` of expiry (margin capped at half the token's lifetime).
-    pub(crate) fn is_fresh(&self, now: DateTime<Utc>, margin: Duration) -> bool {
-        let lifetime = self
-            .info
-            .issued_at
-            .map(|i| {
-                (self.info.expires_at - i)
-                    .to_std()
-                    .unwrap_or(Duration::ZERO)
-            })
-            .unwrap_or(margin * 2);
-        let margin = margin.min(lifetime / 2);
-        let margin = chrono::Duration::from_std(margin).unwrap_or(chrono::Duration::zero());
-        now + margin < self.info.expires_at
+    /// How to judge a token that arrived when Keystone's clock read `keystone_now`, replacing a token
+    /// that expired at `replaced` (if any).
+    ///
+    /// A token that arrives inside the margin is replaced at its next use, once: when the
+    /// replacement expires no later than the token it replaces (a token-method login inherits the
+    /// old `expires_at`), asking again would not help, so it is used until `expires_at`.
+    pub(crate) fn freshness_on_arrival(
+        info: &AuthInfo,
+        keystone_now: DateTime<Utc>,
+        margin: Duration,
+        replaced: Option<DateTime<Utc>>,
+    ) -> Freshness {
+        if keystone_now >= info.expires_at {
+            Freshness::UntilRejected
+        } else if keystone_now + effective_margin(info, margin) < info.expires_at
+            || replaced.is_none_or(|r| info.expires_at > r)
+        {
+            Freshness::Margin
+        } else {
+            Freshness::UntilExpiry
+        }
+    }
+
+    /// Usable when the session's clock reads `local_now`, judged on Keystone's clock
+    /// (`local_now + clock_offset`): not within `margin` of expiry (margin capped at half the token's
+    /// lifetime), or as [`Freshness`] says for a token that arrived stale.
+    pub(crate) fn is_fresh(&self, local_now: DateTime<Utc>, margin: Duration) -> bool {
+        let now = local_now
+            .checked_add_signed(self.clock_offset)
+            .unwrap_or(local_now);
+        match self.freshness {
+            Freshness::Margin => now + effective_margin(&self.info, margin) < self.info.expires_at,
+            Freshness::UntilExpiry => now < self.info.expires_at,
+            Freshness::UntilRejected => true,
+        }
     }
 }
 
@@ -71,6 +119,8 @@ impl fmt::Debug for Token {
             .field("secret", &"[REDACTED]")
             .field("info", &self.info)
             .field("generation", &self.generation)
+            .field("clock_offset", &self.clock_offset)
+            .field("freshness", &self.freshness)
             .finish_non_exhaustive()
     }
 }
