@@ -45,6 +45,32 @@ impl EndpointInfo {
     }
 }
 
+impl EndpointInfo {
+    /// Fails locally unless the service offers microversion `v` (by its version document).
+    ///
+    /// # Errors
+    /// [`Error::MicroversionUnsupported`].
+    pub fn offers(&self, v: ApiVersion) -> Result<(), Error> {
+        let range = self
+            .version
+            .as_ref()
+            .and_then(|i| Some((i.min_microversion?, i.max_microversion?)));
+        match range {
+            Some((lo, hi)) if lo <= v && v <= hi => Ok(()),
+            Some((lo, hi)) => Err(Error::MicroversionUnsupported {
+                service: self.service_type.clone(),
+                required: v.to_string(),
+                available: format!("the cloud supports {lo} to {hi}"),
+            }),
+            None => Err(Error::MicroversionUnsupported {
+                service: self.service_type.clone(),
+                required: v.to_string(),
+                available: "the endpoint publishes no microversions".to_string(),
+            }),
+        }
+    }
+}
+
 /// Microversion range this crate's models support, per service.
 fn crate_range(service: &str) -> Option<(ApiVersion, ApiVersion)> {
     match service {

@@ -307,6 +307,13 @@ impl Error {
         self.status() == Some(404)
     }
 
+    /// `true` for a 412 answer: an `If-Match: revision_number=N` precondition failed because the
+    /// resource changed since revision `N` was read (Neutron). Read it again and retry, or use
+    /// [`Api::modify`](crate::Api::modify), which does.
+    pub fn is_precondition_failed(&self) -> bool {
+        self.status() == Some(412)
+    }
+
     /// `true` for a 409 answer.
     pub fn is_conflict(&self) -> bool {
         self.status() == Some(409)

@@ -29,6 +29,7 @@ pub mod compute;
 pub mod config;
 pub mod endpoint;
 pub mod error;
+pub mod field;
 pub mod microversion;
 pub mod network;
 pub mod pagination;
@@ -52,10 +53,13 @@ pub use config::{
 };
 pub use endpoint::EndpointInfo;
 pub use error::{ApiError, Error, TransportPhase};
+pub use field::Field;
 pub use microversion::ApiVersion;
 pub use pagination::{List, Page, SortDir};
 pub use request::{Method, RequestBuilder, Response, ServiceType};
-pub use resource::{Api, Creatable, NameFilter, RequestBody, Resource, Updatable};
+pub use resource::{
+    Api, Creatable, NameFilter, RequestBody, Resource, Revisioned, Taggable, Updatable,
+};
 pub use retry::RetryPolicy;
 pub use session::Session;
 pub use wait::WaitOptions;

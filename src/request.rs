@@ -436,6 +436,8 @@ pub(crate) struct Call {
     pub body: Option<Bytes>,
     /// The lowest microversion the call needs; checked before sending.
     pub min_microversion: Option<ApiVersion>,
+    /// A microversion sent instead of the session's for this call only.
+    pub microversion: Option<ApiVersion>,
     pub extra_headers: Vec<(HeaderName, HeaderValue)>,
 }
 
@@ -452,8 +454,15 @@ impl Call {
             query: Vec::new(),
             body: None,
             min_microversion: None,
+            microversion: None,
             extra_headers: Vec::new(),
         }
+    }
+
+    /// Adds a header (`If-Match`, …).
+    pub(crate) fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.extra_headers.push((name, value));
+        self
     }
 
     pub(crate) fn query(mut self, key: &str, value: impl ToString) -> Self {
@@ -486,8 +495,25 @@ impl Client {
     /// Runs `call` through the pipeline and returns any answer, error statuses included.
     pub(crate) async fn execute_raw(&self, call: &Call) -> Result<RawResponse, Error> {
         let endpoint = self.endpoint(&call.service).await?;
+        let microversion = match call.microversion {
+            Some(v) => {
+                endpoint.offers(v)?;
+                Some(v)
+            }
+            None => endpoint.microversion,
+        };
         if let Some(need) = call.min_microversion {
-            endpoint.require(need)?;
+            match call.microversion {
+                Some(v) if v < need => {
+                    return Err(Error::MicroversionUnsupported {
+                        service: endpoint.service_type.clone(),
+                        required: need.to_string(),
+                        available: format!("{v} was asked for this request"),
+                    });
+                }
+                Some(_) => {}
+                None => endpoint.require(need)?,
+            }
         }
         let mut url = join_url(&endpoint.url, &call.segments)?;
         if !call.query.is_empty() {
@@ -501,7 +527,7 @@ impl Client {
         if call.body.is_some() {
             headers.insert("content-type", HeaderValue::from_static("application/json"));
         }
-        if let Some(v) = endpoint.microversion {
+        if let Some(v) = microversion {
             for (name, value) in microversion_headers(call.service.as_str(), v) {
                 headers.insert(name, value);
             }
@@ -643,11 +669,18 @@ impl RequestBuilder {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect::<Vec<_>>();
-        // `.` and `..` would be resolved away by URL parsing and reach another resource.
-        let body_error = segments
-            .iter()
-            .find(|s| *s == "." || *s == "..")
-            .map(|_| format!("path {path:?} has a `.` or `..` segment"));
+        // `.` and `..` would be resolved away by URL parsing and reach another resource; a `?` would be
+        // percent-encoded into the path, never sent as a query.
+        let body_error = if path.contains('?') {
+            Some(format!(
+                "path {path:?} contains `?`: pass query parameters with .query(key, value)"
+            ))
+        } else {
+            segments
+                .iter()
+                .find(|s| *s == "." || *s == "..")
+                .map(|_| format!("path {path:?} has a `.` or `..` segment"))
+        };
         RequestBuilder {
             client,
             call: Call::new(service, method, segments),
@@ -667,6 +700,17 @@ impl RequestBuilder {
             Ok(v) => self.call = self.call.json_body(&v),
             Err(e) => self.body_error = Some(e.to_string()),
         }
+        self
+    }
+
+    /// Sends microversion `v` with this request only, instead of the session's pinned or negotiated one
+    /// (both compute headers for Nova, `OpenStack-API-Version: <type> X.Y` for the others).
+    ///
+    /// # Errors
+    /// [`Error::MicroversionUnsupported`] (at [`send`](Self::send), before sending) when the service's
+    /// version document says it does not offer `v`, or has no microversions.
+    pub fn microversion(mut self, v: ApiVersion) -> Self {
+        self.call.microversion = Some(v);
         self
     }
 

@@ -100,6 +100,25 @@ pub trait Updatable: Resource {
     type Update: RequestBody + Sync;
 }
 
+/// A resource with Neutron's `revision_number`, which goes up by one on every change: updates and
+/// deletes can be made conditional on it (`If-Match: revision_number=N`), so two writers never lose
+/// each other's change.
+pub trait Revisioned: Resource {
+    /// The item's `revision_number`, when the service sent one.
+    fn revision_number(&self) -> Option<u64>;
+}
+
+/// A resource with the `tags` API: `GET/PUT/DELETE {collection}/{id}/tags[/{tag}]` (Neutron's
+/// standard-attr tags; Nova server tags from 2.26), and the `tags`, `tags-any`, `not-tags`,
+/// `not-tags-any` list filters.
+pub trait Taggable: Resource {
+    /// The lowest microversion the tags API needs (`None`: the base version).
+    const TAGS_MIN_MICROVERSION: Option<ApiVersion> = None;
+}
+
+/// How many times [`Api::modify`] reads and writes again after a `412` (another writer won).
+pub const MODIFY_ATTEMPTS: u32 = 5;
+
 /// The generic handle of a resource type: the verbs every resource has. Get one from the service
 /// handles, e.g. `client.network().networks()`. Cheap to clone (the client's pool is shared).
 pub struct Api<R> {
@@ -373,6 +392,210 @@ impl<R: Updatable> Api<R> {
             .min_microversion(max(R::MIN_MICROVERSION, request.min_microversion()));
         self.send_for(&call, R::SINGULAR).await
     }
+}
+
+impl<R: Resource> Api<R> {
+    /// `DELETE {collection}/{id}` with `If-Match: revision_number={revision}`: deletes only if nobody
+    /// changed the item since that revision.
+    ///
+    /// # Errors
+    /// [`Error::Api`] 412 ([`Error::is_precondition_failed`]) when the revision moved on; as
+    /// [`delete`](Self::delete).
+    pub async fn delete_if(&self, id: &str, revision: u64) -> Result<(), Error>
+    where
+        R: Revisioned,
+    {
+        let call = self
+            .item_call(Method::Delete, id, &[])?
+            .header(IF_MATCH, if_match(revision)?);
+        self.client.execute(&call).await?;
+        Ok(())
+    }
+}
+
+impl<R: Updatable + Revisioned> Api<R> {
+    /// [`update`](Api::update) with `If-Match: revision_number={revision}`: applied only if nobody
+    /// changed the item since that revision.
+    ///
+    /// # Errors
+    /// [`Error::Api`] 412 ([`Error::is_precondition_failed`]) when the revision moved on; as
+    /// [`update`](Api::update).
+    pub async fn update_if(
+        &self,
+        id: &str,
+        request: &R::Update,
+        revision: u64,
+    ) -> Result<R, Error> {
+        let call = self
+            .item_call(Method::Put, id, &[])?
+            .json_body(&to_json(request, R::KIND)?)
+            .min_microversion(max(R::MIN_MICROVERSION, request.min_microversion()))
+            .header(IF_MATCH, if_match(revision)?);
+        self.send_for(&call, R::SINGULAR).await
+    }
+
+    /// Read-modify-write that never loses a concurrent change: reads the item, asks `change` for the
+    /// update to make from what it read (`None`: nothing to do, the item is returned as read), and
+    /// sends it conditional on the revision read. When another writer got there first (`412`), it
+    /// reads and asks again, at most [`MODIFY_ATTEMPTS`] times in all. Items without a
+    /// `revision_number` are updated unconditionally.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, net_id: &str) -> stackclient::Result<()> {
+    /// use stackclient::network::UpdateNetwork;
+    /// // Append to the description, keeping whatever another task writes meanwhile.
+    /// let net = client.network().networks().modify(net_id, |net| {
+    ///     let old = net.description.clone().unwrap_or_default();
+    ///     (!old.ends_with("[audited]")).then(|| UpdateNetwork::new().description(format!("{old} [audited]")))
+    /// }).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// The last `412` when every attempt lost the race; other errors of [`get`](Api::get) and
+    /// [`update`](Api::update) at once.
+    pub async fn modify<F>(&self, id: &str, mut change: F) -> Result<R, Error>
+    where
+        F: FnMut(&R) -> Option<R::Update> + Send,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let current = self.get(id).await?;
+            let Some(update) = change(&current) else {
+                return Ok(current);
+            };
+            let result = match current.revision_number() {
+                Some(rev) => self.update_if(id, &update, rev).await,
+                None => self.update(id, &update).await,
+            };
+            match result {
+                Err(e) if e.is_precondition_failed() && attempt < MODIFY_ATTEMPTS => {
+                    tracing::debug!(kind = R::KIND, attempt, "revision moved on: reading again");
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Tags {
+    tags: Vec<String>,
+}
+
+impl<R: Taggable> Api<R> {
+    fn tags_call(&self, method: Method, id: &str, tag: Option<&str>) -> Result<Call, Error> {
+        let call = match tag {
+            Some("") => return Err(Error::InvalidInput("tag is empty".into())),
+            Some(t) => self.item_call(method, id, &["tags", t])?,
+            None => self.item_call(method, id, &["tags"])?,
+        };
+        Ok(call.min_microversion(max(R::MIN_MICROVERSION, R::TAGS_MIN_MICROVERSION)))
+    }
+
+    /// `GET {collection}/{id}/tags`: the item's tags.
+    ///
+    /// # Errors
+    /// [`Error::Api`] 404 when there is no such item.
+    pub async fn tags(&self, id: &str) -> Result<Vec<String>, Error> {
+        let call = self.tags_call(Method::Get, id, None)?;
+        Ok(self.client.execute(&call).await?.json::<Tags>()?.tags)
+    }
+
+    /// `PUT {collection}/{id}/tags/{tag}`: adds one tag (nothing happens when it is there already).
+    ///
+    /// # Errors
+    /// [`Error::Api`] 404 when there is no such item, 400 for a tag the service refuses (Neutron: 60
+    /// characters at most, no `,`).
+    pub async fn add_tag(&self, id: &str, tag: &str) -> Result<(), Error> {
+        let call = self.tags_call(Method::Put, id, Some(tag))?;
+        self.client.execute(&call).await?;
+        Ok(())
+    }
+
+    /// `DELETE {collection}/{id}/tags/{tag}`: removes one tag.
+    ///
+    /// # Errors
+    /// [`Error::Api`] 404 when the item or the tag is not there.
+    pub async fn remove_tag(&self, id: &str, tag: &str) -> Result<(), Error> {
+        let call = self.tags_call(Method::Delete, id, Some(tag))?;
+        self.client.execute(&call).await?;
+        Ok(())
+    }
+
+    /// `PUT {collection}/{id}/tags` `{"tags": [...]}`: replaces all tags; returns them as stored.
+    ///
+    /// # Errors
+    /// [`Error::Api`] 404 when there is no such item, 400 for a refused tag.
+    pub async fn replace_tags(&self, id: &str, tags: &[&str]) -> Result<Vec<String>, Error> {
+        let call = self
+            .tags_call(Method::Put, id, None)?
+            .json_body(&serde_json::json!({ "tags": tags }));
+        Ok(self.client.execute(&call).await?.json::<Tags>()?.tags)
+    }
+
+    /// `DELETE {collection}/{id}/tags`: removes every tag.
+    ///
+    /// # Errors
+    /// [`Error::Api`] 404 when there is no such item.
+    pub async fn clear_tags(&self, id: &str) -> Result<(), Error> {
+        let call = self.tags_call(Method::Delete, id, None)?;
+        self.client.execute(&call).await?;
+        Ok(())
+    }
+
+    /// `GET {collection}/{id}/tags/{tag}`: `true` when the item has the tag (204), `false` when not
+    /// (404).
+    ///
+    /// # Errors
+    /// Other errors of the call (a missing item also answers 404, so check the item first when that
+    /// matters).
+    pub async fn has_tag(&self, id: &str, tag: &str) -> Result<bool, Error> {
+        let call = self.tags_call(Method::Get, id, Some(tag))?;
+        match self.client.execute(&call).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.is_not_found() => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl<R: Taggable> List<R> {
+    fn tag_filter(self, key: &str, tags: &[&str]) -> Self {
+        let list = match max(R::MIN_MICROVERSION, R::TAGS_MIN_MICROVERSION) {
+            Some(v) => self.requires(v),
+            None => self,
+        };
+        list.param(key, tags.join(","))
+    }
+
+    /// `tags`: items having all of these tags.
+    pub fn tags(self, tags: &[&str]) -> Self {
+        self.tag_filter("tags", tags)
+    }
+
+    /// `tags-any`: items having at least one of these tags.
+    pub fn tags_any(self, tags: &[&str]) -> Self {
+        self.tag_filter("tags-any", tags)
+    }
+
+    /// `not-tags`: items lacking at least one of these tags.
+    pub fn not_tags(self, tags: &[&str]) -> Self {
+        self.tag_filter("not-tags", tags)
+    }
+
+    /// `not-tags-any`: items having none of these tags.
+    pub fn not_tags_any(self, tags: &[&str]) -> Self {
+        self.tag_filter("not-tags-any", tags)
+    }
+}
+
+const IF_MATCH: http::header::HeaderName = http::header::IF_MATCH;
+
+fn if_match(revision: u64) -> Result<http::header::HeaderValue, Error> {
+    http::header::HeaderValue::from_str(&format!("revision_number={revision}"))
+        .map_err(|e| Error::InvalidInput(format!("If-Match: {e}")))
 }
 
 fn max(a: Option<ApiVersion>, b: Option<ApiVersion>) -> Option<ApiVersion> {

@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::microversion::ApiVersion;
 use crate::pagination::List;
 use crate::request::{Method, ServiceType, check_id};
-use crate::resource::{Api, Creatable, NameFilter, RequestBody, Resource};
+use crate::resource::{Api, Creatable, NameFilter, RequestBody, Resource, Taggable};
 use crate::wait::{Poll, WaitOptions, poll_until};
 
 impl Resource for Server {
@@ -37,6 +37,12 @@ impl Resource for Server {
 impl Creatable for Server {
     type Create = CreateServer;
     type Created = CreatedServer;
+}
+
+/// Server tags (`/servers/{id}/tags`, filters `tags`, `tags-any`, `not-tags`, `not-tags-any`) need
+/// 2.26.
+impl Taggable for Server {
+    const TAGS_MIN_MICROVERSION: Option<ApiVersion> = Some(ApiVersion::new(2, 26));
 }
 
 impl RequestBody for CreateServer {
@@ -212,12 +218,6 @@ impl List<Server> {
             "changes-since",
             since.to_rfc3339_opts(SecondsFormat::Secs, true),
         )
-    }
-
-    /// `tags`: servers having all these tags (2.26+).
-    pub fn tags(self, tags: &[&str]) -> Self {
-        self.requires(ApiVersion::new(2, 26))
-            .param("tags", tags.join(","))
     }
 
     /// `all_tenants`: servers of every project (admin).

@@ -1,9 +1,9 @@
 //! Networks: `GET/POST /v2.0/networks`, `GET/DELETE /v2.0/networks/{id}`.
 
-use super::{CreateNetwork, Network, NetworkStatus};
+use super::{CreateNetwork, Network, NetworkStatus, UpdateNetwork};
 use crate::pagination::List;
 use crate::request::ServiceType;
-use crate::resource::{Api, Creatable, RequestBody, Resource};
+use crate::resource::{Api, Creatable, RequestBody, Resource, Revisioned, Taggable, Updatable};
 
 impl Resource for Network {
     const SERVICE: ServiceType = ServiceType::NETWORK;
@@ -28,6 +28,20 @@ impl Creatable for Network {
 }
 
 impl RequestBody for CreateNetwork {}
+
+impl Updatable for Network {
+    type Update = UpdateNetwork;
+}
+
+impl RequestBody for UpdateNetwork {}
+
+impl Revisioned for Network {
+    fn revision_number(&self) -> Option<u64> {
+        self.revision_number
+    }
+}
+
+impl Taggable for Network {}
 
 /// Network operations (`client.network().networks()`): `GET/POST /v2.0/networks`,
 /// `GET/DELETE /v2.0/networks/{id}` through the generic [`Api`] verbs.
@@ -75,10 +89,5 @@ impl List<Network> {
     /// `project_id`.
     pub fn project_id(self, project_id: &str) -> Self {
         self.param("project_id", project_id)
-    }
-
-    /// `tags`: networks having all these tags.
-    pub fn tags(self, tags: &[&str]) -> Self {
-        self.param("tags", tags.join(","))
     }
 }

@@ -16,6 +16,7 @@ use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
 use crate::compute::timestamp;
+use crate::field::Field;
 
 /// A network's `status`.
 ///
@@ -566,5 +567,129 @@ impl CreateNetwork {
     #[allow(dead_code)] // for the networks handler; `Serialize` gives the same body
     pub(crate) fn to_body(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// The body of `PUT /v2.0/networks/{id}`: only the fields set are sent; [`Field::Null`] sends `null`
+/// (clears the value where Neutron allows it).
+///
+/// ```
+/// use stackclient::network::UpdateNetwork;
+/// let req = UpdateNetwork::new().name("renamed").clear_description().mtu(1400);
+/// assert_eq!(
+///     serde_json::to_value(&req).unwrap(),
+///     serde_json::json!({"network": {"name": "renamed", "description": null, "mtu": 1400}})
+/// );
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UpdateNetwork {
+    network: UpdateNetworkFields,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+struct UpdateNetworkFields {
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    name: Field<String>,
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    description: Field<String>,
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    admin_state_up: Field<bool>,
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    shared: Field<bool>,
+    #[serde(rename = "router:external", skip_serializing_if = "Field::is_absent")]
+    external: Field<bool>,
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    mtu: Field<u32>,
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    port_security_enabled: Field<bool>,
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    dns_domain: Field<String>,
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    qos_policy_id: Field<String>,
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    is_default: Field<bool>,
+    #[serde(
+        rename = "provider:segmentation_id",
+        skip_serializing_if = "Field::is_absent"
+    )]
+    provider_segmentation_id: Field<u32>,
+}
+
+impl UpdateNetwork {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// New name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.network.name = Field::Value(name.into());
+        self
+    }
+
+    /// New description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.network.description = Field::Value(description.into());
+        self
+    }
+
+    /// Clears the description (`"description": null`).
+    pub fn clear_description(mut self) -> Self {
+        self.network.description = Field::Null;
+        self
+    }
+
+    /// Administrative state.
+    pub fn admin_state_up(mut self, up: bool) -> Self {
+        self.network.admin_state_up = Field::Value(up);
+        self
+    }
+
+    /// Share with all projects (admin by default).
+    pub fn shared(mut self, shared: bool) -> Self {
+        self.network.shared = Field::Value(shared);
+        self
+    }
+
+    /// `router:external` (admin by default).
+    pub fn external(mut self, external: bool) -> Self {
+        self.network.external = Field::Value(external);
+        self
+    }
+
+    /// MTU in bytes (`net-mtu-writable`).
+    pub fn mtu(mut self, mtu: u32) -> Self {
+        self.network.mtu = Field::Value(mtu);
+        self
+    }
+
+    /// Default port security of the network's new ports.
+    pub fn port_security_enabled(mut self, enabled: bool) -> Self {
+        self.network.port_security_enabled = Field::Value(enabled);
+        self
+    }
+
+    /// DNS domain (`dns-integration`).
+    pub fn dns_domain(mut self, domain: impl Into<String>) -> Self {
+        self.network.dns_domain = Field::Value(domain.into());
+        self
+    }
+
+    /// QoS policy; `None` detaches the policy (`"qos_policy_id": null`).
+    pub fn qos_policy_id(mut self, policy_id: Option<&str>) -> Self {
+        self.network.qos_policy_id = policy_id.map(str::to_string).into();
+        self
+    }
+
+    /// Default external network (`auto-allocated-topology`, admin).
+    pub fn is_default(mut self, is_default: bool) -> Self {
+        self.network.is_default = Field::Value(is_default);
+        self
+    }
+
+    /// `provider:segmentation_id` (admin; some drivers allow changing it).
+    pub fn provider_segmentation_id(mut self, id: u32) -> Self {
+        self.network.provider_segmentation_id = Field::Value(id);
+        self
     }
 }
