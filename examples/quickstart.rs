@@ -133,10 +133,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The first image the image service lists (`GET /v2/images?limit=1`), through the raw escape hatch.
+/// The first image the image service lists (`GET /v2/images?limit=1`; the image base URL includes
+/// `/v2`), through the raw escape hatch.
 async fn first_image(client: &Client) -> Result<String, Box<dyn std::error::Error>> {
     let resp = client
-        .request(ServiceType::IMAGE, Method::Get, "v2/images")
+        .request(ServiceType::IMAGE, Method::Get, "images")
         .query("limit", 1)
         .send()
         .await?;

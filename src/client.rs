@@ -222,13 +222,29 @@ impl Client {
     }
 
     /// A raw request through the pipeline (auth, endpoint, microversion, retries, errors) for calls this
-    /// crate has not wrapped. `path` is relative to the service endpoint; it is split on `/` and each
-    /// segment percent-encoded once (pass names raw: `os-keypairs/my key`).
+    /// crate has not wrapped.
+    ///
+    /// `path` is relative to the service's **versioned API root**, the same rule for every service: the
+    /// catalog endpoint (or `<type>_endpoint_override`) after version discovery, version segment
+    /// included — compute `…/v2.1` (plus the project id when the catalog URL has one), network `…/v2.0`,
+    /// identity `…/v3`, image `…/v2`; other services use their catalog URL as it is (block-storage
+    /// catalogs carry `…/v3/<project>`). So `servers/detail`, not `v2.1/servers/detail`.
+    /// [`Client::endpoint_info`] shows the URL in use.
+    ///
+    /// The path is split on `/` and each segment percent-encoded once (pass names raw:
+    /// `os-keypairs/my key`). Query parameters go through [`RequestBuilder::query`]: a path containing
+    /// `?` is refused. [`RequestBuilder::microversion`] sends another microversion for this request
+    /// only.
     ///
     /// ```no_run
     /// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-    /// use stackclient::{Method, ServiceType};
-    /// let resp = client.request(ServiceType::COMPUTE, Method::Get, "os-availability-zone").send().await?;
+    /// use stackclient::{ApiVersion, Method, ServiceType};
+    /// let resp = client
+    ///     .request(ServiceType::COMPUTE, Method::Get, "os-hypervisors/detail")
+    ///     .query("limit", 10)
+    ///     .microversion(ApiVersion::new(2, 53))
+    ///     .send()
+    ///     .await?;
     /// let body: serde_json::Value = resp.json()?;
     /// # Ok(()) }
     /// ```

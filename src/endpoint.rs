@@ -240,6 +240,13 @@ impl Client {
                 }
                 (None, pin)
             }
+            // Glance's catalog entry is its root (`http://glance:9292`); its API is `/v2`.
+            "image" => {
+                if !ends_with_version(&url, "v2") {
+                    url = crate::request::join_url(&url, &["v2"])?;
+                }
+                (None, pin)
+            }
             _ => (None, pin),
         };
         tracing::debug!(service, url = %url, microversion = ?microversion.map(|v| v.to_string()), "endpoint resolved");

@@ -522,3 +522,30 @@ async fn compute_root_without_a_document_falls_back_to_v2_1() {
     assert_eq!(received(&server, "GET", "/compute/").await.len(), 1);
     assert_eq!(received(&server, "GET", "/compute/v2.1").await.len(), 1);
 }
+
+#[tokio::test]
+async fn every_service_base_url_is_its_versioned_api_root() {
+    let server = MockServer::start().await;
+    let base = server.uri();
+    let entry = |t: &str, url: String| {
+        json!({"type": t, "endpoints": [
+            {"interface": "public", "region": "RegionOne", "region_id": "RegionOne", "url": url}
+        ]})
+    };
+    keystone_with_catalog(
+        &server,
+        json!([
+            entry("image", format!("{base}/image")),
+            entry("identity", format!("{base}/identity")),
+            entry("placement", format!("{base}/placement")),
+        ]),
+    )
+    .await;
+    let client = Client::new(options(password_config(&server))).unwrap();
+    let image = client.endpoint_info("image").await.unwrap();
+    assert_eq!(image.url.as_str(), format!("{base}/image/v2"));
+    let identity = client.endpoint_info("identity").await.unwrap();
+    assert_eq!(identity.url.as_str(), format!("{base}/identity/v3"));
+    let placement = client.endpoint_info("placement").await.unwrap();
+    assert_eq!(placement.url.as_str(), format!("{base}/placement"));
+}
