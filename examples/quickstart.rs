@@ -15,8 +15,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use stackclient::compute::{CreateServer, ServerStatus};
+use stackclient::image::ImageStatus;
 use stackclient::testing::FakeCloud;
-use stackclient::{Client, Method, ServiceType, WaitOptions};
+use stackclient::{Client, ServiceType, WaitOptions};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -133,17 +134,19 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The first image the image service lists (`GET /v2/images?limit=1`; the image base URL includes
-/// `/v2`), through the raw escape hatch.
+/// The first active image the image service lists (`GET /v2/images?status=active&limit=1`).
 async fn first_image(client: &Client) -> Result<String, Box<dyn std::error::Error>> {
-    let resp = client
-        .request(ServiceType::IMAGE, Method::Get, "images")
-        .query("limit", 1)
+    let page = client
+        .image()
+        .images()
+        .list()
+        .status(ImageStatus::Active)
+        .limit(1)
         .send()
         .await?;
-    let body: serde_json::Value = resp.json()?;
-    body["images"][0]["id"]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| "the image service lists no image; set STACKCLIENT_IMAGE".into())
+    page.items
+        .into_iter()
+        .next()
+        .map(|image| image.id)
+        .ok_or_else(|| "the image service lists no active image; set STACKCLIENT_IMAGE".into())
 }

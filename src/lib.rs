@@ -4,7 +4,7 @@
 //! * [`Session`]: the shared token, service catalog and endpoints (no I/O when built).
 //! * [`Client`]: one HTTP connection pool per `Client::new`; build one per task from cloned
 //!   [`ClientOptions`], and every task shares the session's token.
-//! * [`compute`] and [`network`]: typed resources; [`Client::request`] for anything else.
+//! * [`compute`], [`network`] and [`image`]: typed resources; [`Client::request`] for anything else.
 //!
 //! ```no_run
 //! use stackclient::{Client, ClientOptions, CloudConfig, Session};
@@ -30,6 +30,7 @@ pub mod config;
 pub mod endpoint;
 pub mod error;
 pub mod field;
+pub mod image;
 pub mod microversion;
 pub mod network;
 pub mod pagination;

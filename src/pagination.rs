@@ -52,6 +52,15 @@ struct Link {
     href: Option<String>,
 }
 
+/// A page's links: Nova and Neutron send a list of `{rel, href}` under `*_links`; Glance sends the next
+/// page's URL as a string under `next`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum LinksValue {
+    List(Vec<Link>),
+    Next(String),
+}
+
 struct PageSeed<T> {
     items_key: &'static str,
     links_key: &'static str,
@@ -95,7 +104,15 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<T> {
             if key == self.items_key {
                 items = Some(map.next_value::<Vec<T>>()?);
             } else if key == self.links_key {
-                links = map.next_value::<Option<Vec<Link>>>()?.unwrap_or_default();
+                links = match map.next_value::<Option<LinksValue>>()? {
+                    Some(LinksValue::List(list)) => list,
+                    // Glance: `"next": "/v2/images?marker=…"`.
+                    Some(LinksValue::Next(href)) => vec![Link {
+                        rel: Some("next".into()),
+                        href: Some(href),
+                    }],
+                    None => Vec::new(),
+                };
             } else {
                 map.next_value::<IgnoredAny>()?;
             }

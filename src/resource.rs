@@ -56,11 +56,13 @@ pub trait Resource: DeserializeOwned + Send + 'static {
     const COLLECTION: &'static [&'static str];
     /// The path listed by [`Api::list`]; Nova lists details at `["servers", "detail"]`.
     const LIST_PATH: &'static [&'static str] = Self::COLLECTION;
-    /// The key wrapping one item, e.g. `server` in `{"server": {...}}`.
+    /// The key wrapping one item, e.g. `server` in `{"server": {...}}`; empty when the service
+    /// answers the item unwrapped (Glance).
     const SINGULAR: &'static str;
     /// The key wrapping a list, e.g. `servers`.
     const PLURAL: &'static str;
-    /// The key of the list's paging links, e.g. `servers_links`.
+    /// The key of the list's paging links, e.g. `servers_links` (a list of `{rel, href}`), or Glance's
+    /// `next` (the next page's URL).
     const LINKS: &'static str;
     /// The lowest microversion any call on it needs (`None`: the base version).
     const MIN_MICROVERSION: Option<ApiVersion> = None;
@@ -172,7 +174,11 @@ impl<'de, T: DeserializeOwned> serde::de::DeserializeSeed<'de> for Envelope<T> {
     type Value = T;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
-        d.deserialize_map(self)
+        if self.key.is_empty() {
+            T::deserialize(d)
+        } else {
+            d.deserialize_map(self)
+        }
     }
 }
 
