@@ -53,12 +53,43 @@ struct Link {
 }
 
 /// A page's links: Nova and Neutron send a list of `{rel, href}` under `*_links`; Glance sends the next
-/// page's URL as a string under `next`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum LinksValue {
-    List(Vec<Link>),
-    Next(String),
+/// page's URL as a string under `next`. Read by type (not `untagged`), so that a bad entry's error keeps
+/// its JSON path.
+struct Links(Vec<Link>);
+
+impl<'de> Deserialize<'de> for Links {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Links;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of links or a next-page URL")
+            }
+            fn visit_str<E: serde::de::Error>(self, href: &str) -> Result<Links, E> {
+                Ok(Links(vec![Link {
+                    rel: Some("next".into()),
+                    href: Some(href.to_string()),
+                }]))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Links, E> {
+                Ok(Links(Vec::new()))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Links, E> {
+                Ok(Links(Vec::new()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Links, A::Error> {
+                let mut links = Vec::new();
+                while let Some(link) = seq.next_element::<Link>()? {
+                    links.push(link);
+                }
+                Ok(Links(links))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 struct PageSeed<T> {
@@ -104,15 +135,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<T> {
             if key == self.items_key {
                 items = Some(map.next_value::<Vec<T>>()?);
             } else if key == self.links_key {
-                links = match map.next_value::<Option<LinksValue>>()? {
-                    Some(LinksValue::List(list)) => list,
-                    // Glance: `"next": "/v2/images?marker=…"`.
-                    Some(LinksValue::Next(href)) => vec![Link {
-                        rel: Some("next".into()),
-                        href: Some(href),
-                    }],
-                    None => Vec::new(),
-                };
+                links = map.next_value::<Links>()?.0;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -468,6 +491,20 @@ impl<T> List<T> {
     /// `marker`: start after the item with this id.
     pub fn marker(self, marker: &str) -> Self {
         self.param("marker", marker)
+    }
+
+    /// `fields` (repeated, Neutron): the service answers only these fields. The model's required fields
+    /// must be among them (`id` always is: it is added for you), or decoding fails with
+    /// [`Error::Decode`] naming the missing field; for free-form projections use
+    /// [`Client::request`](crate::Client::request).
+    pub fn fields(mut self, fields: &[&str]) -> Self {
+        if !fields.contains(&"id") {
+            self = self.param("fields", "id");
+        }
+        for f in fields {
+            self = self.param("fields", f);
+        }
+        self
     }
 
     /// `sort_key` + `sort_dir` (repeatable), e.g. `("created_at", SortDir::Desc)`.

@@ -460,3 +460,34 @@ async fn raw_requests_refuse_query_strings_in_paths_and_take_a_microversion() {
         1
     );
 }
+
+#[tokio::test]
+async fn fields_selection_repeats_the_key_and_always_asks_for_the_id() {
+    let (server, client) = neutron().await;
+    Mock::given(method("GET"))
+        .and(path(NETWORKS))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"networks": [
+                {"id": NET_ID, "name": "private", "status": "ACTIVE"}
+            ]})),
+        )
+        .mount(&server)
+        .await;
+    let nets = client
+        .network()
+        .networks()
+        .list()
+        .fields(&["name", "status"])
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(
+        (nets[0].id.as_str(), nets[0].name.as_str()),
+        (NET_ID, "private")
+    );
+    let sent = &received(&server, "GET", NETWORKS).await[0];
+    assert_eq!(
+        query(sent),
+        common::pairs(&[("fields", "id"), ("fields", "name"), ("fields", "status")])
+    );
+}
