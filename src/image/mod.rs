@@ -1,7 +1,7 @@
 //! Image (Glance v2): finding the images servers boot from (read-only).
 //!
 //! ```no_run
-//! # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+//! # async fn run(client: stackclient::Client) -> Result<(), Box<dyn std::error::Error>> {
 //! use stackclient::image::ImageStatus;
 //! let images = client.image().images();
 //! let cirros = images.find("cirros-0.6.2").await?.ok_or("no cirros")?;
