@@ -983,3 +983,228 @@ async fn tags_on_ports_subnets_and_pools_use_the_generic_api() {
         ]
     );
 }
+
+// ------------------------------------------------------------------------------------------------
+// The fake cloud (`testing` feature) answers as real Neutron 28 does
+// ------------------------------------------------------------------------------------------------
+
+#[cfg(feature = "testing")]
+#[tokio::test]
+async fn fake_cloud_subnets_and_ports_behave_like_neutron() {
+    use stackclient::network::CreateNetwork;
+    use stackclient::testing::FakeCloud;
+    use stackclient::{ClientOptions, Session};
+
+    let fake = FakeCloud::builder().start().await.unwrap();
+    let client = Client::new(ClientOptions::new(Session::new(fake.config()))).unwrap();
+    let net_api = client.network();
+
+    // The seeded `private` network's subnet exists.
+    let private = net_api
+        .networks()
+        .find_by_name("private")
+        .await
+        .unwrap()
+        .unwrap();
+    let seeded = net_api.subnets().get(&private.subnets[0]).await.unwrap();
+    assert_eq!(
+        (seeded.cidr.as_str(), seeded.network_id.as_str()),
+        ("10.0.0.0/24", private.id.as_str())
+    );
+
+    let net = net_api
+        .networks()
+        .create(&CreateNetwork::new().name("t"))
+        .await
+        .unwrap();
+    let subnets = net_api.subnets();
+    let sub = subnets
+        .create(
+            &CreateSubnet::new(&net.id, 4)
+                .cidr("10.99.0.0/29")
+                .name("s")
+                .dns_nameservers(["8.8.8.8"]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sub.gateway_ip.as_deref(), Some("10.99.0.1"));
+    assert_eq!(
+        sub.allocation_pools,
+        [AllocationPool::new("10.99.0.2", "10.99.0.6")]
+    );
+    assert_eq!(
+        (sub.revision_number, sub.project_id.is_some()),
+        (Some(0), true)
+    );
+    assert_eq!(
+        net_api.networks().get(&net.id).await.unwrap().subnets,
+        [sub.id.clone()]
+    );
+
+    let ports = net_api.ports();
+    let p1 = ports
+        .create(
+            &CreatePort::new(&net.id)
+                .name("p1")
+                .fixed_ip(FixedIp::new(&sub.id, "10.99.0.3"))
+                .allowed_address_pair(AllowedAddressPair::new("10.99.0.100")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(p1.fixed_ips, [FixedIp::new(&sub.id, "10.99.0.3")]);
+    assert_eq!(
+        p1.allowed_address_pairs[0].mac_address.as_deref(),
+        Some(p1.mac_address.as_str())
+    );
+    assert_eq!(
+        (p1.status.clone(), p1.revision_number),
+        (PortStatus::Down, Some(1))
+    );
+    assert_eq!(p1.binding_vif_type.as_deref(), Some("unbound"));
+
+    let dup = ports
+        .create(&CreatePort::new(&net.id).fixed_ip(FixedIp::new(&sub.id, "10.99.0.3")))
+        .await
+        .unwrap_err();
+    assert!(dup.is_conflict());
+    assert!(
+        dup.to_string().contains(&format!(
+            "IP address 10.99.0.3 already allocated in subnet {}",
+            sub.id
+        )),
+        "{dup}"
+    );
+
+    // The rest of the pool in order, then exhaustion.
+    let mut auto = Vec::new();
+    for _ in 0..4 {
+        auto.push(ports.create(&CreatePort::new(&net.id)).await.unwrap());
+    }
+    let ips: Vec<&str> = auto
+        .iter()
+        .map(|p| p.fixed_ips[0].ip_address.as_deref().unwrap())
+        .collect();
+    assert_eq!(ips, ["10.99.0.2", "10.99.0.4", "10.99.0.5", "10.99.0.6"]);
+    let full = ports.create(&CreatePort::new(&net.id)).await.unwrap_err();
+    assert!(
+        full.is_conflict() && full.to_string().contains("No more IP addresses available"),
+        "{full}"
+    );
+
+    // Repeated fixed_ips filters: addresses are alternatives, the subnet must hold too.
+    let found = ports
+        .list()
+        .fixed_ip_address("10.99.0.3")
+        .fixed_ip_address("10.99.0.2")
+        .fixed_ip_subnet(&sub.id)
+        .all()
+        .await
+        .unwrap();
+    let mut found: Vec<String> = found.into_iter().map(|p| p.id).collect();
+    found.sort();
+    let mut want = vec![p1.id.clone(), auto[0].id.clone()];
+    want.sort();
+    assert_eq!(found, want);
+    assert!(
+        ports
+            .list()
+            .fixed_ip_subnet("other")
+            .all()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let paged = ports
+        .list()
+        .network_id(&net.id)
+        .limit(2)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(paged.len(), 5);
+
+    // If-Match and the security group helpers.
+    let stale = ports
+        .update_if(&p1.id, &UpdatePort::new().name("x"), 0)
+        .await
+        .unwrap_err();
+    assert!(stale.is_precondition_failed());
+    assert!(
+        stale
+            .to_string()
+            .contains("Constrained to 0, but current revision is 1"),
+        "{stale}"
+    );
+    let p = ports.add_security_group(&p1.id, "sg-1").await.unwrap();
+    assert_eq!(
+        (p.security_groups.clone(), p.revision_number),
+        (vec!["sg-1".to_string()], Some(2))
+    );
+    let p = ports.remove_security_group(&p1.id, "sg-1").await.unwrap();
+    assert!(p.security_groups.is_empty());
+    assert_eq!(
+        ports
+            .list()
+            .security_group("sg-1")
+            .all()
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+
+    // Subnet update: three states.
+    let s = subnets
+        .update_if(
+            &sub.id,
+            &UpdateSubnet::new()
+                .no_gateway()
+                .dns_nameservers(Vec::<String>::new()),
+            0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (s.gateway_ip, s.dns_nameservers.len(), s.revision_number),
+        (None, 0, Some(1))
+    );
+
+    // In use: the network names its ports, the subnet refuses.
+    let in_use = net_api.networks().delete(&net.id).await.unwrap_err();
+    assert!(in_use.is_conflict());
+    assert!(
+        in_use.to_string().contains("id for these ports is:")
+            && in_use.to_string().contains(&p1.id),
+        "{in_use}"
+    );
+    assert!(subnets.delete(&sub.id).await.unwrap_err().is_conflict());
+
+    let gone = ports
+        .get("00000000-0000-0000-0000-000000000000")
+        .await
+        .unwrap_err();
+    assert!(
+        gone.is_not_found()
+            && gone
+                .to_string()
+                .contains("Port 00000000-0000-0000-0000-000000000000 could not be found."),
+        "{gone}"
+    );
+    assert!(
+        subnets
+            .get("nope")
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("Subnet nope could not be found.")
+    );
+
+    for p in auto.iter().chain([&p1]) {
+        ports.delete(&p.id).await.unwrap();
+    }
+    net_api.networks().delete(&net.id).await.unwrap();
+    assert!(
+        subnets.get_opt(&sub.id).await.unwrap().is_none(),
+        "the network's subnets go with it"
+    );
+}
