@@ -1038,7 +1038,7 @@ async fn fake_cloud_subnets_and_ports_behave_like_neutron() {
     );
     assert_eq!(
         net_api.networks().get(&net.id).await.unwrap().subnets,
-        [sub.id.clone()]
+        std::slice::from_ref(&sub.id)
     );
 
     let ports = net_api.ports();
