@@ -431,3 +431,130 @@ async fn live_neutron_deletes_do_not_break_the_next_call() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+#[ignore = "needs OS_CLOUD"]
+async fn live_network_subnet_port_with_if_match_and_security_groups() {
+    use stackclient::network::{
+        AllowedAddressPair, CreateNetwork, CreatePort, CreateSubnet, FixedIp, UpdatePort,
+        UpdateSubnet,
+    };
+    let client = client(config());
+    let started = Instant::now();
+    let net_api = client.network();
+    let tag = format!("stackclient-live-ports-{}", fastrand_like() % 1_000_000);
+    let net = net_api
+        .networks()
+        .create(&CreateNetwork::new().name(&tag))
+        .await
+        .unwrap();
+    let subnet = net_api
+        .subnets()
+        .create(
+            &CreateSubnet::new(&net.id, 4)
+                .cidr("10.231.7.0/24")
+                .name(&tag)
+                .dns_nameservers(["192.0.2.53"]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(subnet.gateway_ip.as_deref(), Some("10.231.7.1"));
+    assert_eq!(subnet.dns_nameservers, ["192.0.2.53"]);
+    let sg: serde_json::Value = client
+        .request(ServiceType::NETWORK, Method::Post, "security-groups")
+        .json(&json!({"security_group": {"name": tag}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    let sg_id = sg["security_group"]["id"].as_str().unwrap().to_string();
+
+    let ports = net_api.ports();
+    let port = ports
+        .create(
+            &CreatePort::new(&net.id)
+                .name(&tag)
+                .fixed_ip(FixedIp::new(&subnet.id, "10.231.7.20"))
+                .allowed_address_pair(AllowedAddressPair::new("10.231.7.200")),
+        )
+        .await
+        .unwrap();
+    let read = ports.get(&port.id).await.unwrap();
+    assert_eq!(read.fixed_ips, [FixedIp::new(&subnet.id, "10.231.7.20")]);
+    assert_eq!(read.allowed_address_pairs[0].ip_address, "10.231.7.200");
+    assert_eq!(
+        read.allowed_address_pairs[0].mac_address.as_deref(),
+        Some(read.mac_address.as_str()),
+        "Neutron fills in the port's MAC"
+    );
+    let found = ports
+        .list()
+        .fixed_ip_address("10.231.7.20")
+        .fixed_ip_subnet(&subnet.id)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, port.id);
+
+    // If-Match: the current revision applies, a stale one is refused with 412.
+    let rev = read.revision_number.unwrap();
+    let renamed = ports
+        .update_if(&port.id, &UpdatePort::new().name(format!("{tag}-2")), rev)
+        .await
+        .unwrap();
+    assert_eq!(renamed.name, format!("{tag}-2"));
+    assert!(renamed.revision_number.unwrap() > rev);
+    let stale = ports
+        .update_if(&port.id, &UpdatePort::new().name("stale"), rev)
+        .await
+        .unwrap_err();
+    assert!(stale.is_precondition_failed(), "{stale}");
+
+    let with_sg = ports.add_security_group(&port.id, &sg_id).await.unwrap();
+    assert!(with_sg.security_groups.contains(&sg_id));
+    assert_eq!(
+        with_sg.security_groups.len(),
+        read.security_groups.len() + 1
+    );
+    let without = ports.remove_security_group(&port.id, &sg_id).await.unwrap();
+    assert_eq!(without.security_groups, read.security_groups);
+
+    let subnet = net_api
+        .subnets()
+        .update_if(
+            &subnet.id,
+            &UpdateSubnet::new()
+                .no_gateway()
+                .dns_nameservers(Vec::<String>::new()),
+            subnet.revision_number.unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(subnet.gateway_ip, None);
+    assert!(subnet.dns_nameservers.is_empty());
+
+    // The network is in use while the port is there.
+    let in_use = net_api.networks().delete(&net.id).await.unwrap_err();
+    assert!(in_use.is_conflict(), "{in_use}");
+
+    ports.delete(&port.id).await.unwrap();
+    assert!(ports.get_opt(&port.id).await.unwrap().is_none());
+    net_api.subnets().delete(&subnet.id).await.unwrap();
+    client
+        .request(
+            ServiceType::NETWORK,
+            Method::Delete,
+            &format!("security-groups/{sg_id}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    net_api.networks().delete(&net.id).await.unwrap();
+    assert!(net_api.networks().get_opt(&net.id).await.unwrap().is_none());
+    println!(
+        "network + subnet + port (fixed IP, address pair) created, read, updated with If-Match (412 on a stale revision), security group added/removed, all deleted in {:?}",
+        started.elapsed()
+    );
+}

@@ -11,6 +11,8 @@ use tokio::time::Instant;
 use super::fault::InjectedFault;
 use super::ids;
 use super::neutron::model::Network;
+use super::neutron::ports::Port;
+use super::neutron::subnets::Subnet;
 use super::nova::model::Server;
 use super::record::RequestRecord;
 
@@ -158,6 +160,8 @@ pub(crate) struct State {
     /// Every server ever created, deleted ones kept as tombstones (for `changes-since`).
     pub(crate) servers: Vec<Server>,
     pub(crate) networks: Vec<Network>,
+    pub(crate) subnets: Vec<Subnet>,
+    pub(crate) ports: Vec<Port>,
     pub(crate) log: VecDeque<RequestRecord>,
     pub(crate) faults: Vec<InjectedFault>,
     /// When set, every new server build fails with this message.
@@ -190,6 +194,7 @@ impl Shared {
         };
         if settings.seed_networks {
             state.networks = Network::seeds(&identity.project_id, &mut state.next_segment);
+            state.subnets = Subnet::seeds(&state.networks);
         }
         Shared {
             base,

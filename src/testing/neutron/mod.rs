@@ -2,6 +2,8 @@
 
 pub(crate) mod model;
 mod networks;
+pub(crate) mod ports;
+pub(crate) mod subnets;
 
 use hyper::Method;
 use serde_json::json;
@@ -21,6 +23,24 @@ pub(crate) fn error(status: u16, kind: &str, message: &str) -> Resp {
 /// 400 `HTTPBadRequest`.
 pub(crate) fn bad_request(message: &str) -> Resp {
     error(400, "HTTPBadRequest", message)
+}
+
+/// `If-Match: revision_number=N` (`revision-if-match`): the 412 Neutron answers when `N` is
+/// not `current`; `None` when there is no such header or it matches.
+pub(crate) fn if_match_failed(req: &super::http::Req, current: u64) -> Option<Resp> {
+    let raw = req.header("if-match")?;
+    let wanted = raw.trim().strip_prefix("revision_number=")?;
+    match wanted.parse::<u64>() {
+        Ok(n) if n == current => None,
+        Ok(n) => Some(error(
+            412,
+            "RevisionNumberConstraintFailed",
+            &format!("Constrained to {n}, but current revision is {current}"),
+        )),
+        Err(_) => Some(bad_request(&format!(
+            "Invalid input for operation: '{wanted}' is not an integer revision number."
+        ))),
+    }
 }
 
 fn not_found() -> Resp {
@@ -77,6 +97,18 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
         ["networks", id] if *method == Method::PUT => networks::update(ctx, id),
         ["networks", id] if *method == Method::DELETE => networks::delete(ctx, id),
         ["networks"] | ["networks", _] => method_not_allowed(),
+        ["subnets"] if get => subnets::list(ctx),
+        ["subnets"] if *method == Method::POST => subnets::create(ctx),
+        ["subnets", id] if get => subnets::show(ctx, id),
+        ["subnets", id] if *method == Method::PUT => subnets::update(ctx, id),
+        ["subnets", id] if *method == Method::DELETE => subnets::delete(ctx, id),
+        ["subnets"] | ["subnets", _] => method_not_allowed(),
+        ["ports"] if get => ports::list(ctx),
+        ["ports"] if *method == Method::POST => ports::create(ctx),
+        ["ports", id] if get => ports::show(ctx, id),
+        ["ports", id] if *method == Method::PUT => ports::update(ctx, id),
+        ["ports", id] if *method == Method::DELETE => ports::delete(ctx, id),
+        ["ports"] | ["ports", _] => method_not_allowed(),
         _ => not_found(),
     }
 }

@@ -117,7 +117,7 @@ fn tag_list(req: &Req, key: &str) -> Vec<String> {
 }
 
 /// Sort order: `(key, ascending)` from `sort_key`/`sort_dir`, then `id` ascending.
-fn sort_order(req: &Req) -> Result<Vec<(String, bool)>, Resp> {
+fn sort_order(req: &Req, filterable: &[&str]) -> Result<Vec<(String, bool)>, Resp> {
     let keys: Vec<&str> = req.query_all("sort_key").collect();
     let dirs: Vec<&str> = req.query_all("sort_dir").collect();
     if !dirs.is_empty() && dirs.len() != keys.len() {
@@ -127,7 +127,7 @@ fn sort_order(req: &Req) -> Result<Vec<(String, bool)>, Resp> {
     }
     let mut order = Vec::new();
     for (i, key) in keys.iter().enumerate() {
-        let sortable = FILTERABLE.contains(key) || matches!(*key, "created_at" | "updated_at");
+        let sortable = filterable.contains(key) || matches!(*key, "created_at" | "updated_at");
         if !sortable {
             return Err(bad_request(&format!(
                 "{key} is an invalid attribute for sort_keys"
@@ -169,6 +169,7 @@ fn cmp_items(order: &[(String, bool)], a: &Map<String, Value>, b: &Map<String, V
 fn page_links(
     req: &Req,
     base: &str,
+    collection: &str,
     page: &[Map<String, Value>],
     limit: usize,
     reverse: bool,
@@ -192,7 +193,7 @@ fn page_links(
         if previous {
             params.push(("page_reverse", "True"));
         }
-        format!("{base}/network/v2.0/networks?{}", encode_query(params))
+        format!("{base}/network/v2.0/{collection}?{}", encode_query(params))
     };
     let mut links = Vec::new();
     if !short || reverse {
@@ -204,11 +205,48 @@ fn page_links(
     links
 }
 
+/// One collection as [`list_collection`] lists it.
+pub(super) struct Collection<'a> {
+    /// e.g. `networks` (the JSON key, the path segment, and `networks_links`).
+    pub(super) name: &'static str,
+    /// Attributes matched by `?key=value` (repeated: either).
+    pub(super) filterable: &'a [&'a str],
+    /// Other query keys the caller's `keep` handles.
+    pub(super) extra: &'a [&'a str],
+    /// The 404 for an unknown `marker`.
+    pub(super) not_found: fn(&str) -> Resp,
+}
+
 /// `GET /v2.0/networks`.
 pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
+    let all: Vec<Map<String, Value>> = ctx
+        .shared
+        .lock()
+        .networks
+        .iter()
+        .map(Network::to_json)
+        .collect();
+    let c = Collection {
+        name: "networks",
+        filterable: &FILTERABLE,
+        extra: &[],
+        not_found: network_not_found,
+    };
+    list_collection(ctx, &c, all, |_| Ok(true))
+}
+
+/// A Neutron list over `all` (rendered items): filters, tag filters, `keep` for the collection's
+/// own filters, sorting, `limit`/`marker`/`page_reverse` paging with `*_links`, `fields`.
+pub(super) fn list_collection(
+    ctx: &Ctx<'_>,
+    c: &Collection<'_>,
+    all: Vec<Map<String, Value>>,
+    keep: impl Fn(&Map<String, Value>) -> Result<bool, Resp>,
+) -> Resp {
     let req = ctx.req;
     for (key, _) in &req.query {
-        if !CONTROL.contains(&key.as_str()) && !FILTERABLE.contains(&key.as_str()) {
+        let k = key.as_str();
+        if !CONTROL.contains(&k) && !c.filterable.contains(&k) && !c.extra.contains(&k) {
             return bad_request(&format!("[{key}] is invalid attribute for filtering"));
         }
     }
@@ -230,24 +268,36 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
             None => return bool_error(raw),
         },
     };
-    let order = match sort_order(req) {
+    let order = match sort_order(req, c.filterable) {
         Ok(o) => o,
         Err(resp) => return resp,
     };
     let (all_tags, any_tags) = (tag_list(req, "tags"), tag_list(req, "tags-any"));
     let (not_all, not_any) = (tag_list(req, "not-tags"), tag_list(req, "not-tags-any"));
 
-    let state = ctx.shared.lock();
     let marker = match req.query_first("marker").filter(|_| limit > 0) {
         None => None,
-        Some(m) => match state.networks.iter().find(|n| n.id == m) {
-            Some(n) => Some(n.to_json()),
-            None => return network_not_found(m),
+        Some(m) => match all
+            .iter()
+            .find(|n| n.get("id").and_then(Value::as_str) == Some(m))
+        {
+            Some(n) => Some(n.clone()),
+            None => return (c.not_found)(m),
         },
     };
     let mut items = Vec::new();
-    for network in &state.networks {
-        let has = |t: &String| network.tags.contains(t);
+    for item in all {
+        let tags: Vec<String> = item
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let has = |t: &String| tags.contains(t);
         let tags_ok = all_tags.iter().all(has)
             && (any_tags.is_empty() || any_tags.iter().any(has))
             && (not_all.is_empty() || !not_all.iter().all(has))
@@ -255,14 +305,13 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
         if !tags_ok {
             continue;
         }
-        let item = network.to_json();
-        let mut keep = true;
-        for key in FILTERABLE {
+        let mut ok = true;
+        for key in c.filterable {
             let wanted: Vec<&str> = req.query_all(key).collect();
             if wanted.is_empty() {
                 continue;
             }
-            let attr = item.get(key).unwrap_or(&Value::Null);
+            let attr = item.get(*key).unwrap_or(&Value::Null);
             let mut any = false;
             for w in wanted {
                 match value_matches(attr, w) {
@@ -271,13 +320,16 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
                     Err(resp) => return resp,
                 }
             }
-            keep &= any;
+            ok &= any;
         }
-        if keep {
-            items.push(item);
+        if ok {
+            match keep(&item) {
+                Ok(true) => items.push(item),
+                Ok(false) => {}
+                Err(resp) => return resp,
+            }
         }
     }
-    drop(state);
     items.sort_by(|a, b| cmp_items(&order, a, b));
 
     let page: Vec<Map<String, Value>> = if limit == 0 {
@@ -304,15 +356,16 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
             .take(limit)
             .collect()
     };
-    let links = (limit > 0).then(|| page_links(req, &ctx.shared.base, &page, limit, reverse));
-    let networks: Vec<Value> = page
+    let links =
+        (limit > 0).then(|| page_links(req, &ctx.shared.base, c.name, &page, limit, reverse));
+    let listed: Vec<Value> = page
         .into_iter()
         .map(|item| Value::Object(project(req, item)))
         .collect();
     let mut out = Map::new();
-    out.insert("networks".into(), Value::Array(networks));
+    out.insert(c.name.into(), Value::Array(listed));
     if let Some(links) = links {
-        out.insert("networks_links".into(), Value::Array(links));
+        out.insert(format!("{}_links", c.name), Value::Array(links));
     }
     Resp::json(200, &Value::Object(out))
 }
@@ -347,11 +400,11 @@ struct Changes {
     segmentation_id: Option<Option<u64>>,
 }
 
-fn invalid(attr: &str, reason: &str) -> Resp {
+pub(super) fn invalid(attr: &str, reason: &str) -> Resp {
     bad_request(&format!("Invalid input for {attr}. Reason: {reason}."))
 }
 
-fn as_bool(attr: &str, v: &Value) -> Result<bool, Resp> {
+pub(super) fn as_bool(attr: &str, v: &Value) -> Result<bool, Resp> {
     match v {
         Value::Bool(b) => Ok(*b),
         Value::String(s) => parse_bool(s)
@@ -363,7 +416,7 @@ fn as_bool(attr: &str, v: &Value) -> Result<bool, Resp> {
     }
 }
 
-fn as_string(attr: &str, v: &Value, max: usize) -> Result<String, Resp> {
+pub(super) fn as_string(attr: &str, v: &Value, max: usize) -> Result<String, Resp> {
     match v {
         Value::String(s) if s.chars().count() <= max => Ok(s.clone()),
         Value::String(s) => Err(invalid(
@@ -381,7 +434,7 @@ fn as_opt_string(attr: &str, v: &Value) -> Result<Option<String>, Resp> {
     }
 }
 
-fn as_strings(attr: &str, v: &Value) -> Result<Vec<String>, Resp> {
+pub(super) fn as_strings(attr: &str, v: &Value) -> Result<Vec<String>, Resp> {
     match v {
         Value::Array(items) => items.iter().map(|i| as_string(attr, i, 255)).collect(),
         other => Err(invalid(attr, &format!("'{other}' is not a list"))),
@@ -574,8 +627,8 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
     Resp::json(200, &json!({"network": network.to_json()}))
 }
 
-/// `DELETE /v2.0/networks/{id}`: 204, 404, or 409 `NetworkInUse` while a server has an address
-/// on it.
+/// `DELETE /v2.0/networks/{id}`: 204 (its subnets go with it), 404, or 409 `NetworkInUse` while a
+/// port (listed by id, as Neutron does) or a server has an address on it.
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     let mut state = ctx.shared.lock();
     let now = tokio::time::Instant::now();
@@ -584,6 +637,24 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     }
     if !state.networks.iter().any(|n| n.id == id) {
         return network_not_found(id);
+    }
+    let mut in_use: Vec<&str> = state
+        .ports
+        .iter()
+        .filter(|p| p.network_id == id)
+        .map(|p| p.id.as_str())
+        .collect();
+    if !in_use.is_empty() {
+        in_use.sort_unstable();
+        return error(
+            409,
+            "NetworkInUse",
+            &format!(
+                "Unable to complete operation on network {id}. There are one or more ports \
+                 still in use on the network, id for these ports is: {}.",
+                in_use.join(",")
+            ),
+        );
     }
     if state.servers.iter().any(|s| s.uses_network(id)) {
         return error(
@@ -596,5 +667,6 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
         );
     }
     state.networks.retain(|n| n.id != id);
+    state.subnets.retain(|s| s.network_id != id);
     Resp::empty(204)
 }
