@@ -1200,7 +1200,8 @@ async fn extensions_list_get_and_is_loaded() {
     let ext = json!({"alias": "agent", "name": "agent", "description": "The agent management extension.",
         "updated": "2013-02-03T10:00:00-00:00", "links": []});
     mount(&server, "GET", "/extensions", ok(json!({"extensions": [ext.clone(),
-        {"alias": "qos", "name": "Quality of Service", "description": null, "updated": "2015-06-08T10:00:00-00:00", "links": null}]}))).await;
+        {"alias": "qos", "name": "Quality of Service", "description": null, "updated": "2015-06-08T10:00:00-00:00", "links": null},
+        {"alias": "port-mac-override", "name": "port-mac-override", "description": "", "updated": "2024-23-07T10:00:00-00:00", "links": []}]}))).await;
     mount(
         &server,
         "GET",
@@ -1227,7 +1228,10 @@ async fn extensions_list_get_and_is_loaded() {
     );
     assert_eq!(all[1].description, "");
     assert!(all[1].links.is_empty());
-    assert_eq!(all[1].updated, Some(utc(2015, 6, 8, 10, 0, 0)));
+    assert_eq!(all[1].updated_at(), Some(utc(2015, 6, 8, 10, 0, 0)));
+    // Neutron 28 really sends this one: kept as text, no time.
+    assert_eq!(all[2].updated.as_deref(), Some("2024-23-07T10:00:00-00:00"));
+    assert_eq!(all[2].updated_at(), None);
     let agent = exts.get("agent").await.unwrap();
     assert_eq!(agent.description, "The agent management extension.");
     assert!(exts.is_loaded("agent").await.unwrap());

@@ -514,7 +514,7 @@ fn every_extras_sample_decodes_and_every_request_is_rebuilt() {
     let e: Extension = s.one("extensions/extension-show-response.json", "extension");
     assert_eq!((e.alias.as_str(), e.name.as_str()), ("agent", "agent"));
     assert_eq!(
-        e.updated.map(|t| t.to_rfc3339()).as_deref(),
+        e.updated_at().map(|t| t.to_rfc3339()).as_deref(),
         Some("2013-02-03T10:00:00+00:00")
     );
     let es: Vec<Extension> = s.list("extensions/extensions-list-response.json", "extensions");

@@ -27,16 +27,21 @@ pub struct Extension {
     /// What it adds.
     #[serde(default, deserialize_with = "lenient::null_as_empty_string")]
     pub description: String,
-    /// When the extension was last changed (e.g. `2013-02-03T10:00:00-00:00`), UTC.
-    #[serde(
-        default,
-        deserialize_with = "timestamp::option::deserialize",
-        serialize_with = "timestamp::option::serialize"
-    )]
-    pub updated: Option<DateTime<Utc>>,
+    /// When the extension was last changed, as sent (e.g. `2013-02-03T10:00:00-00:00`). Kept as
+    /// text: real clouds send dates that are no dates (Neutron 28 has `2024-23-07T10:00:00-00:00`);
+    /// [`updated_at`](Self::updated_at) parses it.
+    #[serde(default)]
+    pub updated: Option<String>,
     /// Links (usually none).
     #[serde(default, deserialize_with = "lenient::null_as_empty")]
     pub links: Vec<Link>,
+}
+
+impl Extension {
+    /// [`updated`](Self::updated) as a UTC time, `None` when absent or not a valid timestamp.
+    pub fn updated_at(&self) -> Option<DateTime<Utc>> {
+        self.updated.as_deref().and_then(timestamp::parse)
+    }
 }
 
 impl Resource for Extension {
