@@ -1224,7 +1224,7 @@ async fn extensions_list_get_and_is_loaded() {
     let all = exts.list().all().await.unwrap();
     assert_eq!(
         all.iter().map(|e| e.alias.as_str()).collect::<Vec<_>>(),
-        ["agent", "qos"]
+        ["agent", "qos", "port-mac-override"]
     );
     assert_eq!(all[1].description, "");
     assert!(all[1].links.is_empty());
