@@ -472,6 +472,13 @@ impl<T> List<T> {
         self
     }
 
+    /// Marks the list as one that can never be sent: `send` / `into_stream` fail with
+    /// [`Error::InvalidInput`] saying `why`.
+    pub(crate) fn invalid(mut self, why: String) -> Self {
+        self.invalid = Some(why);
+        self
+    }
+
     /// The call needs at least this microversion (checked before sending).
     pub(crate) fn requires(mut self, version: ApiVersion) -> Self {
         self.spec.min_microversion = self.spec.min_microversion.max(Some(version));

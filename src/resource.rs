@@ -125,6 +125,11 @@ pub const MODIFY_ATTEMPTS: u32 = 5;
 /// handles, e.g. `client.network().networks()`. Cheap to clone (the client's pool is shared).
 pub struct Api<R> {
     client: Client,
+    /// Segments before `R::COLLECTION` for a resource nested under one item of another collection
+    /// (e.g. `["qos", "policies", "{policy_id}"]`); empty for a top-level resource.
+    parent: Vec<String>,
+    /// Why the parent path can never be sent (an empty parent id); reported by every call.
+    invalid_parent: Option<String>,
     _r: PhantomData<fn() -> R>,
 }
 
@@ -132,6 +137,8 @@ impl<R> Clone for Api<R> {
     fn clone(&self) -> Self {
         Api {
             client: self.client.clone(),
+            parent: self.parent.clone(),
+            invalid_parent: self.invalid_parent.clone(),
             _r: PhantomData,
         }
     }
@@ -141,6 +148,7 @@ impl<R: Resource> fmt::Debug for Api<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Api")
             .field("service", &R::SERVICE.as_str())
+            .field("parent", &self.parent)
             .field("collection", &R::COLLECTION)
             .finish_non_exhaustive()
     }
@@ -207,8 +215,41 @@ impl<R: Resource> Api<R> {
     pub(crate) fn new(client: Client) -> Self {
         Api {
             client,
+            parent: Vec::new(),
+            invalid_parent: None,
             _r: PhantomData,
         }
+    }
+
+    /// The handle for `R` nested under one item of another collection: every path becomes
+    /// `{parent…}/{parent_id}/{R::COLLECTION…}[/{id}…]`, e.g. QoS rules under
+    /// `qos/policies/{policy_id}` (`parent = ["qos", "policies"]`, `parent_kind = "QoS policy"`), or
+    /// port forwardings under `floatingips/{floatingip_id}`. An empty, `.` or `..` `parent_id`
+    /// makes every call fail with [`Error::InvalidInput`] naming `parent_kind`, before sending.
+    pub(crate) fn nested(
+        client: Client,
+        parent: &[&str],
+        parent_kind: &str,
+        parent_id: &str,
+    ) -> Self {
+        let invalid_parent = check_id(parent_kind, parent_id).err().map(|e| match e {
+            Error::InvalidInput(why) => why,
+            other => other.to_string(),
+        });
+        let mut segments: Vec<String> = parent.iter().map(|s| s.to_string()).collect();
+        segments.push(parent_id.to_string());
+        Api {
+            client,
+            parent: segments,
+            invalid_parent,
+            _r: PhantomData,
+        }
+    }
+
+    /// The segments before the collection (empty for a top-level resource), e.g.
+    /// `["qos", "policies", "46ebaec0-…"]` for the rules of one QoS policy.
+    pub fn parent(&self) -> &[String] {
+        &self.parent
     }
 
     /// The client this handle sends with.
@@ -216,14 +257,24 @@ impl<R: Resource> Api<R> {
         &self.client
     }
 
-    /// A call to the collection (`segments` empty) or below it.
-    pub(crate) fn call(&self, method: Method, segments: &[&str]) -> Call {
-        Call::new(
+    /// A call to the collection (`segments` empty) or below it (after the parent path, if any).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the parent id of a nested handle is not valid.
+    pub(crate) fn call(&self, method: Method, segments: &[&str]) -> Result<Call, Error> {
+        if let Some(why) = &self.invalid_parent {
+            return Err(Error::InvalidInput(why.clone()));
+        }
+        Ok(Call::new(
             R::SERVICE,
             method,
-            R::COLLECTION.iter().chain(segments).copied(),
+            self.parent
+                .iter()
+                .map(String::as_str)
+                .chain(R::COLLECTION.iter().copied())
+                .chain(segments.iter().copied()),
         )
-        .min_microversion(R::MIN_MICROVERSION)
+        .min_microversion(R::MIN_MICROVERSION))
     }
 
     /// A call to one item (`{collection}/{id}/{segments…}`), the id checked first.
@@ -237,7 +288,7 @@ impl<R: Resource> Api<R> {
         let mut all = Vec::with_capacity(segments.len() + 1);
         all.push(id);
         all.extend_from_slice(segments);
-        Ok(self.call(method, &all))
+        self.call(method, &all)
     }
 
     /// Sends `call` and decodes `{"<singular>": …}` as `T`.
@@ -276,13 +327,16 @@ impl<R: Resource> Api<R> {
     /// `GET {list path}`: a list with filters; finish with [`List::send`] (one page),
     /// [`List::into_stream`] (every item, lazily) or [`List::all`].
     pub fn list(&self) -> List<R> {
-        let list = List::new(
-            self.client.clone(),
-            R::SERVICE,
-            R::LIST_PATH,
-            R::PLURAL,
-            R::LINKS,
-        );
+        let path: Vec<&str> = self
+            .parent
+            .iter()
+            .map(String::as_str)
+            .chain(R::LIST_PATH.iter().copied())
+            .collect();
+        let mut list = List::new(self.client.clone(), R::SERVICE, &path, R::PLURAL, R::LINKS);
+        if let Some(why) = &self.invalid_parent {
+            list = list.invalid(why.clone());
+        }
         match R::MIN_MICROVERSION {
             Some(v) => list.requires(v),
             None => list,
@@ -379,7 +433,7 @@ impl<R: Creatable> Api<R> {
     /// service's refusal (400, 403, 409, quota …).
     pub async fn create(&self, request: &R::Create) -> Result<R::Created, Error> {
         let call = self
-            .call(Method::Post, &[])
+            .call(Method::Post, &[])?
             .json_body(&to_json(request, R::KIND)?)
             .min_microversion(max(R::MIN_MICROVERSION, request.min_microversion()));
         self.send_for(&call, R::SINGULAR).await

@@ -558,3 +558,193 @@ async fn live_network_subnet_port_with_if_match_and_security_groups() {
         started.elapsed()
     );
 }
+
+/// Network extras on a real Neutron: extensions, a project quota read / updated / reset, an
+/// address scope shared through an RBAC policy (both deleted), and QoS / trunk calls only where the
+/// cloud loads those extensions. Lists agents, availability zones and IP availability too.
+#[tokio::test]
+#[ignore = "needs OS_CLOUD"]
+async fn live_network_extras() {
+    use stackclient::network::{
+        ALL_PROJECTS, CreateAddressScope, CreateBandwidthLimitRule, CreateQosPolicy,
+        CreateRbacPolicy, RbacAction, RbacObjectType, UpdateQuota,
+    };
+    let client = client(config());
+    let started = Instant::now();
+    let net = client.network();
+    let project = client
+        .authenticate()
+        .await
+        .unwrap()
+        .project_id
+        .expect("a project-scoped cloud");
+
+    // Extensions.
+    let exts = net.extensions().list().all().await.unwrap();
+    let loaded = |alias: &str| exts.iter().any(|e| e.alias == alias);
+    assert!(loaded("quotas") && loaded("rbac-policies") && loaded("address-scope"));
+    let agent_ext = net.extensions().get("agent").await.unwrap();
+    assert_eq!(agent_ext.alias, "agent");
+    assert!(
+        !net.extensions()
+            .is_loaded("no-such-extension")
+            .await
+            .unwrap()
+    );
+    println!(
+        "{} extensions; qos {}, trunk {}",
+        exts.len(),
+        loaded("qos"),
+        loaded("trunk")
+    );
+
+    // Quotas: read, update (with check_limit), read back, reset to the defaults.
+    let quotas = net.quotas();
+    let before = quotas.get(&project).await.unwrap();
+    let defaults = quotas.defaults(&project).await.unwrap();
+    let network_limit = before.network.expect("a network quota");
+    let updated = quotas
+        .update(
+            &project,
+            &UpdateQuota::new()
+                .network(network_limit + 7)
+                .subnetpool(-1)
+                .check_limit(true),
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.network, Some(network_limit + 7));
+    assert_eq!(updated.subnetpool, Some(-1));
+    assert_eq!(
+        quotas.get(&project).await.unwrap().network,
+        Some(network_limit + 7)
+    );
+    let listed = quotas.list().all().await.unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|q| q.project_id.as_deref() == Some(project.as_str())),
+        "{listed:?}"
+    );
+    let details = quotas.details(&project).await.unwrap();
+    let nets = details.get("network").unwrap();
+    assert_eq!(nets.limit, network_limit + 7);
+    quotas.reset(&project).await.unwrap();
+    let after = quotas.get(&project).await.unwrap();
+    assert_eq!(after, defaults);
+    println!(
+        "quota: network {network_limit} -> {} -> reset {:?}; used {}",
+        network_limit + 7,
+        after.network,
+        nets.used
+    );
+
+    // Address scope shared through an RBAC policy.
+    let name = format!("stackclient-live-extras-{}", fastrand_like());
+    let scope = net
+        .address_scopes()
+        .create(&CreateAddressScope::new(&name, 4))
+        .await
+        .unwrap();
+    assert_eq!((scope.ip_version, scope.shared), (4, false));
+    assert_eq!(scope.project_id.as_deref(), Some(project.as_str()));
+    let rbac = net
+        .rbac_policies()
+        .create(&CreateRbacPolicy::new(
+            RbacObjectType::AddressScope,
+            &scope.id,
+            RbacAction::AccessAsShared,
+            ALL_PROJECTS,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(rbac.target_tenant, "*");
+    let found = net
+        .rbac_policies()
+        .list()
+        .object_id(&scope.id)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(
+        found.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [rbac.id.as_str()]
+    );
+    assert!(
+        net.address_scopes().get(&scope.id).await.unwrap().shared,
+        "shared through RBAC"
+    );
+    assert_eq!(
+        net.address_scopes()
+            .find(&name)
+            .await
+            .unwrap()
+            .map(|s| s.id),
+        Some(scope.id.clone())
+    );
+    net.rbac_policies().delete(&rbac.id).await.unwrap();
+    net.address_scopes().delete(&scope.id).await.unwrap();
+    assert!(
+        net.address_scopes()
+            .get_opt(&scope.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(!net.rbac_policies().delete_opt(&rbac.id).await.unwrap());
+
+    // QoS and trunks only where loaded.
+    if loaded("qos") {
+        let policy = net
+            .qos_policies()
+            .create(&CreateQosPolicy::new(&name))
+            .await
+            .unwrap();
+        let rule = net
+            .qos_policies()
+            .bandwidth_limit_rules(&policy.id)
+            .create(&CreateBandwidthLimitRule::new(10_000))
+            .await
+            .unwrap();
+        assert_eq!(rule.max_kbps, 10_000);
+        assert_eq!(
+            net.qos_policies()
+                .get(&policy.id)
+                .await
+                .unwrap()
+                .rules
+                .len(),
+            1
+        );
+        net.qos_policies().delete(&policy.id).await.unwrap();
+        println!("qos: policy with a bandwidth limit rule created and deleted");
+    } else {
+        println!("qos skipped: the cloud does not load the `qos` extension");
+        assert!(
+            net.qos_policies()
+                .list()
+                .send()
+                .await
+                .unwrap_err()
+                .is_not_found()
+        );
+    }
+    if loaded("trunk") {
+        let trunks = net.trunks().list().all().await.unwrap();
+        println!("trunk: {} trunks", trunks.len());
+    } else {
+        println!("trunk skipped: the cloud does not load the `trunk` extension");
+    }
+
+    // Admin lists.
+    let agents = net.agents().list().all().await.unwrap();
+    let zones = net.availability_zones().list().all().await.unwrap();
+    let ips = net.network_ip_availabilities().list().all().await.unwrap();
+    println!(
+        "agents {}, availability zones {}, networks with IP figures {}; all in {:?}",
+        agents.len(),
+        zones.len(),
+        ips.len(),
+        started.elapsed()
+    );
+}

@@ -1,4 +1,5 @@
-//! Network (Neutron): networks, subnets, ports, subnet pools.
+//! Network (Neutron): networks, subnets, ports, subnet pools, address scopes, QoS, trunks, RBAC
+//! policies, quotas, extensions, availability zones, agents, network IP availability.
 //!
 //! ```no_run
 //! # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
@@ -15,6 +16,16 @@ mod subnet_pools;
 mod subnets;
 mod types;
 
+mod address_scopes;
+mod agents;
+mod availability_zones;
+mod extensions;
+mod ip_availability;
+mod qos;
+mod quotas;
+mod rbac_policies;
+mod trunks;
+
 pub use networks::{NetworkList, Networks};
 pub use ports::{
     AllowedAddressPair, CreatePort, DnsAssignment, ExtraDhcpOpt, FixedIp, Port, PortList,
@@ -28,7 +39,18 @@ pub use subnets::{
 };
 pub use types::*;
 
+pub use address_scopes::*;
+pub use agents::*;
+pub use availability_zones::*;
+pub use extensions::*;
+pub use ip_availability::*;
+pub use qos::*;
+pub use quotas::*;
+pub use rbac_policies::*;
+pub use trunks::*;
+
 use crate::client::Client;
+use crate::resource::Api;
 
 /// The network service (`client.network()`), API v2.0.
 #[derive(Clone, Debug)]
@@ -55,6 +77,58 @@ impl NetworkService {
     /// Subnet pool operations: `/v2.0/subnetpools`.
     pub fn subnet_pools(&self) -> SubnetPools {
         SubnetPools::new(self.client.clone())
+    }
+
+    /// Address scopes: `/v2.0/address-scopes`.
+    pub fn address_scopes(&self) -> AddressScopes {
+        Api::new(self.client.clone())
+    }
+
+    /// QoS policies: `/v2.0/qos/policies`; their rules through
+    /// [`QosPolicies::bandwidth_limit_rules`] and the other rule handles.
+    pub fn qos_policies(&self) -> QosPolicies {
+        Api::new(self.client.clone())
+    }
+
+    /// QoS rule types the cloud's drivers support: `/v2.0/qos/rule-types`.
+    pub fn qos_rule_types(&self) -> QosRuleTypes {
+        Api::new(self.client.clone())
+    }
+
+    /// Trunks and their sub-ports: `/v2.0/trunks`.
+    pub fn trunks(&self) -> Trunks {
+        Api::new(self.client.clone())
+    }
+
+    /// RBAC policies (sharing networks, QoS policies, address scopes, … with projects):
+    /// `/v2.0/rbac-policies`.
+    pub fn rbac_policies(&self) -> RbacPolicies {
+        Api::new(self.client.clone())
+    }
+
+    /// Quotas per project: `/v2.0/quotas`.
+    pub fn quotas(&self) -> Quotas {
+        Api::new(self.client.clone())
+    }
+
+    /// The API extensions the cloud loads: `/v2.0/extensions`.
+    pub fn extensions(&self) -> Extensions {
+        Api::new(self.client.clone())
+    }
+
+    /// Availability zones (list only): `/v2.0/availability_zones`.
+    pub fn availability_zones(&self) -> AvailabilityZones {
+        Api::new(self.client.clone())
+    }
+
+    /// Agents (admin): `/v2.0/agents`.
+    pub fn agents(&self) -> Agents {
+        Api::new(self.client.clone())
+    }
+
+    /// IP address usage per network (admin): `/v2.0/network-ip-availabilities`.
+    pub fn network_ip_availabilities(&self) -> NetworkIpAvailabilities {
+        Api::new(self.client.clone())
     }
 }
 
