@@ -83,6 +83,8 @@ struct CreateFlavorFields {
     )]
     is_public: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    rxtx_factor: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
 }
 
@@ -100,6 +102,7 @@ impl CreateFlavor {
                 swap: None,
                 ephemeral: None,
                 is_public: None,
+                rxtx_factor: None,
                 description: None,
             },
         }
@@ -127,6 +130,12 @@ impl CreateFlavor {
     /// given access ([`Api::add_tenant_access`]); Nova's default is public.
     pub fn public(mut self, public: bool) -> Self {
         self.f.is_public = Some(public);
+        self
+    }
+
+    /// `rxtx_factor`: bandwidth factor (before 2.102 only: Nova refuses it from 2.102).
+    pub fn rxtx_factor(mut self, factor: f64) -> Self {
+        self.f.rxtx_factor = Some(factor);
         self
     }
 
