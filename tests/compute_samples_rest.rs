@@ -24,6 +24,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const DIRS: &[&str] = &[
+    "flavors",
     "flavor-manage",
     "flavor-extra-specs",
     "flavor-access",
@@ -108,6 +109,16 @@ fn check_response(res: &str, name: &str, path: &Path, mv: ApiVersion, v: &Value)
             assert!(!f.id.is_empty() && f.ram > 0, "{}", path.display());
             if mv >= ApiVersion::new(2, 55) {
                 assert!(f.description.is_some(), "{}", path.display());
+            }
+        }
+        "flavors" if name.contains("detail") || name.contains("get") => {
+            let fs: Vec<Flavor> = if v.get("flavors").is_some() {
+                each(path, v, "flavors")
+            } else {
+                vec![inner(path, v, "flavor")]
+            };
+            for f in fs {
+                assert!(f.vcpus > 0, "{}", path.display());
             }
         }
         "flavor-extra-specs" => {

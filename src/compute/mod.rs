@@ -53,7 +53,13 @@ use crate::client::Client;
 
 /// The highest compute microversion whose responses this crate's models are known to read: the
 /// negotiated microversion is at most this. A pin (`compute_api_version`) is sent as given, even above.
-pub const MAX_MICROVERSION: crate::ApiVersion = crate::ApiVersion::new(2, 100);
+///
+/// Reviewed from 2.101 on: 2.101 (volume attach answers 202 without a body), 2.102 (flavors lose
+/// `rxtx_factor` and `OS-FLV-DISABLED:disabled`, which [`Flavor`] defaults; `GET /flavors` gains a
+/// `name` filter, [`FlavorList::name`]; unknown query parameters are refused with 400), 2.103
+/// (`/os-volumes_boot` removed; not used here), 2.104 (`pinned_availability_zone` updatable on
+/// servers; [`Server`] reads it since 2.96).
+pub const MAX_MICROVERSION: crate::ApiVersion = crate::ApiVersion::new(2, 104);
 
 /// The compute service (`client.compute()`). The endpoint and microversion are resolved on first use
 /// and cached in the session.
