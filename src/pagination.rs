@@ -18,6 +18,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::microversion::ApiVersion;
 use crate::request::{Call, Method, ServiceType, decode_seed};
+use crate::resource::Envelope;
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +42,9 @@ pub(crate) struct ListSpec {
     pub items_key: &'static str,
     /// e.g. `servers_links`
     pub links_key: &'static str,
+    /// The key wrapping each item of the list, e.g. `keypair` in Nova's
+    /// `{"keypairs": [{"keypair": {...}}]}`; empty when items are not wrapped.
+    pub item_key: &'static str,
     pub min_microversion: Option<ApiVersion>,
 }
 
@@ -95,7 +99,38 @@ impl<'de> Deserialize<'de> for Links {
 struct PageSeed<T> {
     items_key: &'static str,
     links_key: &'static str,
+    item_key: &'static str,
     _t: PhantomData<fn() -> T>,
+}
+
+/// A list whose every item is wrapped in `{"<key>": {...}}`.
+struct WrappedItems<T> {
+    key: &'static str,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for WrappedItems<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for WrappedItems<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "a list of objects with `{}`", self.key)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element_seed(Envelope::<T>::new(self.key))? {
+            out.push(item);
+        }
+        Ok(out)
+    }
 }
 
 impl<T> Clone for PageSeed<T> {
@@ -103,6 +138,7 @@ impl<T> Clone for PageSeed<T> {
         PageSeed {
             items_key: self.items_key,
             links_key: self.links_key,
+            item_key: self.item_key,
             _t: PhantomData,
         }
     }
@@ -132,7 +168,12 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<T> {
         let mut items = None;
         let mut links = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            if key == self.items_key {
+            if key == self.items_key && !self.item_key.is_empty() {
+                items = Some(map.next_value_seed(WrappedItems::<T> {
+                    key: self.item_key,
+                    _t: PhantomData,
+                })?);
+            } else if key == self.items_key {
                 items = Some(map.next_value::<Vec<T>>()?);
             } else if key == self.links_key {
                 links = map.next_value::<Links>()?.0;
@@ -255,6 +296,7 @@ async fn fetch<T: DeserializeOwned>(
     let seed = PageSeed::<T> {
         items_key: spec.items_key,
         links_key: spec.links_key,
+        item_key: spec.item_key,
         _t: PhantomData,
     };
     let page =
@@ -452,6 +494,7 @@ impl<T> List<T> {
                 query: Vec::new(),
                 items_key,
                 links_key,
+                item_key: "",
                 min_microversion: None,
             },
             invalid: None,
@@ -476,6 +519,12 @@ impl<T> List<T> {
     /// [`Error::InvalidInput`] saying `why`.
     pub(crate) fn invalid(mut self, why: String) -> Self {
         self.invalid = Some(why);
+        self
+    }
+
+    /// Each item of the answer's list is wrapped in `{"<key>": {...}}` (Nova's keypairs).
+    pub(crate) fn item_key(mut self, key: &'static str) -> Self {
+        self.spec.item_key = key;
         self
     }
 

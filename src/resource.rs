@@ -61,6 +61,9 @@ pub trait Resource: DeserializeOwned + Send + 'static {
     const SINGULAR: &'static str;
     /// The key wrapping a list, e.g. `servers`.
     const PLURAL: &'static str;
+    /// The key wrapping each item of a list, e.g. `keypair` in Nova's
+    /// `{"keypairs": [{"keypair": {...}}]}`; empty (the default) when list items are not wrapped.
+    const LIST_ITEM: &'static str = "";
     /// The key of the list's paging links, e.g. `servers_links` (a list of `{rel, href}`), or Glance's
     /// `next` (the next page's URL).
     const LINKS: &'static str;
@@ -257,6 +260,25 @@ impl<R: Resource> Api<R> {
         &self.client
     }
 
+    /// The microversion calls on this handle are sent with (pinned or negotiated; `None`: the service
+    /// takes none), resolving the endpoint on first use. For request bodies whose shape depends on it.
+    pub(crate) async fn microversion(&self) -> Result<Option<ApiVersion>, Error> {
+        Ok(self.client.endpoint(&R::SERVICE).await?.microversion)
+    }
+
+    /// Fails locally ([`Error::MicroversionUnsupported`]) unless the microversion in use is below
+    /// `below`: for what a service stopped offering at some microversion.
+    pub(crate) async fn require_below(&self, below: ApiVersion, what: &str) -> Result<(), Error> {
+        match self.microversion().await? {
+            Some(v) if v >= below => Err(Error::MicroversionUnsupported {
+                service: R::SERVICE.as_str().to_string(),
+                required: format!("below {below} ({what})"),
+                available: format!("{v} is in use"),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// A call to the collection (`segments` empty) or below it (after the parent path, if any).
     ///
     /// # Errors
@@ -333,7 +355,8 @@ impl<R: Resource> Api<R> {
             .map(String::as_str)
             .chain(R::LIST_PATH.iter().copied())
             .collect();
-        let mut list = List::new(self.client.clone(), R::SERVICE, &path, R::PLURAL, R::LINKS);
+        let mut list = List::new(self.client.clone(), R::SERVICE, &path, R::PLURAL, R::LINKS)
+            .item_key(R::LIST_ITEM);
         if let Some(why) = &self.invalid_parent {
             list = list.invalid(why.clone());
         }

@@ -748,3 +748,232 @@ async fn live_network_extras() {
         started.elapsed()
     );
 }
+
+/// An OpenSSH `ssh-ed25519` public key built here from a fixed sample key (RFC 8032, test 1).
+fn sample_ssh_public_key() -> String {
+    use base64::Engine as _;
+    let key: Vec<u8> = (0..32)
+        .map(|i| {
+            u8::from_str_radix(
+                &"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+                    [i * 2..i * 2 + 2],
+                16,
+            )
+            .unwrap()
+        })
+        .collect();
+    let mut blob = Vec::new();
+    for part in [b"ssh-ed25519".as_slice(), key.as_slice()] {
+        blob.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        blob.extend_from_slice(part);
+    }
+    format!(
+        "ssh-ed25519 {} stackclient-live",
+        base64::engine::general_purpose::STANDARD.encode(blob)
+    )
+}
+
+#[tokio::test]
+#[ignore = "needs OS_CLOUD"]
+async fn live_compute_rest_admin_resources() {
+    use futures_util::TryStreamExt as _;
+    use stackclient::compute::{
+        CreateAggregate, CreateFlavor, CreateKeypair, CreateServerGroup, ServerGroupPolicy,
+        UpdateQuotaSet,
+    };
+    let client = client(config());
+    let info = client.authenticate().await.unwrap();
+    let project = info.project_id.clone().expect("project-scoped");
+    let compute = client.compute();
+    let mv = client
+        .endpoint_info(ServiceType::COMPUTE)
+        .await
+        .unwrap()
+        .microversion;
+    println!("compute microversion in use: {mv:?}");
+    let suffix = std::process::id();
+    let mut ops = 0;
+
+    // Flavor: private, extra specs, access.
+    let flavors = compute.flavors();
+    let name = format!("sc-live-{suffix}");
+    let f = flavors
+        .create(
+            &CreateFlavor::new(&name, 128, 1, 1)
+                .swap_mib(0)
+                .public(false)
+                .description("live"),
+        )
+        .await
+        .unwrap();
+    let fid = f.id.clone();
+    let result = async {
+        assert!(!f.is_public);
+        flavors
+            .set_extra_specs(&fid, &[("hw:cpu_policy", "shared")])
+            .await?;
+        flavors.set_extra_spec(&fid, "hw:numa_nodes", "1").await?;
+        assert_eq!(flavors.extra_spec(&fid, "hw:numa_nodes").await?, "1");
+        assert_eq!(flavors.extra_specs(&fid).await?.len(), 2);
+        flavors.delete_extra_spec(&fid, "hw:numa_nodes").await?;
+        flavors.add_tenant_access(&fid, &project).await?;
+        assert!(
+            flavors
+                .access(&fid)
+                .await?
+                .iter()
+                .any(|a| a.tenant_id == project)
+        );
+        flavors.remove_tenant_access(&fid, &project).await?;
+        let listed = flavors.list().is_public(None).all().await?;
+        assert!(
+            listed.iter().any(|x| x.id == fid),
+            "is_public=None finds the private flavor"
+        );
+        flavors
+            .update(
+                &fid,
+                &stackclient::compute::UpdateFlavor::description("changed"),
+            )
+            .await?;
+        Ok::<_, stackclient::Error>(())
+    }
+    .await;
+    flavors.delete(&fid).await.unwrap();
+    result.unwrap();
+    ops += 11;
+    println!("flavor {fid}: created private, 2 extra specs, access added/removed, deleted");
+
+    // Keypair import.
+    let keypairs = compute.keypairs();
+    let kname = format!("sc-live-{suffix}");
+    let kp = keypairs
+        .create(&CreateKeypair::import(&kname, sample_ssh_public_key()))
+        .await
+        .unwrap();
+    let got = keypairs.get(&kname).await;
+    let listed = keypairs.list().all().await;
+    keypairs.delete(&kname).await.unwrap();
+    assert!(kp.private_key.is_none());
+    assert_eq!(got.unwrap().fingerprint, kp.keypair.fingerprint);
+    assert!(listed.unwrap().iter().any(|k| k.name == kname));
+    ops += 4;
+    println!(
+        "keypair {kname}: imported ({}), listed, deleted",
+        kp.keypair.fingerprint
+    );
+
+    // Server group, shaped for the microversion in use.
+    let groups = compute.server_groups();
+    let g = groups
+        .create(&CreateServerGroup::new(
+            format!("sc-live-{suffix}"),
+            ServerGroupPolicy::AntiAffinity,
+        ))
+        .await
+        .unwrap();
+    let got = groups.get(&g.id).await;
+    groups.delete(&g.id).await.unwrap();
+    assert_eq!(
+        got.unwrap().effective_policy(),
+        Some(&ServerGroupPolicy::AntiAffinity)
+    );
+    ops += 3;
+    println!(
+        "server group {}: policy {:?} rules {:?}",
+        g.id, g.policy, g.rules
+    );
+
+    // AZs, limits.
+    let zones = compute.availability_zones().list().all().await.unwrap();
+    let detail = compute
+        .availability_zones()
+        .list_detail()
+        .all()
+        .await
+        .unwrap();
+    let limits = compute.limits().get().await.unwrap();
+    compute.limits().get_for_project(&project).await.unwrap();
+    ops += 4;
+    println!(
+        "zones {:?} ({} in detail); limits: cores {:?}/{:?}",
+        zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(),
+        detail.len(),
+        limits.absolute.total_cores_used,
+        limits.absolute.max_total_cores
+    );
+
+    // Quota sets: show, detail, defaults, update, revert (restoring what was there).
+    let quotas = compute.quota_sets();
+    let before = quotas.get(&project).await.unwrap();
+    let usage = quotas.detail(&project).await.unwrap();
+    let defaults = quotas.defaults(&project).await.unwrap();
+    let want = before.key_pairs.unwrap_or(100) + 1;
+    let updated = quotas
+        .update(&project, &UpdateQuotaSet::new().key_pairs(want))
+        .await
+        .unwrap();
+    assert_eq!(updated.key_pairs, Some(want));
+    quotas.delete(&project).await.unwrap();
+    let reverted = quotas.get(&project).await.unwrap();
+    assert_eq!(reverted.key_pairs, defaults.key_pairs);
+    if reverted.key_pairs != before.key_pairs {
+        if let Some(k) = before.key_pairs {
+            quotas
+                .update(&project, &UpdateQuotaSet::new().key_pairs(k))
+                .await
+                .unwrap();
+        }
+    }
+    ops += 6;
+    println!(
+        "quota: cores {:?}, key_pairs {:?} -> {want} -> reverted",
+        usage.cores, before.key_pairs
+    );
+
+    // Hypervisors, services, migrations.
+    let hyps = compute.hypervisors().list().all().await.unwrap();
+    let services = compute.services().list().all().await.unwrap();
+    let migrations = compute
+        .migrations()
+        .list()
+        .into_stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    assert!(services.iter().any(|s| s.binary == "nova-compute"));
+    ops += 3;
+    println!(
+        "hypervisors {:?}; {} services; {} migrations",
+        hyps.iter()
+            .map(|h| (&h.hypervisor_hostname, &h.state))
+            .collect::<Vec<_>>(),
+        services.len(),
+        migrations.len()
+    );
+
+    // Aggregate with host minicloud.
+    let aggs = compute.aggregates();
+    let a = aggs
+        .create(&CreateAggregate::new(format!("sc-live-{suffix}")))
+        .await
+        .unwrap();
+    let result = async {
+        let with = aggs.add_host(&a.id, "minicloud").await?;
+        assert_eq!(with.hosts, ["minicloud"]);
+        let md = aggs.set_metadata(&a.id, &[("sc", Some("1"))]).await?;
+        assert_eq!(md.metadata.get("sc").map(String::as_str), Some("1"));
+        let without = aggs.remove_host(&a.id, "minicloud").await?;
+        assert!(without.hosts.is_empty());
+        Ok::<_, stackclient::Error>(())
+    }
+    .await;
+    aggs.delete(&a.id).await.unwrap();
+    result.unwrap();
+    ops += 5;
+    println!(
+        "aggregate {}: host minicloud added/removed, metadata set, deleted",
+        a.id
+    );
+    println!("compute REST live: {ops} operations");
+}

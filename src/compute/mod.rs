@@ -1,4 +1,5 @@
-//! Compute (Nova): servers and flavors.
+//! Compute (Nova): servers, flavors, keypairs, server groups, availability zones, limits, quota sets,
+//! hypervisors, compute services, aggregates and migrations.
 //!
 //! ```no_run
 //! # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
@@ -16,16 +17,49 @@ mod flavors;
 mod servers;
 mod types;
 
+mod aggregates;
+mod availability_zones;
+mod de;
+mod hypervisors;
+mod keypairs;
+mod limits;
+mod migrations;
+mod quota_sets;
+mod server_groups;
+mod services;
+
 pub use crate::pagination::SortDir;
 pub use flavors::{FlavorList, Flavors};
 pub use servers::{ServerList, Servers};
 pub use types::*;
 
+pub use aggregates::{Aggregate, AggregateList, Aggregates, CreateAggregate, UpdateAggregate};
+pub use availability_zones::{AvailabilityZone, AvailabilityZones, ZoneService, ZoneState};
+pub use flavors::{CreateFlavor, FlavorAccess, UpdateFlavor};
+pub use hypervisors::{
+    Hypervisor, HypervisorList, HypervisorServer, HypervisorService, Hypervisors,
+};
+pub use keypairs::{CreateKeypair, CreatedKeypair, KeyType, Keypair, KeypairList, Keypairs};
+pub use limits::{AbsoluteLimits, Limits, LimitsApi};
+pub use migrations::{Migration, MigrationList, Migrations};
+pub use quota_sets::{QuotaSet, QuotaSetDetail, QuotaSets, QuotaUsage, Quotas, UpdateQuotaSet};
+pub use server_groups::{
+    CreateServerGroup, ServerGroup, ServerGroupList, ServerGroupPolicy, ServerGroupRules,
+    ServerGroups,
+};
+pub use services::{ComputeService, ComputeServiceList, ComputeServices};
+
 use crate::client::Client;
 
 /// The highest compute microversion whose responses this crate's models are known to read: the
 /// negotiated microversion is at most this. A pin (`compute_api_version`) is sent as given, even above.
-pub const MAX_MICROVERSION: crate::ApiVersion = crate::ApiVersion::new(2, 100);
+///
+/// Reviewed from 2.101 on: 2.101 (volume attach answers 202 without a body), 2.102 (flavors lose
+/// `rxtx_factor` and `OS-FLV-DISABLED:disabled`, which [`Flavor`] defaults; `GET /flavors` gains a
+/// `name` filter, [`FlavorList::name`]; unknown query parameters are refused with 400), 2.103
+/// (`/os-volumes_boot` removed; not used here), 2.104 (`pinned_availability_zone` updatable on
+/// servers; [`Server`] reads it since 2.96).
+pub const MAX_MICROVERSION: crate::ApiVersion = crate::ApiVersion::new(2, 104);
 
 /// The compute service (`client.compute()`). The endpoint and microversion are resolved on first use
 /// and cached in the session.
@@ -43,6 +77,51 @@ impl Compute {
     /// Flavor operations.
     pub fn flavors(&self) -> Flavors {
         Flavors::new(self.client.clone())
+    }
+
+    /// Keypairs (`/os-keypairs`).
+    pub fn keypairs(&self) -> Keypairs {
+        Keypairs::new(self.client.clone())
+    }
+
+    /// Server groups (`/os-server-groups`).
+    pub fn server_groups(&self) -> ServerGroups {
+        ServerGroups::new(self.client.clone())
+    }
+
+    /// Availability zones (`/os-availability-zone`).
+    pub fn availability_zones(&self) -> AvailabilityZones {
+        AvailabilityZones::new(self.client.clone())
+    }
+
+    /// Absolute limits (`/limits`).
+    pub fn limits(&self) -> LimitsApi {
+        LimitsApi::new(self.client.clone())
+    }
+
+    /// Quota sets (`/os-quota-sets`, admin).
+    pub fn quota_sets(&self) -> QuotaSets {
+        QuotaSets::new(self.client.clone())
+    }
+
+    /// Hypervisors (`/os-hypervisors`, admin).
+    pub fn hypervisors(&self) -> Hypervisors {
+        Hypervisors::new(self.client.clone())
+    }
+
+    /// Compute services (`/os-services`, admin).
+    pub fn services(&self) -> ComputeServices {
+        ComputeServices::new(self.client.clone())
+    }
+
+    /// Host aggregates (`/os-aggregates`, admin).
+    pub fn aggregates(&self) -> Aggregates {
+        Aggregates::new(self.client.clone())
+    }
+
+    /// Migrations (`/os-migrations`, admin).
+    pub fn migrations(&self) -> Migrations {
+        Migrations::new(self.client.clone())
     }
 }
 
