@@ -453,7 +453,7 @@ impl Api<Server> {
         let call = self
             .item_call(Method::Get, id, &["diagnostics"])?
             .min_microversion(Some(ApiVersion::new(2, 48)));
-        Ok(self.client().execute(&call).await?.json()?)
+        self.client().execute(&call).await?.json()
     }
 
     /// `GET /servers/{id}/os-server-password`: the admin password the guest posted, encrypted with
@@ -487,6 +487,6 @@ impl Api<Server> {
         let call = self
             .item_call(Method::Get, id, &["topology"])?
             .min_microversion(Some(ApiVersion::new(2, 78)));
-        Ok(self.client().execute(&call).await?.json()?)
+        self.client().execute(&call).await?.json()
     }
 }
