@@ -58,6 +58,13 @@ impl<T> From<T> for Field<T> {
     }
 }
 
+impl From<&str> for Field<String> {
+    /// A text value (`"x"` is `Value("x")`).
+    fn from(v: &str) -> Self {
+        Field::Value(v.to_string())
+    }
+}
+
 impl<T> From<Option<T>> for Field<T> {
     /// `Some(v)` is a value, `None` an explicit `null`.
     fn from(v: Option<T>) -> Self {

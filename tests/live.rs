@@ -977,3 +977,250 @@ async fn live_compute_rest_admin_resources() {
     );
     println!("compute REST live: {ops} operations");
 }
+
+/// A server's lifecycle with actions and task-state waiters: boot, stop/start, reboot (waits for
+/// task_state to clear), pause/unpause, metadata and tags, interface attach/detach on a new
+/// network, console output, wait_all, delete (twice) and wait.
+#[tokio::test]
+#[ignore = "needs OS_CLOUD"]
+async fn live_server_lifecycle_actions_and_waiters() {
+    use stackclient::WaitOptions;
+    use stackclient::compute::{AttachInterface, CreateServer, RebootType, ServerStatus};
+    use stackclient::network::CreateNetwork;
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    let client = client(config());
+    let servers = client.compute().servers();
+    let network = client.network();
+    let tag = format!("stackclient-lc-{}", std::process::id());
+    let opts = WaitOptions::default()
+        .timeout(Duration::from_secs(180))
+        .interval(Duration::from_millis(200), Duration::from_secs(2));
+    // What an earlier, failed run of this test left behind.
+    for old in servers.list().name("^stackclient-lc-").all().await.unwrap() {
+        servers.delete_opt(&old.id).await.unwrap();
+        servers.wait_for_delete_with(&old.id, opts).await.unwrap();
+        println!("cleaned up server {}", old.name);
+    }
+    for old in network.networks().list().all().await.unwrap() {
+        if old.name.starts_with("stackclient-lc-") {
+            let mut tries = 0;
+            while let Err(e) = network.networks().delete(&old.id).await {
+                tries += 1;
+                assert!(e.is_conflict() && tries < 40, "{e}");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            println!("cleaned up network {}", old.name);
+        }
+    }
+    let image = std::env::var("STACKCLIENT_LIVE_IMAGE")
+        .unwrap_or_else(|_| "a6c4c6a2-0000-4000-8000-000000000001".into());
+
+    let net = network
+        .networks()
+        .create(&CreateNetwork::new().name(format!("{tag}-a")))
+        .await
+        .unwrap();
+    let net2 = network
+        .networks()
+        .create(&CreateNetwork::new().name(format!("{tag}-b")))
+        .await
+        .unwrap();
+    for (n, cidr) in [(&net, "10.252.0.0/24"), (&net2, "10.253.0.0/24")] {
+        let subnet = client
+            .request(ServiceType::NETWORK, Method::Post, "subnets")
+            .json(&json!({"subnet": {"network_id": n.id, "ip_version": 4, "cidr": cidr}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(subnet.status(), 201);
+    }
+
+    let started = Instant::now();
+    let created = servers
+        .create(
+            &CreateServer::new(format!("{tag}-vm"), "42")
+                .image(&image)
+                .network(&net.id)
+                .metadata("role", "test"),
+        )
+        .await
+        .unwrap();
+    let id = created.id.clone();
+    let outcome = servers
+        .wait_all_with(&[id.as_str()], ServerStatus::Active, opts)
+        .await
+        .unwrap();
+    let active = outcome[0].result.as_ref().unwrap();
+    assert_eq!(active.task_state, None);
+    println!("boot: ACTIVE after {:?} (wait_all)", started.elapsed());
+
+    let t = Instant::now();
+    servers.stop(&id).await.unwrap();
+    let s = servers
+        .wait_for_status_with(&id, ServerStatus::Shutoff, opts)
+        .await
+        .unwrap();
+    assert_eq!(s.power_state, Some(4));
+    // Starting twice: the second is refused while the first runs or once ACTIVE.
+    servers.start(&id).await.unwrap();
+    let again = servers.start(&id).await.unwrap_err();
+    assert!(again.is_conflict(), "{again}");
+    println!("second start: {}", again.as_api().unwrap().message);
+    servers
+        .wait_for_status_with(&id, ServerStatus::Active, opts)
+        .await
+        .unwrap();
+    println!("stop/start: {:?}", t.elapsed());
+
+    let t = Instant::now();
+    servers.reboot(&id, RebootType::Soft).await.unwrap();
+    let right_after = servers.get(&id).await.unwrap();
+    println!(
+        "right after reboot: {} / {:?}",
+        right_after.status, right_after.task_state
+    );
+    let s = servers
+        .wait_for_status_with(&id, ServerStatus::Active, opts)
+        .await
+        .unwrap();
+    assert_eq!(s.task_state, None);
+    servers.reboot(&id, RebootType::Hard).await.unwrap();
+    servers
+        .wait_for_status_with(&id, ServerStatus::Active, opts)
+        .await
+        .unwrap();
+    println!("soft+hard reboot: {:?}", t.elapsed());
+
+    servers.pause(&id).await.unwrap();
+    servers
+        .wait_for_status_with(&id, ServerStatus::Paused, opts)
+        .await
+        .unwrap();
+    servers.unpause(&id).await.unwrap();
+    servers
+        .wait_for_status_with(&id, ServerStatus::Active, opts)
+        .await
+        .unwrap();
+
+    // Metadata.
+    assert_eq!(servers.metadata(&id).await.unwrap()["role"], "test");
+    let md = BTreeMap::from([("tier".to_string(), "web".to_string())]);
+    let merged = servers.update_metadata(&id, &md).await.unwrap();
+    assert_eq!(merged.len(), 2);
+    servers.set_metadata_item(&id, "tier", "db").await.unwrap();
+    assert_eq!(servers.metadata_item(&id, "tier").await.unwrap(), "db");
+    servers.delete_metadata_item(&id, "tier").await.unwrap();
+    let replaced = servers
+        .replace_metadata(
+            &id,
+            &BTreeMap::from([("only".to_string(), "1".to_string())]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        replaced,
+        BTreeMap::from([("only".to_string(), "1".to_string())])
+    );
+
+    // Tags (2.26+).
+    assert_eq!(
+        servers.replace_tags(&id, &["a", "b"]).await.unwrap(),
+        vec!["a", "b"]
+    );
+    servers.add_tag(&id, "c").await.unwrap();
+    assert!(servers.has_tag(&id, "c").await.unwrap());
+    servers.remove_tag(&id, "a").await.unwrap();
+    let mut tags = servers.tags(&id).await.unwrap();
+    tags.sort();
+    assert_eq!(tags, vec!["b", "c"]);
+    let tagged = servers.list().tags(&["b", "c"]).all().await.unwrap();
+    assert!(tagged.iter().any(|s| s.id == id));
+    servers.clear_tags(&id).await.unwrap();
+    assert!(servers.tags(&id).await.unwrap().is_empty());
+
+    // Interfaces on the second network.
+    let attached = servers
+        .attach_interface(&id, &AttachInterface::network(&net2.id))
+        .await
+        .unwrap();
+    assert_eq!(attached.net_id.as_deref(), Some(net2.id.as_str()));
+    let listed = servers.interfaces(&id).await.unwrap();
+    println!(
+        "interfaces: {:?}",
+        listed
+            .iter()
+            .map(|i| (&i.port_id, &i.net_id, &i.fixed_ips))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(listed.len(), 2);
+    let one = servers.interface(&id, &attached.port_id).await.unwrap();
+    assert_eq!(one.port_id, attached.port_id);
+    servers
+        .detach_interface(&id, &attached.port_id)
+        .await
+        .unwrap();
+    let mut tries = 0;
+    while servers.interfaces(&id).await.unwrap().len() != 1 {
+        tries += 1;
+        assert!(tries < 50, "the interface never went away");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The addresses (Nova's network info cache) follow the detach a moment later.
+    let mut tries = 0;
+    let addrs = loop {
+        let addrs = servers.addresses(&id).await.unwrap();
+        if addrs.len() == 1 || tries >= 50 {
+            break addrs;
+        }
+        tries += 1;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    println!("addresses: {addrs:?}");
+    assert_eq!(addrs.len(), 1);
+    assert!(addrs.contains_key(&format!("{tag}-a")));
+
+    // Console output and instance actions.
+    let console = servers.console_output(&id, Some(5)).await.unwrap();
+    println!("console output: {console:?}");
+    assert!(!console.is_empty());
+    let actions = servers.instance_actions(&id).unwrap().all().await.unwrap();
+    let names: Vec<&str> = actions.iter().map(|a| a.action.as_str()).collect();
+    println!("instance actions: {names:?}");
+    for want in ["create", "stop", "start", "reboot", "pause", "unpause"] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    let create = actions.iter().find(|a| a.action == "create").unwrap();
+    let detail = servers
+        .instance_action(&id, &create.request_id)
+        .await
+        .unwrap();
+    assert!(!detail.events.is_empty());
+
+    // Delete, delete again while deleting, wait.
+    let t = Instant::now();
+    servers.delete(&id).await.unwrap();
+    match servers.delete(&id).await {
+        Ok(()) => println!("second delete: accepted"),
+        Err(e) => println!(
+            "second delete: {} {:?}",
+            e.status().unwrap_or(0),
+            e.as_api().map(|a| &a.message)
+        ),
+    }
+    servers.wait_for_delete_with(&id, opts).await.unwrap();
+    println!("delete: {:?}", t.elapsed());
+    // Real Nova may still show the server as DELETED for a moment (and accept a DELETE of it).
+    let after = servers.get_opt(&id).await.unwrap();
+    assert!(after.is_none_or(|s| s.status == ServerStatus::Deleted));
+
+    for n in [&net, &net2] {
+        let mut tries = 0;
+        while let Err(e) = network.networks().delete(&n.id).await {
+            tries += 1;
+            assert!(e.is_conflict() && tries < 40, "{e}");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+}

@@ -30,7 +30,14 @@ mod services;
 
 pub use crate::pagination::SortDir;
 pub use flavors::{FlavorList, Flavors};
-pub use servers::{ServerList, Servers};
+pub use servers::{
+    AttachInterface, AttachVolume, BatchOutcome, BlockMigration, ConsoleProtocol, ConsoleType,
+    CpuDetails, CreateBackup, CreateImage, Diagnostics, DiskDetails, Evacuate, FixedIp,
+    InstanceAction, InstanceActionEvent, InstanceActionList, InterfaceAttachment, LiveMigrate,
+    MemoryDetails, NicDetails, RebuildServer, RemoteConsole, Rescue, ResetState, Resize,
+    ServerAction, ServerList, ServerTopology, Servers, TopologyNode, Unshelve, UpdateServer,
+    UpdateVolumeAttachment, VolumeAttachment,
+};
 pub use types::*;
 
 pub use aggregates::{Aggregate, AggregateList, Aggregates, CreateAggregate, UpdateAggregate};
