@@ -52,7 +52,8 @@ pub trait Resource: DeserializeOwned + Send + 'static {
     /// Its name in messages and errors, e.g. `server`.
     const KIND: &'static str;
     /// The collection's path under the service endpoint, e.g. `["servers"]` (`GET`, `POST`; `{id}` is
-    /// appended for one item).
+    /// appended for one item). For a resource nested below a parent item (port forwardings below a
+    /// floating IP), the path below the parent, which the handle puts first.
     const COLLECTION: &'static [&'static str];
     /// The path listed by [`Api::list`]; Nova lists details at `["servers", "detail"]`.
     const LIST_PATH: &'static [&'static str] = Self::COLLECTION;
@@ -123,6 +124,9 @@ pub const MODIFY_ATTEMPTS: u32 = 5;
 /// handles, e.g. `client.network().networks()`. Cheap to clone (the client's pool is shared).
 pub struct Api<R> {
     client: Client,
+    /// Path segments before the collection, for a resource nested below a parent item (e.g.
+    /// `["floatingips", "{id}"]` for port forwardings); empty for top-level resources.
+    parent: Vec<String>,
     _r: PhantomData<fn() -> R>,
 }
 
@@ -130,6 +134,7 @@ impl<R> Clone for Api<R> {
     fn clone(&self) -> Self {
         Api {
             client: self.client.clone(),
+            parent: self.parent.clone(),
             _r: PhantomData,
         }
     }
@@ -139,6 +144,7 @@ impl<R: Resource> fmt::Debug for Api<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Api")
             .field("service", &R::SERVICE.as_str())
+            .field("parent", &self.parent)
             .field("collection", &R::COLLECTION)
             .finish_non_exhaustive()
     }
@@ -201,8 +207,31 @@ impl<R: Resource> Api<R> {
     pub(crate) fn new(client: Client) -> Self {
         Api {
             client,
+            parent: Vec::new(),
             _r: PhantomData,
         }
+    }
+
+    /// The handle for `R` nested below one parent item: every path starts with `parent` (e.g.
+    /// `["floatingips", fip_id]`), then `R::COLLECTION`. The parent's segments are checked like ids
+    /// (none empty, `.` or `..`), so a request never reaches the parent's collection instead.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a bad parent segment (before anything is sent).
+    pub(crate) fn nested(
+        client: Client,
+        parent_kind: &str,
+        parent: &[&str],
+    ) -> Result<Self, Error> {
+        let parent = parent
+            .iter()
+            .map(|s| check_id(parent_kind, s).map(str::to_string))
+            .collect::<Result<_, _>>()?;
+        Ok(Api {
+            client,
+            parent,
+            _r: PhantomData,
+        })
     }
 
     /// The client this handle sends with.
@@ -215,7 +244,10 @@ impl<R: Resource> Api<R> {
         Call::new(
             R::SERVICE,
             method,
-            R::COLLECTION.iter().chain(segments).copied(),
+            self.parent
+                .iter()
+                .map(String::as_str)
+                .chain(R::COLLECTION.iter().chain(segments).copied()),
         )
         .min_microversion(R::MIN_MICROVERSION)
     }
@@ -270,13 +302,13 @@ impl<R: Resource> Api<R> {
     /// `GET {list path}`: a list with filters; finish with [`List::send`] (one page),
     /// [`List::into_stream`] (every item, lazily) or [`List::all`].
     pub fn list(&self) -> List<R> {
-        let list = List::new(
-            self.client.clone(),
-            R::SERVICE,
-            R::LIST_PATH,
-            R::PLURAL,
-            R::LINKS,
-        );
+        let path: Vec<&str> = self
+            .parent
+            .iter()
+            .map(String::as_str)
+            .chain(R::LIST_PATH.iter().copied())
+            .collect();
+        let list = List::new(self.client.clone(), R::SERVICE, &path, R::PLURAL, R::LINKS);
         match R::MIN_MICROVERSION {
             Some(v) => list.requires(v),
             None => list,
@@ -593,7 +625,7 @@ impl<R: Taggable> List<R> {
 
 const IF_MATCH: http::header::HeaderName = http::header::IF_MATCH;
 
-fn if_match(revision: u64) -> Result<http::header::HeaderValue, Error> {
+pub(crate) fn if_match(revision: u64) -> Result<http::header::HeaderValue, Error> {
     http::header::HeaderValue::from_str(&format!("revision_number={revision}"))
         .map_err(|e| Error::InvalidInput(format!("If-Match: {e}")))
 }
