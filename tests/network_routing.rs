@@ -514,6 +514,7 @@ async fn router_tags_use_the_generic_tags_api() {
 struct RevisionedRouter {
     state: Arc<Mutex<(u64, Vec<Value>)>>,
     stale: Arc<Mutex<u32>>,
+    gets: Arc<Mutex<u32>>,
 }
 
 impl RevisionedRouter {
@@ -527,7 +528,16 @@ impl Respond for RevisionedRouter {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         let mut st = self.state.lock().unwrap();
         if req.method.as_str() == "GET" {
-            return ok(Self::body(st.0, &st.1));
+            // The first two reads are answered (with what is current now) after a pause, so both
+            // tasks hold revision 3 before either can write: the race happens every time.
+            let mut gets = self.gets.lock().unwrap();
+            *gets += 1;
+            let resp = ok(Self::body(st.0, &st.1));
+            return if *gets <= 2 {
+                resp.set_delay(std::time::Duration::from_millis(300))
+            } else {
+                resp
+            };
         }
         let wanted = header(req, "if-match")
             .and_then(|h| h.strip_prefix("revision_number="))
@@ -563,24 +573,20 @@ async fn two_tasks_modifying_routes_with_if_match_both_win() {
         .respond_with(RevisionedRouter {
             state: state.clone(),
             stale: stale.clone(),
+            gets: Arc::new(Mutex::new(0)),
         })
         .mount(&server)
         .await;
-    // Both tasks read revision 3 before either writes: the first call of each change closure
-    // waits for the other's (a blocking barrier; the runtime has threads to spare).
-    let barrier = Arc::new(std::sync::Barrier::new(2));
     let mut tasks = Vec::new();
     for (dest, hop) in [("10.50.0.0/24", "10.1.0.50"), ("10.60.0.0/24", "10.1.0.60")] {
         let routers = client.network().routers();
-        let barrier = barrier.clone();
         tasks.push(tokio::spawn(async move {
             let mut calls = 0;
             routers
                 .modify(ROUTER, |r| {
                     calls += 1;
                     if calls == 1 {
-                        assert_eq!(r.revision_number, Some(3));
-                        barrier.wait();
+                        assert_eq!(r.revision_number, Some(3), "both first reads see 3");
                     }
                     let route = Route::new(dest, hop);
                     if r.routes.contains(&route) {
