@@ -536,7 +536,7 @@ async fn live_routing_topology() {
         .await
         .unwrap();
     assert_eq!(iface.id, router.id);
-    assert_eq!(iface.subnet_ids, [subnet.clone()]);
+    assert_eq!(iface.subnet_ids, std::slice::from_ref(&subnet));
     let iface_port: serde_json::Value = client
         .request(
             ServiceType::NETWORK,

@@ -2,6 +2,8 @@
 //! Neutron: method, path, query, whole JSON bodies, decoded values, paging, errors, and the
 //! If-Match race.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::{Arc, Mutex};

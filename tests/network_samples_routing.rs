@@ -25,7 +25,9 @@ fn samples() -> Option<PathBuf> {
     match std::env::var_os("NEUTRON_SAMPLES") {
         Some(dir) => Some(PathBuf::from(dir)),
         None => {
-            println!("skipped: NEUTRON_SAMPLES is not set (the api-ref/source/v2/samples directory)");
+            println!(
+                "skipped: NEUTRON_SAMPLES is not set (the api-ref/source/v2/samples directory)"
+            );
             None
         }
     }
@@ -43,7 +45,9 @@ fn decode<T: DeserializeOwned>(rel: &str, v: Value) -> T {
 
 /// Decodes one response sample by its envelope key; returns how many items it held.
 fn decode_response(rel: &str, v: &Value) -> usize {
-    let obj = v.as_object().unwrap_or_else(|| panic!("{rel}: not an object"));
+    let obj = v
+        .as_object()
+        .unwrap_or_else(|| panic!("{rel}: not an object"));
     let one = |key: &str| obj.get(key).cloned();
     if let Some(r) = one("router") {
         let r: Router = decode(rel, r);
@@ -101,7 +105,12 @@ fn every_response_sample_decodes() {
     let mut files = 0;
     let mut items = 0;
     let mut skipped = Vec::new();
-    for sub in ["routers", "floatingips", "port_forwardings", "security-groups"] {
+    for sub in [
+        "routers",
+        "floatingips",
+        "port_forwardings",
+        "security-groups",
+    ] {
         let mut names: Vec<_> = std::fs::read_dir(dir.join(sub))
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
