@@ -167,7 +167,7 @@ impl Serialize for Protocol {
 }
 
 impl<'de> Deserialize<'de> for Protocol {
-    /// A string as [`Protocol::from_api`]; a JSON number (some plugins answer `6`) as `Number`.
+    /// A protocol string (a name, a number, anything else kept as `Other`); a JSON number (some plugins answer `6`) as `Number`.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct PVisitor;
 
