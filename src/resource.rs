@@ -676,7 +676,8 @@ impl<R: Taggable> List<R> {
 
 const IF_MATCH: http::header::HeaderName = http::header::IF_MATCH;
 
-fn if_match(revision: u64) -> Result<http::header::HeaderValue, Error> {
+/// The `If-Match: revision_number={revision}` header value.
+pub(crate) fn if_match(revision: u64) -> Result<http::header::HeaderValue, Error> {
     http::header::HeaderValue::from_str(&format!("revision_number={revision}"))
         .map_err(|e| Error::InvalidInput(format!("If-Match: {e}")))
 }

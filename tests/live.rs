@@ -1224,3 +1224,339 @@ async fn live_server_lifecycle_actions_and_waiters() {
         }
     }
 }
+
+/// Routing topology on a real Neutron: an external flat network (its own physnet name, as the
+/// loopback cloud's ML2 takes any: `flat_networks = *`) with a subnet, a private network + subnet,
+/// a router with that gateway and an interface, extra routes added with If-Match, a security group
+/// with rules (tcp 22, icmp type 0, any protocol from a remote group), a floating IP associated to
+/// a port and disassociated; then everything is torn down and checked gone. Subnets and the port
+/// go through the raw escape hatch (their handles live in other modules).
+#[tokio::test]
+#[ignore = "needs OS_CLOUD"]
+async fn live_routing_topology() {
+    use stackclient::network::{
+        CreateFloatingIp, CreateNetwork, CreateRouter, CreateSecurityGroup,
+        CreateSecurityGroupRule, Direction, ExternalGateway, FloatingIpStatus, Protocol, Route,
+        RouterInterface, UpdateRouter,
+    };
+
+    let client = client(config());
+    let network = client.network();
+    let started = Instant::now();
+    let tag = format!("stackclient-live-routing-{}", std::process::id());
+    let raw_post = |path: &'static str, body: serde_json::Value| {
+        let client = client.clone();
+        async move {
+            client
+                .request(ServiceType::NETWORK, Method::Post, path)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .unwrap()
+        }
+    };
+    let mut ops = 0u32;
+
+    // External network + subnet.
+    let ext = network
+        .networks()
+        .create(
+            &CreateNetwork::new()
+                .name(format!("{tag}-ext"))
+                .external(true)
+                .provider_network_type("flat")
+                .provider_physical_network(format!("phys{}", std::process::id())),
+        )
+        .await
+        .unwrap();
+    assert!(ext.external);
+    let ext_subnet = raw_post(
+        "subnets",
+        json!({"subnet": {"network_id": ext.id, "ip_version": 4,
+        "cidr": "198.51.100.0/24", "name": format!("{tag}-ext-sub")}}),
+    )
+    .await["subnet"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Private network + subnet + a port (stands in for a server's).
+    let private = network
+        .networks()
+        .create(&CreateNetwork::new().name(format!("{tag}-private")))
+        .await
+        .unwrap();
+    let subnet = raw_post(
+        "subnets",
+        json!({"subnet": {"network_id": private.id, "ip_version": 4,
+        "cidr": "10.252.0.0/24", "name": format!("{tag}-sub")}}),
+    )
+    .await["subnet"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let port = raw_post(
+        "ports",
+        json!({"port": {"network_id": private.id, "name": format!("{tag}-port")}}),
+    )
+    .await;
+    let port_id = port["port"]["id"].as_str().unwrap().to_string();
+    let port_ip = port["port"]["fixed_ips"][0]["ip_address"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ops += 5;
+
+    // Router with the gateway, an interface on the private subnet.
+    let routers = network.routers();
+    let router = routers
+        .create(
+            &CreateRouter::new()
+                .name(format!("{tag}-router"))
+                .external_gateway(ExternalGateway::new(&ext.id)),
+        )
+        .await
+        .unwrap();
+    let gw = router.external_gateway_info.clone().expect("gateway set");
+    assert_eq!(gw.network_id, ext.id);
+    assert_eq!(
+        gw.external_fixed_ips[0].subnet_id.as_deref(),
+        Some(ext_subnet.as_str())
+    );
+    let iface = routers
+        .add_interface(&router.id, &RouterInterface::subnet(&subnet))
+        .await
+        .unwrap();
+    assert_eq!(iface.id, router.id);
+    assert_eq!(iface.subnet_ids, std::slice::from_ref(&subnet));
+    let iface_port: serde_json::Value = client
+        .request(
+            ServiceType::NETWORK,
+            Method::Get,
+            &format!("ports/{}", iface.port_id),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        iface_port["port"]["device_owner"],
+        "network:router_interface"
+    );
+    assert_eq!(iface_port["port"]["device_id"], router.id.as_str());
+    ops += 3;
+
+    // Extra routes: atomic add, then a read-modify-write with If-Match; a stale revision is 412.
+    let r = routers
+        .add_extra_routes(&router.id, &[Route::new("10.253.0.0/24", "10.252.0.5")])
+        .await
+        .unwrap();
+    assert_eq!(r.routes, [Route::new("10.253.0.0/24", "10.252.0.5")]);
+    let stale = routers
+        .update_if(
+            &router.id,
+            &UpdateRouter::new().description("stale"),
+            router.revision_number.unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert!(stale.is_precondition_failed(), "{stale}");
+    let r = routers
+        .modify(&router.id, |r| {
+            let mut routes = r.routes.clone();
+            routes.push(Route::new("10.254.0.0/24", "10.252.0.6"));
+            Some(UpdateRouter::new().routes(routes))
+        })
+        .await
+        .unwrap();
+    assert_eq!(r.routes.len(), 2);
+    let in_use = routers.delete(&router.id).await.unwrap_err();
+    assert!(in_use.is_conflict(), "{in_use}");
+    assert_eq!(
+        in_use.as_api().unwrap().code.as_deref(),
+        Some("RouterInUse")
+    );
+    routers.add_tag(&router.id, "live").await.unwrap();
+    assert!(routers.has_tag(&router.id, "live").await.unwrap());
+    ops += 6;
+
+    // Security group with rules.
+    let sgs = network.security_groups();
+    let rules = network.security_group_rules();
+    let sg = sgs
+        .create(&CreateSecurityGroup::new(format!("{tag}-sg")))
+        .await
+        .unwrap();
+    assert_eq!(
+        sg.security_group_rules.len(),
+        2,
+        "Neutron's two egress rules"
+    );
+    let ssh = rules
+        .create(
+            &CreateSecurityGroupRule::new(&sg.id, Direction::Ingress)
+                .protocol(Protocol::Tcp)
+                .port(22),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (ssh.port_range_min, ssh.port_range_max),
+        (Some(22), Some(22))
+    );
+    let pong = rules
+        .create(
+            &CreateSecurityGroupRule::new(&sg.id, Direction::Ingress)
+                .protocol(Protocol::Icmp)
+                .icmp_type(0),
+        )
+        .await
+        .unwrap();
+    assert_eq!(pong.protocol, Some(Protocol::Icmp));
+    assert_eq!(
+        (pong.port_range_min, pong.port_range_max),
+        (Some(0), None),
+        "type 0 kept"
+    );
+    let any = rules
+        .create(
+            &CreateSecurityGroupRule::new(&sg.id, Direction::Ingress)
+                .any_protocol()
+                .remote_group_id(&sg.id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (any.protocol.clone(), any.remote_group_id.as_deref()),
+        (None, Some(sg.id.as_str()))
+    );
+    let dup = rules
+        .create(
+            &CreateSecurityGroupRule::new(&sg.id, Direction::Ingress)
+                .protocol(Protocol::Tcp)
+                .port(22),
+        )
+        .await
+        .unwrap_err();
+    assert!(dup.is_conflict(), "{dup}");
+    let listed = rules
+        .list()
+        .security_group_id(&sg.id)
+        .direction(Direction::Ingress)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 3);
+    let sg = sgs.get(&sg.id).await.unwrap();
+    assert_eq!(sg.security_group_rules.len(), 5);
+    ops += 7;
+
+    // Floating IP on the external network, associated with the port, then disassociated.
+    let fips = network.floating_ips();
+    let fip = fips.create(&CreateFloatingIp::new(&ext.id)).await.unwrap();
+    assert_eq!(fip.port_id, None);
+    assert_eq!(fip.floating_network_id, ext.id);
+    let fip = fips.associate(&fip.id, &port_id, None).await.unwrap();
+    assert_eq!(fip.port_id.as_deref(), Some(port_id.as_str()));
+    assert_eq!(fip.fixed_ip_address.as_deref(), Some(port_ip.as_str()));
+    assert_eq!(fip.router_id.as_deref(), Some(router.id.as_str()));
+    let listed = fips.list().port_id(&port_id).all().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let fip = fips.disassociate(&fip.id).await.unwrap();
+    assert_eq!((fip.port_id, fip.fixed_ip_address), (None, None));
+    assert_ne!(fip.status, FloatingIpStatus::Error);
+    ops += 5;
+
+    // Teardown, in dependency order; each checked gone.
+    fips.delete(&fip.id).await.unwrap();
+    assert!(fips.get_opt(&fip.id).await.unwrap().is_none());
+    sgs.delete(&sg.id).await.unwrap();
+    assert!(
+        rules.get_opt(&ssh.id).await.unwrap().is_none(),
+        "rules go with the group"
+    );
+    routers
+        .update(&router.id, &UpdateRouter::new().routes(vec![]))
+        .await
+        .unwrap();
+    routers
+        .remove_interface(&router.id, &RouterInterface::subnet(&subnet))
+        .await
+        .unwrap();
+    let again = routers
+        .remove_interface(&router.id, &RouterInterface::subnet(&subnet))
+        .await
+        .unwrap_err();
+    assert!(again.is_not_found(), "{again}");
+    let r = routers
+        .update(&router.id, &UpdateRouter::new().clear_external_gateway())
+        .await
+        .unwrap();
+    assert_eq!(r.external_gateway_info, None);
+    routers.delete(&router.id).await.unwrap();
+    assert!(!routers.delete_opt(&router.id).await.unwrap());
+    for (path, id) in [("ports", &port_id)] {
+        client
+            .request(
+                ServiceType::NETWORK,
+                Method::Delete,
+                &format!("{path}/{id}"),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    network.networks().delete(&private.id).await.unwrap();
+    network.networks().delete(&ext.id).await.unwrap();
+    ops += 11;
+    for (what, left) in [
+        (
+            "routers",
+            routers
+                .list()
+                .name(&format!("{tag}-router"))
+                .all()
+                .await
+                .unwrap()
+                .len(),
+        ),
+        (
+            "security groups",
+            sgs.list()
+                .name(&format!("{tag}-sg"))
+                .all()
+                .await
+                .unwrap()
+                .len(),
+        ),
+        (
+            "floating IPs",
+            fips.list()
+                .floating_network_id(&ext.id)
+                .all()
+                .await
+                .unwrap()
+                .len(),
+        ),
+        (
+            "networks",
+            network
+                .networks()
+                .list()
+                .all()
+                .await
+                .unwrap()
+                .iter()
+                .filter(|n| n.name.starts_with(&tag))
+                .count(),
+        ),
+    ] {
+        assert_eq!(left, 0, "{what} left behind");
+    }
+    println!(
+        "routing topology: {ops} operations on routers, floating IPs, security groups and rules (+ networks, subnets, a port), nothing left behind, in {:?}",
+        started.elapsed()
+    );
+}

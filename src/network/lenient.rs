@@ -191,6 +191,49 @@ pub(crate) fn owner(project_id_: Option<String>, tenant_id: Option<&String>) -> 
     project_id(&project_id_, &tenant_id.cloned())
 }
 
+/// `deserialize_with` for a boolean sent as JSON `true`/`false`, as a string (`"true"`, `"False"`,
+/// `"1"`, `"0"`, as some plugins answer) or `null` (`None`).
+pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    struct BoolVisitor;
+
+    impl<'de> Visitor<'de> for BoolVisitor {
+        type Value = Option<bool>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a boolean (or a string holding one), or null")
+        }
+
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            match v.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "on" | "t" | "y" => Ok(Some(true)),
+                "false" | "0" | "no" | "off" | "f" | "n" => Ok(Some(false)),
+                _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+            }
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    d.deserialize_option(BoolVisitor)
+}
+
+/// [`opt_int`] under the name the router and floating IP models use.
+pub(crate) use opt_int as opt_number;
+
 /// [`opt_int`] under the name the subnet and port models use.
 pub(crate) use opt_int as opt_num;
 
@@ -256,6 +299,15 @@ macro_rules! api_enum {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 Ok(Self::from_api(&String::deserialize(d)?))
             }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        $name:ident { $( $(#[$vmeta:meta])* $variant:ident => $text:literal ),+ $(,)? }
+    ) => {
+        api_enum! {
+            $(#[$meta])*
+            pub enum $name { $( $(#[$vmeta])* $variant => $text, )+ }
         }
     };
 }

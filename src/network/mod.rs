@@ -20,10 +20,14 @@ mod address_scopes;
 mod agents;
 mod availability_zones;
 mod extensions;
+mod floating_ips;
 mod ip_availability;
 mod qos;
 mod quotas;
 mod rbac_policies;
+mod routers;
+mod security_group_rules;
+mod security_groups;
 mod trunks;
 
 pub use networks::{NetworkList, Networks};
@@ -43,10 +47,14 @@ pub use address_scopes::*;
 pub use agents::*;
 pub use availability_zones::*;
 pub use extensions::*;
+pub use floating_ips::*;
 pub use ip_availability::*;
 pub use qos::*;
 pub use quotas::*;
 pub use rbac_policies::*;
+pub use routers::*;
+pub use security_group_rules::*;
+pub use security_groups::*;
 pub use trunks::*;
 
 use crate::client::Client;
@@ -129,6 +137,26 @@ impl NetworkService {
     /// IP address usage per network (admin): `/v2.0/network-ip-availabilities`.
     pub fn network_ip_availabilities(&self) -> NetworkIpAvailabilities {
         Api::new(self.client.clone())
+    }
+
+    /// Routers: `/v2.0/routers` (interfaces, extra routes, gateways).
+    pub fn routers(&self) -> Routers {
+        Routers::new(self.client.clone())
+    }
+
+    /// Floating IPs: `/v2.0/floatingips` (associate, disassociate, port forwardings).
+    pub fn floating_ips(&self) -> FloatingIps {
+        FloatingIps::new(self.client.clone())
+    }
+
+    /// Security groups: `/v2.0/security-groups`.
+    pub fn security_groups(&self) -> SecurityGroups {
+        SecurityGroups::new(self.client.clone())
+    }
+
+    /// Security group rules: `/v2.0/security-group-rules`.
+    pub fn security_group_rules(&self) -> SecurityGroupRules {
+        SecurityGroupRules::new(self.client.clone())
     }
 }
 
