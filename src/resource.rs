@@ -313,7 +313,8 @@ impl<R: Resource> Api<R> {
         self.call(method, &all)
     }
 
-    /// Sends `call` and decodes `{"<singular>": …}` as `T`.
+    /// Sends `call` and decodes the value under `key` (`{"<key>": …}`, e.g. the singular key or
+    /// `metadata`) as `T`; decode errors name the path and never quote the token.
     pub(crate) async fn send_for<T: DeserializeOwned>(
         &self,
         call: &Call,

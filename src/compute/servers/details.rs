@@ -264,11 +264,6 @@ pub struct TopologyNode {
 }
 
 #[derive(Deserialize)]
-struct Metadata {
-    metadata: BTreeMap<String, String>,
-}
-
-#[derive(Deserialize)]
 struct Meta {
     meta: BTreeMap<String, String>,
 }
@@ -299,12 +294,7 @@ impl Api<Server> {
     /// [`Error::Api`] 404 when there is no such server.
     pub async fn metadata(&self, id: &str) -> Result<BTreeMap<String, String>, Error> {
         let call = self.item_call(Method::Get, id, &["metadata"])?;
-        Ok(self
-            .client()
-            .execute(&call)
-            .await?
-            .json::<Metadata>()?
-            .metadata)
+        self.send_for(&call, "metadata").await
     }
 
     /// `PUT /servers/{id}/metadata` `{"metadata": {...}}`: replaces all metadata (an empty map
@@ -320,12 +310,7 @@ impl Api<Server> {
         let call = self
             .item_call(Method::Put, id, &["metadata"])?
             .json_body(&json!({ "metadata": metadata }));
-        Ok(self
-            .client()
-            .execute(&call)
-            .await?
-            .json::<Metadata>()?
-            .metadata)
+        self.send_for(&call, "metadata").await
     }
 
     /// `POST /servers/{id}/metadata` `{"metadata": {...}}`: adds or changes these items, keeping
@@ -341,12 +326,7 @@ impl Api<Server> {
         let call = self
             .item_call(Method::Post, id, &["metadata"])?
             .json_body(&json!({ "metadata": metadata }));
-        Ok(self
-            .client()
-            .execute(&call)
-            .await?
-            .json::<Metadata>()?
-            .metadata)
+        self.send_for(&call, "metadata").await
     }
 
     /// `GET /servers/{id}/metadata/{key}` (`{"meta": {key: value}}`): one item's value.
