@@ -19,6 +19,7 @@
 //! println!("compute at {} (microversion {:?})", compute.url, compute.microversion);
 //! # Ok(()) }
 //! ```
+#![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
