@@ -357,7 +357,8 @@ impl<R: Resource> Api<R> {
             .chain(R::LIST_PATH.iter().copied())
             .collect();
         let mut list = List::new(self.client.clone(), R::SERVICE, &path, R::PLURAL, R::LINKS)
-            .item_key(R::LIST_ITEM);
+            .item_key(R::LIST_ITEM)
+            .ids(R::id);
         if let Some(why) = &self.invalid_parent {
             list = list.invalid(why.clone());
         }
