@@ -39,6 +39,7 @@ pub mod request;
 pub mod resource;
 pub mod retry;
 pub mod session;
+pub(crate) mod timestamp;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

@@ -10,7 +10,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::compute::timestamp;
+use crate::timestamp;
 use crate::pagination::List;
 use crate::request::ServiceType;
 use crate::resource::{Api, Resource};

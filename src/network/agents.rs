@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::lenient;
-use crate::compute::timestamp;
+use crate::timestamp;
 use crate::field::Field;
 use crate::pagination::List;
 use crate::request::ServiceType;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::lenient;
 use crate::compute::Link;
-use crate::compute::timestamp;
+use crate::timestamp;
 use crate::error::Error;
 use crate::request::ServiceType;
 use crate::resource::{Api, NameFilter, Resource};

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::lenient::{api_enum, null_default, opt_num, owner};
-use crate::compute::timestamp;
+use crate::timestamp;
 use crate::error::Error;
 use crate::field::Field;
 use crate::pagination::List;

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lenient::{self, api_enum};
-use crate::compute::timestamp;
+use crate::timestamp;
 use crate::error::Error;
 use crate::field::Field;
 use crate::pagination::List;

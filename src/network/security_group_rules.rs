@@ -21,7 +21,7 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lenient::{self, api_enum};
-use crate::compute::timestamp;
+use crate::timestamp;
 use crate::error::Error;
 use crate::field::Field;
 use crate::pagination::List;

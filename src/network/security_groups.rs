@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::SecurityGroupRule;
 use super::lenient;
-use crate::compute::timestamp;
+use crate::timestamp;
 use crate::field::Field;
 use crate::pagination::List;
 use crate::request::ServiceType;

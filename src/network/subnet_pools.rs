@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lenient::{null_default, num, opt_num, owner};
-use crate::compute::timestamp;
+use crate::timestamp;
 use crate::error::Error;
 use crate::field::Field;
 use crate::pagination::List;

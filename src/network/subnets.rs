@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lenient::{api_enum, null_default, num, opt_num, owner};
-use crate::compute::timestamp;
+use crate::timestamp;
 use crate::field::Field;
 use crate::pagination::List;
 use crate::request::ServiceType;

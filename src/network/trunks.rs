@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lenient;
-use crate::compute::timestamp;
+use crate::timestamp;
 use crate::error::Error;
 use crate::field::Field;
 use crate::pagination::List;

@@ -15,7 +15,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
-use crate::compute::timestamp;
+use crate::timestamp;
 use crate::field::Field;
 
 /// A network's `status`.
