@@ -265,17 +265,30 @@ async fn fetch<T: DeserializeOwned>(
 /// How the stream reads an item's id, when the item type has one.
 pub(crate) type IdOf<T> = fn(&T) -> &str;
 
-/// A page's fingerprint: a hash of its items' ids in order.
-fn fingerprint(ids: &[&str]) -> u64 {
-    use std::hash::Hasher;
-    // Fixed keys: fingerprints are only compared within one stream.
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for id in ids {
-        h.write(id.as_bytes());
-        h.write_u8(0xff);
+/// Item ids are compared by 64-bit keyed hashes (SipHash with a per-stream random key): two
+/// different ids of one listing share a hash with a probability of about 2^-64 per pair.
+type IdHash = u64;
+
+/// A hasher for values that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    h.finish()
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in.
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
+
+type HashSetOfHashes = HashSet<IdHash, std::hash::BuildHasherDefault<Prehashed>>;
 
 /// What the stream remembers to detect a loop. Its size depends on the number of pages, never on
 /// the number of items: the markers followed, one fingerprint per page, and the ids of the last page.
@@ -286,10 +299,13 @@ struct StreamState<T> {
     marker: Option<String>,
     /// Markers followed (and the caller's own).
     seen_markers: HashSet<String>,
-    /// Fingerprints of the pages fetched: a page equal to an earlier one is a replay.
-    pages_seen: HashSet<u64>,
-    /// Ids of the previous page's items: a page overlapping it skips the repeated items.
-    previous: HashSet<String>,
+    /// Keys the id hashes.
+    hasher: std::collections::hash_map::RandomState,
+    /// Fingerprints (the combined id hashes) of the pages fetched: a page equal to an earlier one
+    /// is a replay.
+    pages_seen: HashSetOfHashes,
+    /// Id hashes of the previous page's items: a page overlapping it skips the repeated items.
+    previous: HashSetOfHashes,
     pages: u32,
     items: u64,
     /// The loop found on the last page, reported once its new items are taken.
@@ -319,8 +335,9 @@ pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
         id_of,
         marker: None,
         seen_markers: seen,
-        pages_seen: HashSet::new(),
-        previous: HashSet::new(),
+        hasher: std::collections::hash_map::RandomState::new(),
+        pages_seen: HashSetOfHashes::default(),
+        previous: HashSetOfHashes::default(),
         pages: 0,
         items: 0,
         looped: None,
@@ -340,19 +357,29 @@ pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
         let listed = page.items.len();
         let fresh: Vec<T> = match st.id_of {
             Some(id_of) if listed > 0 => {
-                let ids: Vec<&str> = page.items.iter().map(id_of).collect();
-                let replay = !st.pages_seen.insert(fingerprint(&ids));
-                let mut current = HashSet::with_capacity(listed);
-                let keep: Vec<bool> = ids
+                use std::hash::BuildHasher;
+                let hashes: Vec<IdHash> = page
+                    .items
                     .iter()
-                    .map(|id| !replay && !st.previous.contains(*id) && current.insert(id.to_string()))
+                    .map(|item| st.hasher.hash_one(id_of(item)))
+                    .collect();
+                let replay = !st.pages_seen.insert(st.hasher.hash_one(&hashes));
+                let mut current =
+                    HashSetOfHashes::with_capacity_and_hasher(listed, Default::default());
+                let keep: Vec<bool> = hashes
+                    .iter()
+                    .map(|h| !replay && !st.previous.contains(h) && current.insert(*h))
                     .collect();
                 st.previous = current;
-                page.items
-                    .into_iter()
-                    .zip(keep)
-                    .filter_map(|(item, keep)| keep.then_some(item))
-                    .collect()
+                if keep.iter().all(|k| *k) {
+                    page.items
+                } else {
+                    page.items
+                        .into_iter()
+                        .zip(keep)
+                        .filter_map(|(item, keep)| keep.then_some(item))
+                        .collect()
+                }
             }
             _ => page.items,
         };

@@ -17,8 +17,7 @@ use serde::{Deserializer, Serializer};
 
 /// Parses a timestamp in any of the accepted forms; `None` if it is none of them.
 pub(crate) fn parse(s: &str) -> Option<DateTime<Utc>> {
-    let s = s.trim();
-    fast(s.as_bytes()).or_else(|| general(s))
+    fast(s.as_bytes().trim_ascii()).or_else(|| general(s.trim()))
 }
 
 /// `YYYY-MM-DD[T| ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM]`, the shapes Keystone, Nova, Neutron and
@@ -82,6 +81,9 @@ fn fast(b: &[u8]) -> Option<DateTime<Utc>> {
     };
     let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
     let local = NaiveDateTime::new(date, time);
+    if offset_seconds == 0 {
+        return Some(local.and_utc());
+    }
     let utc = local.checked_sub_signed(TimeDelta::try_seconds(offset_seconds)?)?;
     Some(utc.and_utc())
 }
