@@ -187,7 +187,8 @@ pub struct Page {
     pub servers_links: Vec<Link>,
 }
 
-/// A raw user's view of `POST /v3/auth/tokens`: token with its catalog.
+/// A raw user's view of `POST /v3/auth/tokens`: token with its catalog (the fields
+/// stackclient keeps).
 #[derive(Deserialize)]
 #[allow(dead_code)]
 pub struct TokenBody {
@@ -213,7 +214,10 @@ pub struct Token {
 #[allow(dead_code)]
 pub struct IdName {
     pub id: String,
-    pub name: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub domain: Option<Box<IdName>>,
 }
 
 #[derive(Deserialize)]
@@ -223,13 +227,19 @@ pub struct Service {
     pub kind: String,
     #[serde(default)]
     pub name: Option<String>,
+    #[serde(default)]
+    pub id: Option<String>,
     pub endpoints: Vec<Endpoint>,
 }
 
 #[derive(Deserialize)]
 #[allow(dead_code)]
 pub struct Endpoint {
+    #[serde(default)]
+    pub id: Option<String>,
     pub interface: String,
+    #[serde(default)]
+    pub region: Option<String>,
     #[serde(default)]
     pub region_id: Option<String>,
     pub url: String,
