@@ -64,6 +64,8 @@ pub struct Link {
 pub struct Image {
     pub id: String,
     #[serde(default)]
+    pub links: Vec<Link>,
+    #[serde(default)]
     pub properties: BTreeMap<String, serde_json::Value>,
 }
 
