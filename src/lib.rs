@@ -39,10 +39,10 @@ pub mod request;
 pub mod resource;
 pub mod retry;
 pub mod session;
-pub(crate) mod timestamp;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+pub(crate) mod timestamp;
 pub(crate) mod transport;
 pub mod wait;
 

@@ -39,7 +39,11 @@ fn fast(b: &[u8]) -> Option<DateTime<Utc>> {
     }
     let year = i32::try_from(digits(&b[0..4])?).ok()?;
     let date = NaiveDate::from_ymd_opt(year, digits(&b[5..7])?, digits(&b[8..10])?)?;
-    let (hour, minute, second) = (digits(&b[11..13])?, digits(&b[14..16])?, digits(&b[17..19])?);
+    let (hour, minute, second) = (
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    );
     if second > 59 {
         return None; // a leap second: chrono's parsers know what to do
     }
@@ -275,9 +279,14 @@ mod tests {
             .expect("decodes");
         assert_eq!(format(&t.at), "2013-09-03T04:01:32Z");
         assert_eq!(t.maybe, None);
-        let t: T = serde_json::from_str(r#"{"at": "2013-09-03 04:01:32", "maybe": "2013-09-23T13:37:00.5"}"#)
-            .expect("decodes");
-        assert_eq!(t.maybe.map(|m| format(&m)).as_deref(), Some("2013-09-23T13:37:00.500Z"));
+        let t: T = serde_json::from_str(
+            r#"{"at": "2013-09-03 04:01:32", "maybe": "2013-09-23T13:37:00.5"}"#,
+        )
+        .expect("decodes");
+        assert_eq!(
+            t.maybe.map(|m| format(&m)).as_deref(),
+            Some("2013-09-23T13:37:00.500Z")
+        );
         // From a value tree too (owned strings).
         let v = serde_json::json!({"at": "2013-09-03T04:01:32Z"});
         let t: T = serde_json::from_value(v).expect("decodes");

@@ -201,11 +201,7 @@ fn loaded_config() -> CloudConfig {
 fn raw_auth(env: &Env) -> raw::CloudAuth {
     let text = std::fs::read_to_string(&env.clouds_yaml).expect("clouds.yaml");
     let file: raw::CloudsFile = serde_norway::from_str(&text).expect("clouds.yaml parses");
-    file.clouds
-        .into_values()
-        .next()
-        .expect("one cloud")
-        .auth
+    file.clouds.into_values().next().expect("one cloud").auth
 }
 
 async fn control(base: &str, method: reqwest::Method, path: &str) -> String {
@@ -239,8 +235,8 @@ fn run(env: &Env, work: Work, side: Side, n: u64) -> Sample {
                 probe.end(n);
             }
             (Work::W1, Side::Ours) => {
-                let client = Client::new(ClientOptions::new(Session::new(loaded_config())))
-                    .expect("client");
+                let client =
+                    Client::new(ClientOptions::new(Session::new(loaded_config()))).expect("client");
                 let id = server::server_id(7);
                 for _ in 0..20 {
                     ours_get(&client, &id).await;
@@ -359,8 +355,8 @@ fn run(env: &Env, work: Work, side: Side, n: u64) -> Sample {
                 let cfg = loaded_config();
                 probe.begin();
                 for _ in 0..n {
-                    let client = Client::new(ClientOptions::new(Session::new(cfg.clone())))
-                        .expect("client");
+                    let client =
+                        Client::new(ClientOptions::new(Session::new(cfg.clone()))).expect("client");
                     std::hint::black_box(client.authenticate().await.expect("auth"));
                 }
                 probe.end(n);
@@ -529,7 +525,10 @@ fn callgrind_instructions(exe: &std::path::Path, env: &Env, work: Work, side: Si
         .stderr(std::process::Stdio::null())
         .status()
         .expect("valgrind runs");
-    assert!(status.success(), "callgrind run of {work:?} {side:?} failed");
+    assert!(
+        status.success(),
+        "callgrind run of {work:?} {side:?} failed"
+    );
     let text = std::fs::read_to_string(&out).expect("callgrind output");
     let _ = std::fs::remove_file(&out);
     text.lines()

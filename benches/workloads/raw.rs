@@ -294,7 +294,10 @@ pub async fn authenticate(http: &reqwest::Client, auth: &CloudAuth) -> (String, 
         "scope": {"project": {"name": auth.project_name, "domain": {"name": auth.project_domain_name}}},
     }});
     let resp = http
-        .post(format!("{}/auth/tokens", auth.auth_url.trim_end_matches('/')))
+        .post(format!(
+            "{}/auth/tokens",
+            auth.auth_url.trim_end_matches('/')
+        ))
         .json(&body)
         .send()
         .await

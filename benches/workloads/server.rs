@@ -48,6 +48,9 @@ pub fn template() -> serde_json::Value {
     doc["server"].clone()
 }
 
+/// Page bodies by (first server, total), built once.
+type PageCache = HashMap<(usize, usize), Arc<Vec<u8>>>;
+
 struct State {
     base: String,
     token_body: Vec<u8>,
@@ -59,7 +62,7 @@ struct State {
     generation: AtomicU64,
     valid_from: AtomicU64,
     token_requests: AtomicU64,
-    pages: Mutex<HashMap<(usize, usize), Arc<Vec<u8>>>>,
+    pages: Mutex<PageCache>,
 }
 
 fn catalog(base: &str) -> serde_json::Value {
@@ -69,9 +72,21 @@ fn catalog(base: &str) -> serde_json::Value {
         ("network", "neutron", "/network"),
         ("image", "glance", "/image"),
         ("placement", "placement", "/placement"),
-        ("volumev3", "cinderv3", "/volume/v3/6f70656e737461636b20342065766572"),
-        ("block-storage", "cinder", "/volume/v3/6f70656e737461636b20342065766572"),
-        ("object-store", "swift", "/swift/v1/AUTH_6f70656e737461636b20342065766572"),
+        (
+            "volumev3",
+            "cinderv3",
+            "/volume/v3/6f70656e737461636b20342065766572",
+        ),
+        (
+            "block-storage",
+            "cinder",
+            "/volume/v3/6f70656e737461636b20342065766572",
+        ),
+        (
+            "object-store",
+            "swift",
+            "/swift/v1/AUTH_6f70656e737461636b20342065766572",
+        ),
     ];
     let entries: Vec<serde_json::Value> = services
         .iter()
@@ -165,12 +180,11 @@ impl State {
             if i > start {
                 out.push(',');
             }
-            out.push_str(
-                &self
-                    .item
-                    .replacen("@ID@", &server_id(i), 1)
-                    .replacen("@N@", &i.to_string(), 1),
-            );
+            out.push_str(&self.item.replacen("@ID@", &server_id(i), 1).replacen(
+                "@N@",
+                &i.to_string(),
+                1,
+            ));
         }
         out.push(']');
         if end - start == PAGE {
@@ -303,9 +317,7 @@ fn answer(state: &State, method: &str, target: &str, token: Option<&str>) -> Vec
             state.total.store(n, Ordering::SeqCst);
             response("204 No Content", "", b"")
         }
-        ("GET", "/compute/v2.1" | "/compute/v2.1/") => {
-            response("200 OK", "", &state.version_body)
-        }
+        ("GET", "/compute/v2.1" | "/compute/v2.1/") => response("200 OK", "", &state.version_body),
         ("GET", "/compute/v2.1/servers/detail") => {
             if !token_ok(state, token) {
                 return unauthorized();
