@@ -453,6 +453,8 @@ pub struct List<T> {
     invalid: Option<String>,
     /// The item's id, for skipping items a misbehaving service lists twice.
     id_of: Option<IdOf<T>>,
+    /// `limit` and `marker` need this microversion.
+    paging_from: Option<ApiVersion>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -463,6 +465,7 @@ impl<T> Clone for List<T> {
             spec: self.spec.clone(),
             invalid: self.invalid.clone(),
             id_of: self.id_of,
+            paging_from: self.paging_from,
             _t: PhantomData,
         }
     }
@@ -499,7 +502,21 @@ impl<T> List<T> {
             },
             invalid: None,
             id_of: None,
+            paging_from: None,
             _t: PhantomData,
+        }
+    }
+
+    /// `limit` and `marker` need microversion `v` (when `Some`).
+    pub(crate) fn paging_from(mut self, v: Option<ApiVersion>) -> Self {
+        self.paging_from = v;
+        self
+    }
+
+    fn paging(self) -> Self {
+        match self.paging_from {
+            Some(v) => self.requires(v),
+            None => self,
         }
     }
 
@@ -543,17 +560,20 @@ impl<T> List<T> {
 
     /// `limit`: page size, at least 1 (services cap it, e.g. Nova's `max_limit`, 1000 by default).
     /// `0` makes [`send`](List::send) / [`into_stream`](List::into_stream) fail with
-    /// [`Error::InvalidInput`].
+    /// [`Error::InvalidInput`]. Where the API pages only from some microversion (Nova's keypairs
+    /// 2.35, hypervisors 2.33, instance actions 2.58, migrations 2.59), a lower one fails with
+    /// [`Error::MicroversionUnsupported`] before anything is sent.
     pub fn limit(mut self, limit: u32) -> Self {
         if limit == 0 {
             self.invalid = Some("limit must be at least 1".into());
         }
-        self.param("limit", limit)
+        self.paging().param("limit", limit)
     }
 
-    /// `marker`: start after the item with this id.
+    /// `marker`: start after the item with this id (a keypair's name for keypairs). The same
+    /// microversion rule as [`limit`](List::limit).
     pub fn marker(self, marker: &str) -> Self {
-        self.param("marker", marker)
+        self.paging().param("marker", marker)
     }
 
     /// `fields` (repeated, Neutron): the service answers only these fields. The model's required fields

@@ -6,6 +6,7 @@
 //! cargo bench --bench workloads                   # every workload, medians of 5 rounds (≈ 1–2 min)
 //! cargo bench --bench workloads -- --quick        # a reduced run with the checks CI makes
 //! cargo bench --bench workloads -- --instructions # also instructions per operation (callgrind)
+//! cargo bench --bench workloads -- --only W3,W5 --rounds 9   # some workloads, more rounds
 //! ```
 //!
 //! Workloads:
@@ -641,9 +642,14 @@ fn main() {
     }
 
     let quick = args.iter().any(|a| a == "--quick");
+    let only: Option<Vec<String>> =
+        arg_value(&args, "--only").map(|v| v.split(',').map(str::to_string).collect());
     let instructions = args.iter().any(|a| a == "--instructions");
     let rounds = if quick { 2 } else { 5 };
-    let exit = bench(&env, quick, instructions, rounds);
+    let rounds = arg_value(&args, "--rounds")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(rounds);
+    let exit = bench(&env, quick, instructions, rounds, only.as_deref());
     if let Some(mut c) = child {
         let _ = c.kill();
         let _ = c.wait();
@@ -652,7 +658,14 @@ fn main() {
     std::process::exit(exit);
 }
 
-fn bench(env: &Env, quick: bool, instructions: bool, rounds: usize) -> i32 {
+fn bench(
+    env: &Env,
+    quick: bool,
+    instructions: bool,
+    rounds: usize,
+    only: Option<&[String]>,
+) -> i32 {
+    let wanted = |w: &str| only.is_none_or(|o| o.iter().any(|x| x == w));
     let mut failed = false;
     println!(
         "stackclient vs raw reqwest, {} round(s) interleaved, medians per operation; {} CPUs",
@@ -684,6 +697,9 @@ fn bench(env: &Env, quick: bool, instructions: bool, rounds: usize) -> i32 {
     };
     let mut peaks = Vec::new();
     for &(work, n, suffix) in sizes {
+        if !wanted(&format!("{work:?}")) {
+            continue;
+        }
         let mut raw_s = Vec::new();
         let mut ours_s = Vec::new();
         // Warm-up round per side (page cache on the server, lazy statics), not counted.
@@ -721,15 +737,17 @@ fn bench(env: &Env, quick: bool, instructions: bool, rounds: usize) -> i32 {
             failed = true;
         }
     }
-    let (tokens, first, all) = w5(env, 1000);
-    println!(
-        "W5 1,000 tasks on a revoked token: {tokens} token request(s), first answer after {:.1} ms, all after {:.1} ms",
-        first.as_secs_f64() * 1e3,
-        all.as_secs_f64() * 1e3
-    );
-    if tokens != 1 {
-        println!("FAIL: W5 needs exactly 1 token request");
-        failed = true;
+    if wanted("W5") {
+        let (tokens, first, all) = w5(env, 1000);
+        println!(
+            "W5 1,000 tasks on a revoked token: {tokens} token request(s), first answer after {:.1} ms, all after {:.1} ms",
+            first.as_secs_f64() * 1e3,
+            all.as_secs_f64() * 1e3
+        );
+        if tokens != 1 {
+            println!("FAIL: W5 needs exactly 1 token request");
+            failed = true;
+        }
     }
 
     if instructions {
@@ -748,6 +766,9 @@ fn bench(env: &Env, quick: bool, instructions: bool, rounds: usize) -> i32 {
             (Work::W4b, 5, 25),
         ];
         for &(work, a, b) in pairs {
+            if !wanted(&format!("{work:?}")) {
+                continue;
+            }
             let mut per = [0f64; 2];
             for (i, side) in [Side::Raw, Side::Ours].into_iter().enumerate() {
                 let ia = callgrind_instructions(&exe, env, work, side, a);
