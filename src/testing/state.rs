@@ -10,8 +10,11 @@ use tokio::time::Instant;
 
 use super::fault::InjectedFault;
 use super::ids;
+use super::neutron::floating_ips::FloatingIp;
 use super::neutron::model::Network;
 use super::neutron::ports::Port;
+use super::neutron::routers::Router;
+use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
 use super::neutron::subnets::Subnet;
 use super::nova::model::Server;
 use super::record::RequestRecord;
@@ -162,6 +165,11 @@ pub(crate) struct State {
     pub(crate) networks: Vec<Network>,
     pub(crate) subnets: Vec<Subnet>,
     pub(crate) ports: Vec<Port>,
+    pub(crate) routers: Vec<Router>,
+    pub(crate) floating_ips: Vec<FloatingIp>,
+    /// Security groups of every project (each project's `default` made on first use).
+    pub(crate) security_groups: Vec<SecurityGroup>,
+    pub(crate) security_group_rules: Vec<SecurityGroupRule>,
     pub(crate) log: VecDeque<RequestRecord>,
     pub(crate) faults: Vec<InjectedFault>,
     /// When set, every new server build fails with this message.

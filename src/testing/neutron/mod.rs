@@ -1,8 +1,11 @@
 //! Neutron (networking v2.0) under `/network`.
 
+pub(crate) mod floating_ips;
 pub(crate) mod model;
 mod networks;
 pub(crate) mod ports;
+pub(crate) mod routers;
+pub(crate) mod security_groups;
 pub(crate) mod subnets;
 
 use hyper::Method;
@@ -109,6 +112,43 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
         ["ports", id] if *method == Method::PUT => ports::update(ctx, id),
         ["ports", id] if *method == Method::DELETE => ports::delete(ctx, id),
         ["ports"] | ["ports", _] => method_not_allowed(),
+        ["routers"] if get => routers::list(ctx),
+        ["routers"] if *method == Method::POST => routers::create(ctx),
+        ["routers", id] if get => routers::show(ctx, id),
+        ["routers", id] if *method == Method::PUT => routers::update(ctx, id),
+        ["routers", id] if *method == Method::DELETE => routers::delete(ctx, id),
+        ["routers", id, "add_router_interface"] if *method == Method::PUT => {
+            routers::add_interface(ctx, id)
+        }
+        ["routers", id, "remove_router_interface"] if *method == Method::PUT => {
+            routers::remove_interface(ctx, id)
+        }
+        ["routers", id, "add_extraroutes"] if *method == Method::PUT => {
+            routers::extra_routes(ctx, id, true)
+        }
+        ["routers", id, "remove_extraroutes"] if *method == Method::PUT => {
+            routers::extra_routes(ctx, id, false)
+        }
+        ["routers"] | ["routers", _] | ["routers", _, _] => method_not_allowed(),
+        ["floatingips"] if get => floating_ips::list(ctx),
+        ["floatingips"] if *method == Method::POST => floating_ips::create(ctx),
+        ["floatingips", id] if get => floating_ips::show(ctx, id),
+        ["floatingips", id] if *method == Method::PUT => floating_ips::update(ctx, id),
+        ["floatingips", id] if *method == Method::DELETE => floating_ips::delete(ctx, id),
+        ["floatingips"] | ["floatingips", _] => method_not_allowed(),
+        ["security-groups"] if get => security_groups::list(ctx),
+        ["security-groups"] if *method == Method::POST => security_groups::create(ctx),
+        ["security-groups", id] if get => security_groups::show(ctx, id),
+        ["security-groups", id] if *method == Method::PUT => security_groups::update(ctx, id),
+        ["security-groups", id] if *method == Method::DELETE => security_groups::delete(ctx, id),
+        ["security-groups"] | ["security-groups", _] => method_not_allowed(),
+        ["security-group-rules"] if get => security_groups::list_rules(ctx),
+        ["security-group-rules"] if *method == Method::POST => security_groups::create_rule(ctx),
+        ["security-group-rules", id] if get => security_groups::show_rule(ctx, id),
+        ["security-group-rules", id] if *method == Method::DELETE => {
+            security_groups::delete_rule(ctx, id)
+        }
+        ["security-group-rules"] | ["security-group-rules", _] => method_not_allowed(),
         _ => not_found(),
     }
 }

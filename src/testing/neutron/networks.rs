@@ -46,7 +46,7 @@ const CONTROL: [&str; 10] = [
     "not-tags-any",
 ];
 
-fn network_not_found(id: &str) -> Resp {
+pub(super) fn network_not_found(id: &str) -> Resp {
     error(
         404,
         "NetworkNotFound",
