@@ -162,7 +162,7 @@ fn associate(
             [only] => only.clone(),
             _ => {
                 return Err(bad_fip(&format!(
-                    "Port {port_id} has multiple fixed IPv4 addresses. Must provide a specific IPv4 address when assigning a floating IP."
+                    "Port {port_id} has multiple fixed IPv4 addresses.  Must provide a specific IPv4 address when assigning a floating IP."
                 )));
             }
         },
@@ -330,6 +330,11 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
             "Network {network_id} is not a valid external network."
         ));
     }
+    if !state.subnets.iter().any(|s| s.network_id == network_id) {
+        return bad_fip(&format!(
+            "Network {network_id} does not contain any IPv4 subnet."
+        ));
+    }
     let now = Utc::now();
     let id = ids::uuid4();
     let mut holder = Port::service(&network_id, "", "network:floatingip", &id, Vec::new());
@@ -346,11 +351,9 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
         Err(resp) => return resp,
     }
     let Some((_, ip)) = holder.fixed_ips.first().cloned() else {
-        return error(
-            404,
-            "ExternalGatewayForFloatingIPNotFound",
-            &format!("External network {network_id} has no subnet to allocate a floating IP from."),
-        );
+        return bad_fip(&format!(
+            "Network {network_id} does not contain any IPv4 subnet."
+        ));
     };
     let mut fip = FloatingIp {
         id,

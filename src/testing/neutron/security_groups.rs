@@ -970,7 +970,11 @@ pub(crate) fn create_rule(ctx: &Ctx<'_>) -> Resp {
             .iter()
             .any(|r| r.security_group_id != rules[0].security_group_id)
         {
-            return bad_request("Only allowed to update rules for one security profile at a time");
+            return error(
+                400,
+                "SecurityGroupNotSingleGroupRules",
+                "Only allowed to update rules for one security profile at a time",
+            );
         }
         let rendered: Vec<Value> = rules
             .iter()
