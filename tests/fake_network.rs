@@ -1216,3 +1216,24 @@ async fn security_group_rules_as_neutron_stores_and_refuses_them() {
         "nothing of a refused bulk request is kept"
     );
 }
+
+#[tokio::test]
+async fn only_an_admin_deletes_the_default_group() {
+    let fake = FakeCloud::builder().admin(false).start().await.unwrap();
+    let client = Client::new(ClientOptions::new(Session::new(fake.config()))).unwrap();
+    let info = client.authenticate().await.unwrap();
+    assert_eq!(info.roles, ["member", "reader"]);
+    let sgs = client.network().security_groups();
+    let default = sgs.find_by_name("default").await.unwrap().unwrap();
+    let err = sgs.delete(&default.id).await.unwrap_err();
+    assert_eq!(
+        fault(&err),
+        (
+            409,
+            "SecurityGroupCannotRemoveDefault".into(),
+            "Insufficient rights for removing default security group.".into()
+        )
+    );
+    let web = sgs.create(&CreateSecurityGroup::new("web")).await.unwrap();
+    sgs.delete(&web.id).await.unwrap();
+}

@@ -99,8 +99,9 @@
 //! - **Security groups.** Each project's `default` group (ingress from itself and egress, IPv4
 //!   and IPv6) is made on its first group list, group create or port create; new groups get the
 //!   two egress rules; ports without `security_groups` get `default`. Rules are validated with
-//!   Neutron's checks and errors (`SecurityGroupRuleExists` 409 for a duplicate, …). The fake's
-//!   user is an admin, so it may delete `default` (the next list makes a new one).
+//!   Neutron's checks and errors (`SecurityGroupRuleExists` 409 for a duplicate, …). An admin
+//!   may delete `default` (the next list makes a new one); without the admin role
+//!   ([`FakeCloudBuilder::admin`]) it is 409 `SecurityGroupCannotRemoveDefault`.
 //! - **Failures.** Malformed JSON is a 400 shaped like the service's faults; the server never
 //!   panics on input. [`FakeCloud::fail_next`] and [`FakeCloud::inject_fault`] make the next
 //!   requests fail; [`FakeCloud::expire_tokens`] revokes every token.

@@ -34,6 +34,8 @@ pub(crate) struct Settings {
     pub(crate) password: String,
     pub(crate) project: String,
     pub(crate) seed_networks: bool,
+    /// Whether the user has the `admin` role.
+    pub(crate) admin: bool,
     pub(crate) fail_prefix: Option<String>,
 }
 
@@ -49,6 +51,7 @@ impl Default for Settings {
             password: "secret".into(),
             project: "admin".into(),
             seed_networks: true,
+            admin: true,
             fail_prefix: None,
         }
     }
@@ -194,7 +197,10 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(base: String, settings: Settings) -> Self {
-        let identity = Identity::generate();
+        let mut identity = Identity::generate();
+        if !settings.admin {
+            identity.roles.retain(|(_, name)| *name != "admin");
+        }
         let mut state = State {
             next_net_octet: 1,
             next_segment: 1,

@@ -413,9 +413,9 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
 }
 
 /// `DELETE /v2.0/security-groups/{id}`: 204 (its rules, and rules of other groups naming it as
-/// remote group, go with it); 409 `SecurityGroupInUse` while a port uses it. The fake's user is
-/// an admin, and Neutron lets an admin delete a `default` group (a non-admin gets 409
-/// `SecurityGroupCannotRemoveDefault`); the project gets a new one on its next list.
+/// remote group, go with it); 409 `SecurityGroupInUse` while a port uses it. Neutron lets an admin
+/// delete a `default` group (the project gets a new one on its next list); a user without the
+/// admin role gets 409 `SecurityGroupCannotRemoveDefault`.
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     let mut state = ctx.shared.lock();
     if state
@@ -432,6 +432,13 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     let Some(group) = state.security_groups.iter().find(|g| g.id == id) else {
         return group_not_found(id);
     };
+    if group.is_default && !ctx.shared.settings.admin {
+        return error(
+            409,
+            "SecurityGroupCannotRemoveDefault",
+            "Insufficient rights for removing default security group.",
+        );
+    }
     if let Some(resp) = if_match_failed(ctx.req, group.revision_number) {
         return resp;
     }
