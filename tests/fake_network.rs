@@ -1237,3 +1237,73 @@ async fn only_an_admin_deletes_the_default_group() {
     let web = sgs.create(&CreateSecurityGroup::new("web")).await.unwrap();
     sgs.delete(&web.id).await.unwrap();
 }
+
+#[tokio::test]
+async fn bulk_create_is_all_or_none() {
+    let env = env().await;
+    let network = env.client.network();
+    let nets = network
+        .networks()
+        .create_bulk(&[
+            CreateNetwork::new().name("a"),
+            CreateNetwork::new().name("b"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        nets.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    let subnets = network
+        .subnets()
+        .create_bulk(&[
+            CreateSubnet::new(&nets[0].id, 4).cidr("10.60.1.0/24"),
+            CreateSubnet::new(&nets[1].id, 4).cidr("10.60.2.0/24"),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        subnets
+            .iter()
+            .map(|s| s.gateway_ip.as_deref())
+            .collect::<Vec<_>>(),
+        [Some("10.60.1.1"), Some("10.60.2.1")]
+    );
+    let ports = network
+        .ports()
+        .create_bulk(&[
+            CreatePort::new(&nets[0].id).fixed_ip(FixedIp::new(&subnets[0].id, "10.60.1.50")),
+            CreatePort::new(&nets[1].id),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        (ports[0].fixed_ips.clone(), ports[1].network_id.as_str()),
+        (
+            vec![FixedIp::new(&subnets[0].id, "10.60.1.50")],
+            nets[1].id.as_str()
+        )
+    );
+    // The second port asks for the first one's address: Neutron makes neither.
+    let before = network.ports().list().all().await.unwrap().len();
+    let err = network
+        .ports()
+        .create_bulk(&[
+            CreatePort::new(&nets[0].id).fixed_ip(FixedIp::new(&subnets[0].id, "10.60.1.60")),
+            CreatePort::new(&nets[0].id).fixed_ip(FixedIp::new(&subnets[0].id, "10.60.1.60")),
+        ])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        fault(&err),
+        (
+            409,
+            "IpAddressAlreadyAllocated".into(),
+            format!(
+                "IP address 10.60.1.60 already allocated in subnet {}",
+                subnets[0].id
+            )
+        )
+    );
+    assert_eq!(network.ports().list().all().await.unwrap().len(), before);
+}

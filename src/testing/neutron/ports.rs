@@ -403,10 +403,11 @@ fn apply(p: &mut Port, attrs: &Map<String, Value>, creating: bool) -> Result<(),
 }
 
 fn port_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, Resp> {
-    let body = ctx
-        .req
-        .json_body()
-        .ok_or_else(|| bad_request("Malformed request body"))?;
+    port_attrs(ctx.req.json_body())
+}
+
+fn port_attrs(body: Option<Value>) -> Result<Map<String, Value>, Resp> {
+    let body = body.ok_or_else(|| bad_request("Malformed request body"))?;
     body.get("port")
         .and_then(Value::as_object)
         .cloned()
@@ -415,8 +416,8 @@ fn port_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, Resp> {
 
 /// `POST /v2.0/ports`: 201; 404 `NetworkNotFound` / `SubnetNotFound`; 409 for a taken address
 /// or an exhausted pool.
-pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
-    let attrs = match port_body(ctx) {
+pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> Resp {
+    let attrs = match port_attrs(body) {
         Ok(a) => a,
         Err(resp) => return resp,
     };
@@ -425,7 +426,6 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
             "Failed to parse request. Required attribute 'network_id' not specified",
         );
     };
-    let mut state = ctx.shared.lock();
     let Some(network) = state.networks.iter().find(|n| n.id == network_id) else {
         return error(
             404,
@@ -457,13 +457,13 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
         return resp;
     }
     if attrs.contains_key("security_groups") {
-        if let Err(resp) = check_port_groups(&state, &port.security_groups) {
+        if let Err(resp) = check_port_groups(state, &port.security_groups) {
             return resp;
         }
     } else if port.port_security_enabled && !port.device_owner.starts_with("network:") {
-        port.security_groups = vec![ensure_default(&mut state, &port.project_id)];
+        port.security_groups = vec![ensure_default(state, &port.project_id)];
     }
-    match allocate(&state, &port, attrs.get("fixed_ips")) {
+    match allocate(state, &port, attrs.get("fixed_ips")) {
         Ok(ips) => port.fixed_ips = ips,
         Err(resp) => return resp,
     }

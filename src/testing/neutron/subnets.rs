@@ -12,6 +12,7 @@ use super::{bad_request, error, if_match_failed};
 use crate::testing::http::Resp;
 use crate::testing::ids;
 use crate::testing::server::Ctx;
+use crate::testing::state::State;
 
 /// A subnet of the fake (IPv4 only).
 #[derive(Clone, Debug)]
@@ -334,8 +335,8 @@ fn apply(s: &mut Subnet, attrs: &Map<String, Value>, creating: bool) -> Result<(
 
 /// `POST /v2.0/subnets`: 201; 404 `NetworkNotFound`; 400 for a bad CIDR or what the fake does
 /// not model (IPv6, subnet pools).
-pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
-    let Some(body) = ctx.req.json_body() else {
+pub(crate) fn create(_ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> Resp {
+    let Some(body) = body else {
         return bad_request("Malformed request body");
     };
     let Some(attrs) = body.get("subnet").and_then(Value::as_object) else {
@@ -367,7 +368,6 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
     let Some(net) = parse_cidr(cidr) else {
         return invalid("cidr", &format!("'{cidr}' is not a valid IP subnet"));
     };
-    let mut state = ctx.shared.lock();
     let Some(network) = state.networks.iter().find(|n| n.id == network_id) else {
         return error(
             404,
