@@ -1307,3 +1307,153 @@ async fn bulk_create_is_all_or_none() {
     );
     assert_eq!(network.ports().list().all().await.unwrap().len(), before);
 }
+
+/// Bad bodies get Neutron's 400 (a `NeutronError`), never a 500 or a dropped connection.
+#[tokio::test]
+async fn malformed_bodies_are_400_never_a_panic() {
+    let env = env().await;
+    let token = env.fake.issue_token();
+    let http = reqwest::Client::new();
+    let base = format!("{}/v2.0", env.fake.network_url());
+    let router = env
+        .client
+        .network()
+        .routers()
+        .create(&CreateRouter::new())
+        .await
+        .unwrap();
+    let sg = env
+        .client
+        .network()
+        .security_groups()
+        .create(&CreateSecurityGroup::new("x"))
+        .await
+        .unwrap();
+    let r = &router.id;
+    let cases: Vec<(&str, String, String)> = vec![
+        ("POST", "routers".into(), "{".into()),
+        ("POST", "routers".into(), "[]".into()),
+        ("POST", "routers".into(), r#"{"router": 5}"#.into()),
+        (
+            "POST",
+            "routers".into(),
+            r#"{"router": {"external_gateway_info": 7}}"#.into(),
+        ),
+        (
+            "POST",
+            "routers".into(),
+            r#"{"router": {"external_gateway_info": {"network_id": 5}}}"#.into(),
+        ),
+        (
+            "POST",
+            "routers".into(),
+            r#"{"router": {"routes": []}}"#.into(),
+        ),
+        (
+            "PUT",
+            format!("routers/{r}"),
+            r#"{"router": {"routes": 3}}"#.into(),
+        ),
+        (
+            "PUT",
+            format!("routers/{r}"),
+            r#"{"router": {"routes": [1]}}"#.into(),
+        ),
+        (
+            "PUT",
+            format!("routers/{r}"),
+            r#"{"router": {"routes": [{"destination": "10.0.0.0/8", "nexthop": "nope"}]}}"#.into(),
+        ),
+        (
+            "PUT",
+            format!("routers/{r}/add_router_interface"),
+            "[]".into(),
+        ),
+        (
+            "PUT",
+            format!("routers/{r}/add_router_interface"),
+            "{}".into(),
+        ),
+        (
+            "PUT",
+            format!("routers/{r}/add_router_interface"),
+            r#"{"subnet_id": 5}"#.into(),
+        ),
+        (
+            "PUT",
+            format!("routers/{r}/add_extraroutes"),
+            r#"{"router": {}}"#.into(),
+        ),
+        ("POST", "floatingips".into(), r#"{"floatingip": {}}"#.into()),
+        (
+            "POST",
+            "floatingips".into(),
+            r#"{"floatingip": {"floating_network_id": 1}}"#.into(),
+        ),
+        (
+            "POST",
+            "security-groups".into(),
+            r#"{"security_group": {"name": 3}}"#.into(),
+        ),
+        (
+            "POST",
+            "security-group-rules".into(),
+            format!(
+                r#"{{"security_group_rule": {{"security_group_id": "{}", "direction": 1}}}}"#,
+                sg.id
+            ),
+        ),
+        (
+            "POST",
+            "security-group-rules".into(),
+            format!(
+                r#"{{"security_group_rule": {{"security_group_id": "{}", "direction": "ingress", "protocol": "tcp", "port_range_min": -1, "port_range_max": 2}}}}"#,
+                sg.id
+            ),
+        ),
+        (
+            "POST",
+            "security-group-rules".into(),
+            format!(
+                r#"{{"security_group_rule": {{"security_group_id": "{}", "direction": "ingress", "protocol": []}}}}"#,
+                sg.id
+            ),
+        ),
+        (
+            "POST",
+            "security-group-rules".into(),
+            format!(
+                r#"{{"security_group_rule": {{"security_group_id": "{}", "direction": "ingress", "remote_ip_prefix": "10.0.0.0/40"}}}}"#,
+                sg.id
+            ),
+        ),
+        (
+            "POST",
+            "security-group-rules".into(),
+            r#"{"security_group_rules": 3}"#.into(),
+        ),
+        ("POST", "ports".into(), r#"{"ports": [1]}"#.into()),
+        ("POST", "ports".into(), r#"{"ports": []}"#.into()),
+        ("POST", "networks".into(), r#"{"networks": "x"}"#.into()),
+    ];
+    for (verb, path, body) in cases {
+        let m = reqwest::Method::from_bytes(verb.as_bytes()).unwrap();
+        let resp = http
+            .request(m, format!("{base}/{path}"))
+            .header("x-auth-token", &token)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap();
+        assert_eq!(status, 400, "{verb} {path} {body}: {text}");
+        let fault: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(
+            fault["NeutronError"]["type"].is_string()
+                && fault["NeutronError"]["message"].is_string(),
+            "{verb} {path} {body}: {text}"
+        );
+    }
+}

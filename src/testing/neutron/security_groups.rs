@@ -973,9 +973,10 @@ pub(crate) fn create_rule(ctx: &Ctx<'_>) -> Resp {
                 Err(resp) => return resp,
             }
         }
+        let first_group = rules.first().map(|r| r.security_group_id.clone());
         if rules
             .iter()
-            .any(|r| r.security_group_id != rules[0].security_group_id)
+            .any(|r| Some(&r.security_group_id) != first_group.as_ref())
         {
             return error(
                 400,
