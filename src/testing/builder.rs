@@ -88,6 +88,15 @@ impl FakeCloudBuilder {
         self
     }
 
+    /// Whether the user has the `admin` role (default `true`: roles `admin`, `member`, `reader`).
+    /// With `false` the tokens carry `member` and `reader` only, and the fake Neutron refuses what
+    /// Neutron refuses a non-admin where the fake models it: deleting a project's `default`
+    /// security group (409 `SecurityGroupCannotRemoveDefault`).
+    pub fn admin(mut self, admin: bool) -> Self {
+        self.settings.admin = admin;
+        self
+    }
+
     /// Servers whose name starts with `prefix` end their build in `ERROR` with the fault
     /// `No valid host was found. ...` (code 500). Default: none fail.
     pub fn fail_builds_with_prefix(mut self, prefix: impl Into<String>) -> Self {

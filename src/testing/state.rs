@@ -10,8 +10,11 @@ use tokio::time::Instant;
 
 use super::fault::InjectedFault;
 use super::ids;
+use super::neutron::floating_ips::FloatingIp;
 use super::neutron::model::Network;
 use super::neutron::ports::Port;
+use super::neutron::routers::Router;
+use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
 use super::neutron::subnets::Subnet;
 use super::nova::model::Server;
 use super::record::RequestRecord;
@@ -31,6 +34,8 @@ pub(crate) struct Settings {
     pub(crate) password: String,
     pub(crate) project: String,
     pub(crate) seed_networks: bool,
+    /// Whether the user has the `admin` role.
+    pub(crate) admin: bool,
     pub(crate) fail_prefix: Option<String>,
 }
 
@@ -46,6 +51,7 @@ impl Default for Settings {
             password: "secret".into(),
             project: "admin".into(),
             seed_networks: true,
+            admin: true,
             fail_prefix: None,
         }
     }
@@ -162,6 +168,11 @@ pub(crate) struct State {
     pub(crate) networks: Vec<Network>,
     pub(crate) subnets: Vec<Subnet>,
     pub(crate) ports: Vec<Port>,
+    pub(crate) routers: Vec<Router>,
+    pub(crate) floating_ips: Vec<FloatingIp>,
+    /// Security groups of every project (each project's `default` made on first use).
+    pub(crate) security_groups: Vec<SecurityGroup>,
+    pub(crate) security_group_rules: Vec<SecurityGroupRule>,
     pub(crate) log: VecDeque<RequestRecord>,
     pub(crate) faults: Vec<InjectedFault>,
     /// When set, every new server build fails with this message.
@@ -186,7 +197,10 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(base: String, settings: Settings) -> Self {
-        let identity = Identity::generate();
+        let mut identity = Identity::generate();
+        if !settings.admin {
+            identity.roles.retain(|(_, name)| *name != "admin");
+        }
         let mut state = State {
             next_net_octet: 1,
             next_segment: 1,
