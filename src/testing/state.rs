@@ -9,11 +9,14 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
 use super::fault::InjectedFault;
+use super::glance::images::Image;
 use super::ids;
 use super::neutron::model::Network;
 use super::neutron::ports::Port;
 use super::neutron::subnets::Subnet;
+use super::nova::keypairs::Keypair;
 use super::nova::model::Server;
+use super::nova::server_groups::ServerGroup;
 use super::record::RequestRecord;
 
 /// How many request records are kept (oldest dropped first).
@@ -32,6 +35,8 @@ pub(crate) struct Settings {
     pub(crate) project: String,
     pub(crate) seed_networks: bool,
     pub(crate) fail_prefix: Option<String>,
+    /// Whether the user has the `admin` role (Nova then ignores server locks).
+    pub(crate) admin: bool,
 }
 
 impl Default for Settings {
@@ -47,6 +52,7 @@ impl Default for Settings {
             project: "admin".into(),
             seed_networks: true,
             fail_prefix: None,
+            admin: true,
         }
     }
 }
@@ -78,7 +84,8 @@ pub(crate) struct Identity {
 }
 
 impl Identity {
-    pub(crate) fn generate() -> Self {
+    /// Fresh ids; the user has the roles `admin` (when `admin`), `member` and `reader`.
+    pub(crate) fn generate(admin: bool) -> Self {
         let service = |service_type, name, path| CatalogService {
             service_type,
             name,
@@ -96,6 +103,7 @@ impl Identity {
             project_id: ids::hex_id(),
             roles: ["admin", "member", "reader"]
                 .into_iter()
+                .filter(|r| admin || *r != "admin")
                 .map(|r| (ids::hex_id(), r))
                 .collect(),
             app_cred_id: ids::hex_id(),
@@ -105,6 +113,7 @@ impl Identity {
                 service("identity", "keystone", "/identity/v3"),
                 service("compute", "nova", "/compute/v2.1"),
                 service("network", "neutron", "/network"),
+                service("image", "glance", "/image"),
             ],
             host_id: ids::hex_string(56),
         }
@@ -162,10 +171,18 @@ pub(crate) struct State {
     pub(crate) networks: Vec<Network>,
     pub(crate) subnets: Vec<Subnet>,
     pub(crate) ports: Vec<Port>,
+    /// Glance images: the seeds and server snapshots.
+    pub(crate) images: Vec<Image>,
     pub(crate) log: VecDeque<RequestRecord>,
     pub(crate) faults: Vec<InjectedFault>,
     /// When set, every new server build fails with this message.
     pub(crate) build_failure: Option<String>,
+    /// Nova keypairs of the fake's user.
+    pub(crate) keypairs: Vec<Keypair>,
+    /// Sequence for keypair ids.
+    pub(crate) keypair_seq: u64,
+    /// Nova server groups, in creation order.
+    pub(crate) server_groups: Vec<ServerGroup>,
     /// Sequence for servers (creation order) and `instance-%08x` names.
     pub(crate) server_seq: u64,
     /// Next third octet for a created network's `10.x.0.0/24`.
@@ -186,12 +203,13 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(base: String, settings: Settings) -> Self {
-        let identity = Identity::generate();
+        let identity = Identity::generate(settings.admin);
         let mut state = State {
             next_net_octet: 1,
             next_segment: 1,
             ..State::default()
         };
+        state.images = Image::seeds(&identity.project_id);
         if settings.seed_networks {
             state.networks = Network::seeds(&identity.project_id, &mut state.next_segment);
             state.subnets = Subnet::seeds(&state.networks);
