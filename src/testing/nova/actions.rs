@@ -53,7 +53,8 @@ pub(crate) fn action(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
     let Some(body) = ctx.req.json_body() else {
         return fault(400, "Malformed request body");
     };
-    let Some(obj) = body.as_object() else {
+    // Nova dispatches on the one key of the body: any other shape is malformed.
+    let Some(obj) = body.as_object().filter(|o| o.len() == 1) else {
         return fault(400, "Malformed request body");
     };
     let Some(name) = obj
@@ -66,9 +67,6 @@ pub(crate) fn action(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
     };
     if !ACTIONS.contains(&name.as_str()) {
         return fault(400, &format!("There is no such action: {name}"));
-    }
-    if let Err(resp) = no_extra("", &body, &[name.as_str()]) {
-        return resp;
     }
     let args = obj.get(&name).cloned().unwrap_or(Value::Null);
     let result = match name.as_str() {
@@ -167,7 +165,7 @@ fn simple(ctx: &Ctx<'_>, id: &str, action: Simple) -> Result<Resp, Resp> {
 
 fn reboot(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
     object("reboot", args)?;
-    no_extra("reboot", args, &["type"])?;
+    schema::keys("reboot", args, &["type"], &["type"])?;
     let kind = one_of(
         "type",
         required("reboot", args, "type")?,
@@ -285,7 +283,12 @@ pub(crate) fn check_fits(image: &Image, flavor: &flavors::Flavor) -> Result<(), 
 
 fn resize(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
     object("resize", args)?;
-    no_extra("resize", args, &["flavorRef", "OS-DCF:diskConfig"])?;
+    schema::keys(
+        "resize",
+        args,
+        &["flavorRef"],
+        &["flavorRef", "OS-DCF:diskConfig"],
+    )?;
     let flavor_ref = match required("resize", args, "flavorRef")? {
         Value::String(s) if !s.is_empty() => servers::last_segment(s).to_string(),
         Value::Number(n) => n.to_string(),
@@ -293,7 +296,7 @@ fn resize(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
             return Err(invalid(
                 "flavorRef",
                 other,
-                &format!("{} is too short", schema::py(other)),
+                &format!("{} should be non-empty", schema::py(other)),
             ));
         }
         other => {
@@ -409,7 +412,7 @@ fn rebuild(ctx: &Ctx<'_>, version: Microversion, id: &str, args: &Value) -> Resu
             allowed.push(key);
         }
     }
-    no_extra("rebuild", args, &allowed)?;
+    schema::keys("rebuild", args, &["imageRef"], &allowed)?;
     let image_ref = required("rebuild", args, "imageRef")?;
     let image_id = schema::string("imageRef", image_ref, 0, usize::MAX)?;
     if !schema::is_uuid(image_id) {
@@ -537,7 +540,7 @@ fn create_image(
     args: &Value,
 ) -> Result<Resp, Resp> {
     object("createImage", args)?;
-    no_extra("createImage", args, &["name", "metadata"])?;
+    schema::keys("createImage", args, &["name"], &["name", "metadata"])?;
     let name = schema::name("name", required("createImage", args, "name")?)?.to_string();
     let metadata = match args.get("metadata") {
         None => Default::default(),

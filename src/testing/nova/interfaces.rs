@@ -84,7 +84,12 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
         None => return Err(fault(400, "Malformed request body")),
     };
     object("", &body)?;
-    no_extra("", &body, &["interfaceAttachment"])?;
+    schema::keys(
+        "",
+        &body,
+        &["interfaceAttachment"],
+        &["interfaceAttachment"],
+    )?;
     let att = required("", &body, "interfaceAttachment")?;
     object("interfaceAttachment", att)?;
     let mut allowed = vec!["net_id", "port_id", "fixed_ips"];

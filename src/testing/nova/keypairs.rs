@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use super::schema::{self, invalid, no_extra, object, required};
+use super::schema::{self, invalid, object, required};
 use super::{Microversion, Paging, crypto, fault};
 use crate::testing::http::Resp;
 use crate::testing::ids;
@@ -145,7 +145,7 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion) -> Result<Resp, Resp> {
         return Err(fault(400, "Malformed request body"));
     };
     object("", &body)?;
-    no_extra("", &body, &["keypair"])?;
+    schema::keys("", &body, &["keypair"], &["keypair"])?;
     let params = required("", &body, "keypair")?;
     object("keypair", params)?;
     let mut allowed = vec!["name", "public_key"];
@@ -155,11 +155,13 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion) -> Result<Resp, Resp> {
     if version.at_least(10) {
         allowed.push("user_id");
     }
-    no_extra("keypair", params, &allowed)?;
+    let needed: &[&str] = if version.at_least(92) {
+        &["name", "public_key"]
+    } else {
+        &["name"]
+    };
+    schema::keys("keypair", params, needed, &allowed)?;
     let name_value = required("keypair", params, "name")?;
-    if version.at_least(92) {
-        required("keypair", params, "public_key")?;
-    }
     let name = schema::string("name", name_value, 1, 255)?;
     let (pattern, extra_chars) = if version.at_least(92) {
         (r"'^[_\\-\\@\\. a-zA-Z0-9]+$'", "_-@. ")
@@ -176,13 +178,7 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion) -> Result<Resp, Resp> {
             &format!("{} does not match {pattern}", schema::py(name_value)),
         ));
     }
-    if name.trim() != name {
-        return Err(invalid(
-            "name",
-            name_value,
-            &format!("{} is not a 'name'", schema::py(name_value)),
-        ));
-    }
+    schema::name("name", name_value)?;
     let key_type = match params
         .get("type")
         .map(|v| schema::one_of("type", v, &["ssh", "x509"]))

@@ -121,6 +121,21 @@ pub(crate) fn no_extra(field: &str, whole: &Value, allowed: &[&str]) -> Result<(
     }
 }
 
+/// The keys of an object checked in jsonschema's order: a missing `required` key first, then
+/// keys outside `allowed` (both are errors at the object itself, which Nova reports before
+/// errors of its fields).
+pub(crate) fn keys(
+    field: &str,
+    whole: &Value,
+    required_keys: &[&str],
+    allowed: &[&str],
+) -> Result<(), Resp> {
+    for key in required_keys {
+        required(field, whole, key)?;
+    }
+    no_extra(field, whole, allowed)
+}
+
 /// Fails unless `key` is there: `'key' is a required property`.
 pub(crate) fn required<'a>(field: &str, whole: &'a Value, key: &str) -> Result<&'a Value, Resp> {
     whole
@@ -140,7 +155,13 @@ pub(crate) fn string<'a>(
     };
     let n = s.chars().count();
     if n < min {
-        return Err(invalid(field, v, &format!("{} is too short", py(v))));
+        // jsonschema's words for `minLength: 1` (and for others).
+        let why = if min == 1 {
+            "should be non-empty"
+        } else {
+            "is too short"
+        };
+        return Err(invalid(field, v, &format!("{} {why}", py(v))));
     }
     if n > max {
         return Err(invalid(field, v, &format!("{} is too long", py(v))));
@@ -149,11 +170,15 @@ pub(crate) fn string<'a>(
 }
 
 /// Nova's `name` parameter type: 1 to 255 printable characters, no leading or trailing
-/// whitespace.
+/// whitespace (the format error is Nova's own sentence, without the field).
 pub(crate) fn name<'a>(field: &str, v: &'a Value) -> Result<&'a str, Resp> {
     let s = string(field, v, 1, 255)?;
     if s.trim() != s || s.chars().any(char::is_control) {
-        return Err(invalid(field, v, &format!("{} is not a 'name'", py(v))));
+        return Err(fault(
+            400,
+            "An invalid 'name' value was provided. The name must be: printable characters. \
+             Can not start or end with whitespace.",
+        ));
     }
     Ok(s)
 }

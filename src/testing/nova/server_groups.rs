@@ -155,7 +155,7 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion) -> Result<Resp, Resp> {
         return Err(fault(400, "Malformed request body"));
     };
     object("", &body)?;
-    no_extra("", &body, &["server_group"])?;
+    schema::keys("", &body, &["server_group"], &["server_group"])?;
     let group = required("", &body, "server_group")?;
     object("server_group", group)?;
     let mut policies = vec!["anti-affinity", "affinity"];
@@ -163,8 +163,12 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion) -> Result<Resp, Resp> {
         policies.extend(["soft-anti-affinity", "soft-affinity"]);
     }
     let (policy, max_per_host) = if version.at_least(64) {
-        no_extra("server_group", group, &["name", "policy", "rules"])?;
-        required("server_group", group, "name")?;
+        schema::keys(
+            "server_group",
+            group,
+            &["name", "policy"],
+            &["name", "policy", "rules"],
+        )?;
         let policy = one_of(
             "policy",
             required("server_group", group, "policy")?,
@@ -190,8 +194,12 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion) -> Result<Resp, Resp> {
         }
         (policy.to_string(), rules)
     } else {
-        no_extra("server_group", group, &["name", "policies"])?;
-        required("server_group", group, "name")?;
+        schema::keys(
+            "server_group",
+            group,
+            &["name", "policies"],
+            &["name", "policies"],
+        )?;
         let list = required("server_group", group, "policies")?;
         let Some(items) = list.as_array() else {
             return Err(schema::not_type("policies", list, "array"));

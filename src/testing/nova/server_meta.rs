@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::actions::live_server;
 use super::checks::{Guard, Tasks};
 use super::model::VmState::{Active, Paused, Stopped, Suspended};
-use super::schema::{self, invalid, no_extra, object, required};
+use super::schema::{self, invalid, object, required};
 use super::{Microversion, fault};
 use crate::testing::http::Resp;
 use crate::testing::server::Ctx;
@@ -62,7 +62,7 @@ pub(crate) fn show(ctx: &Ctx<'_>, id: &str, key: &str) -> Resp {
 pub(crate) fn update(ctx: &Ctx<'_>, id: &str, replace: bool) -> Resp {
     let result = (|| {
         let body = body_object(ctx)?;
-        no_extra("", &body, &["metadata"])?;
+        schema::keys("", &body, &["metadata"], &["metadata"])?;
         let new = schema::metadata("metadata", required("", &body, "metadata")?)?;
         write(ctx, id, |current| {
             if replace {
@@ -82,7 +82,7 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str, replace: bool) -> Resp {
 pub(crate) fn set_item(ctx: &Ctx<'_>, id: &str, key: &str) -> Resp {
     let result = (|| {
         let body = body_object(ctx)?;
-        no_extra("", &body, &["meta"])?;
+        schema::keys("", &body, &["meta"], &["meta"])?;
         let meta_value = required("", &body, "meta")?;
         let meta = object("meta", meta_value)?;
         if meta.len() > 1 {
@@ -211,7 +211,7 @@ pub(crate) fn replace_tags(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Re
     let result = (|| {
         tags_supported(version)?;
         let body = body_object(ctx)?;
-        no_extra("", &body, &["tags"])?;
+        schema::keys("", &body, &["tags"], &["tags"])?;
         let list = required("", &body, "tags")?;
         let Some(items) = list.as_array() else {
             return Err(schema::not_type("tags", list, "array"));
