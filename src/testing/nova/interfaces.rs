@@ -200,23 +200,35 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
                 }
             }
         };
-        let subnet_id = state
-            .subnets
+        let Some(network_name) = state
+            .networks
             .iter()
-            .find(|s| s.network_id == network_id)
-            .map(|s| s.id.clone());
-        let Some(net) = state.networks.iter_mut().find(|n| n.id == network_id) else {
+            .find(|n| n.id == network_id)
+            .map(|n| n.name.clone())
+        else {
             return Err(fault(
                 404,
                 &format!("Network {network_id} could not be found."),
             ));
         };
+        let (subnet_id, addr) = match wanted_ip {
+            Some(ip) => (
+                state
+                    .subnets
+                    .iter()
+                    .find(|s| s.network_id == network_id)
+                    .map(|s| s.id.clone()),
+                ip,
+            ),
+            None => super::servers::allocate_address(&mut state, &network_id)
+                .unwrap_or((None, String::new())),
+        };
         Address {
             port_id: ids::uuid4(),
-            network_id: net.id.clone(),
-            network_name: net.name.clone(),
+            network_id: network_id.clone(),
+            network_name,
             subnet_id,
-            addr: wanted_ip.unwrap_or_else(|| net.allocate_ip()),
+            addr,
             mac: ids::mac(),
             tag,
             detach_at: None,

@@ -312,6 +312,48 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     Resp::empty(204)
 }
 
+/// A fixed address for a new port of a server on `network_id`: `(subnet id, address)`, the
+/// first free address of the network's first subnet's pools (free of other servers' ports and
+/// of the fake Neutron's), as Neutron hands them out; a network without a subnet gets one from
+/// its own prefix.
+pub(crate) fn allocate_address(
+    state: &mut State,
+    network_id: &str,
+) -> Option<(Option<String>, String)> {
+    let subnet = state
+        .subnets
+        .iter()
+        .find(|s| s.network_id == network_id && !s.pools.is_empty());
+    if let Some(subnet) = subnet {
+        let taken: Vec<String> = state
+            .servers
+            .iter()
+            .filter(|s| s.is_live())
+            .flat_map(|s| s.addresses.iter())
+            .filter(|a| a.subnet_id.as_deref() == Some(subnet.id.as_str()))
+            .map(|a| a.addr.clone())
+            .chain(
+                state
+                    .ports
+                    .iter()
+                    .flat_map(|p| p.fixed_ips.iter())
+                    .filter(|(sid, _)| sid == &subnet.id)
+                    .map(|(_, ip)| ip.to_string()),
+            )
+            .collect();
+        for (start, end) in &subnet.pools {
+            for n in u32::from(*start)..=u32::from(*end) {
+                let ip = std::net::Ipv4Addr::from(n).to_string();
+                if !taken.contains(&ip) {
+                    return Some((Some(subnet.id.clone()), ip));
+                }
+            }
+        }
+    }
+    let net = state.networks.iter_mut().find(|n| n.id == network_id)?;
+    Some((None, net.allocate_ip()))
+}
+
 /// `http://host/compute/flavors/1` → `1`.
 pub(crate) fn last_segment(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
@@ -880,18 +922,16 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     for index in 0..request.count {
         let mut addresses = Vec::new();
         for net_id in &network_ids {
-            let subnet_id = state
-                .subnets
-                .iter()
-                .find(|s| &s.network_id == net_id)
-                .map(|s| s.id.clone());
-            if let Some(net) = state.networks.iter_mut().find(|n| &n.id == net_id) {
+            let Some((subnet_id, addr)) = allocate_address(&mut state, net_id) else {
+                continue;
+            };
+            if let Some(net) = state.networks.iter().find(|n| &n.id == net_id) {
                 addresses.push(Address {
                     port_id: ids::uuid4(),
                     network_id: net.id.clone(),
                     network_name: net.name.clone(),
                     subnet_id,
-                    addr: net.allocate_ip(),
+                    addr,
                     mac: ids::mac(),
                     tag: None,
                     detach_at: None,
