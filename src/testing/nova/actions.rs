@@ -256,7 +256,7 @@ pub(crate) fn check_fits(image: &Image, flavor: &flavors::Flavor) -> Result<(), 
     if flavor.disk == 0 {
         return Ok(());
     }
-    let dest = flavor.disk << 30;
+    let dest = flavor.disk.saturating_mul(1 << 30);
     for size in [image.size, image.virtual_size].into_iter().flatten() {
         if size > dest {
             return Err(fault(
@@ -268,7 +268,7 @@ pub(crate) fn check_fits(image: &Image, flavor: &flavors::Flavor) -> Result<(), 
             ));
         }
     }
-    let min = image.min_disk << 30;
+    let min = image.min_disk.saturating_mul(1 << 30);
     if min > dest {
         return Err(fault(
             400,

@@ -91,6 +91,7 @@ impl Pending {
         stages: &[Option<&'static str>],
         then: Transition,
     ) -> Pending {
+        let delay = delay.min(ids::MAX_DELAY);
         let (at, at_wall) = ids::deadline(delay);
         let start = Instant::now();
         let n = u32::try_from(stages.len().max(1)).unwrap_or(1);
