@@ -19,6 +19,7 @@
 //! println!("compute at {} (microversion {:?})", compute.url, compute.microversion);
 //! # Ok(()) }
 //! ```
+#![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
@@ -41,6 +42,7 @@ pub mod session;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+pub(crate) mod timestamp;
 pub(crate) mod transport;
 pub mod wait;
 

@@ -3,8 +3,10 @@
 //! The next page's marker is taken from the `*_links` entry with `rel: next` and the request is rebuilt
 //! against the catalog endpoint with the original filters (a next link naming another host or path is
 //! never followed). Paging stops on a page without a next link or an empty page; it ends with
-//! [`Error::PaginationLoop`] on a next marker followed before or a page of items already listed, having
-//! yielded no item twice.
+//! [`Error::PaginationLoop`] on a next marker followed before or a page equal to an earlier one. Items a
+//! page repeats from the page before it, or a whole page repeated, are not yielded again. What the
+//! stream keeps for this grows with the number of pages, not of items: memory stays flat however long
+//! the listing.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -221,59 +223,9 @@ impl ListSpec {
     }
 }
 
-/// The `id` of one item (a string or a number), for telling items already listed.
-#[derive(Deserialize)]
-struct ItemId {
-    #[serde(default)]
-    id: Option<serde_json::Value>,
-}
-
-impl ItemId {
-    fn key(self) -> Option<String> {
-        match self.id? {
-            serde_json::Value::String(s) => Some(s),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    }
-}
-
-/// The ids of the items of a page body (`None` for an item without a string or number `id`), read
-/// without building the items.
-struct IdsSeed {
-    items_key: &'static str,
-}
-
-impl<'de> Visitor<'de> for IdsSeed {
-    type Value = Vec<Option<String>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "an object with `{}`", self.items_key)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut ids = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if key == self.items_key {
-                ids = map
-                    .next_value::<Vec<ItemId>>()?
-                    .into_iter()
-                    .map(ItemId::key)
-                    .collect();
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(ids)
-    }
-}
-
-/// One page, with what the stream needs to detect a loop.
+/// One page, with the request URL (redacted) for loop reports.
 struct FetchedPage<T> {
     page: Page<T>,
-    /// The items' ids, in order (empty when they could not be read: then only markers are checked).
-    ids: Vec<Option<String>>,
-    /// The request URL, redacted.
     url: String,
 }
 
@@ -283,14 +235,13 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
     spec: &ListSpec,
     marker: Option<&str>,
 ) -> Result<Page<T>, Error> {
-    Ok(fetch(client, spec, marker, false).await?.page)
+    Ok(fetch(client, spec, marker).await?.page)
 }
 
 async fn fetch<T: DeserializeOwned>(
     client: &Client,
     spec: &ListSpec,
     marker: Option<&str>,
-    with_ids: bool,
 ) -> Result<FetchedPage<T>, Error> {
     let raw = client.execute(&spec.call(marker)).await?;
     let seed = PageSeed::<T> {
@@ -301,38 +252,60 @@ async fn fetch<T: DeserializeOwned>(
     };
     let page =
         decode_seed(Method::Get, &raw.url, &raw.body, seed).map_err(|e| raw.scrub_error(e))?;
-    let ids = if with_ids {
-        let mut de = serde_json::Deserializer::from_slice(&raw.body);
-        // The body decoded above; should this fail anyway, only markers are checked.
-        serde::Deserializer::deserialize_map(
-            &mut de,
-            IdsSeed {
-                items_key: spec.items_key,
-            },
-        )
-        .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
     Ok(FetchedPage {
         page: Page {
             next_marker: next_marker(&page.links),
             items: page.items,
             request_id: raw.request_id(),
         },
-        ids,
         url: crate::error::redact_url(&raw.url),
     })
 }
 
-struct StreamState {
+/// How the stream reads an item's id, when the item type has one.
+pub(crate) type IdOf<T> = fn(&T) -> &str;
+
+/// Item ids are compared by 64-bit keyed hashes (SipHash with a per-stream random key): two
+/// different ids of one listing share a hash with a probability of about 2^-64 per pair.
+type IdHash = u64;
+
+/// A hasher for values that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in.
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type HashSetOfHashes = HashSet<IdHash, std::hash::BuildHasherDefault<Prehashed>>;
+
+/// What the stream remembers to detect a loop. Its size depends on the number of pages, never on
+/// the number of items: the markers followed, one fingerprint per page, and the ids of the last page.
+struct StreamState<T> {
     client: Client,
     spec: ListSpec,
+    id_of: Option<IdOf<T>>,
     marker: Option<String>,
     /// Markers followed (and the caller's own).
     seen_markers: HashSet<String>,
-    /// Ids of the items yielded.
-    seen_ids: HashSet<String>,
+    /// Keys the id hashes.
+    hasher: std::collections::hash_map::RandomState,
+    /// Fingerprints (the combined id hashes) of the pages fetched: a page equal to an earlier one
+    /// is a replay.
+    pages_seen: HashSetOfHashes,
+    /// Id hashes of the previous page's items: a page overlapping it skips the repeated items.
+    previous: HashSetOfHashes,
     pages: u32,
     items: u64,
     /// The loop found on the last page, reported once its new items are taken.
@@ -341,9 +314,13 @@ struct StreamState {
 }
 
 /// All items as a lazy stream: one page in memory at a time.
+///
+/// With `id_of`, no item is yielded twice when a page repeats an earlier page or overlaps the page
+/// before it; a next marker followed before ends the stream with [`Error::PaginationLoop`] in any case.
 pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
     client: Client,
     spec: ListSpec,
+    id_of: Option<IdOf<T>>,
 ) -> BoxStream<'static, Result<T, Error>> {
     // The caller's own `marker` filter counts as seen: a page naming it as next is not fetched again.
     let seen = spec
@@ -355,9 +332,12 @@ pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
     let state = StreamState {
         client,
         spec,
+        id_of,
         marker: None,
         seen_markers: seen,
-        seen_ids: HashSet::new(),
+        hasher: std::collections::hash_map::RandomState::new(),
+        pages_seen: HashSetOfHashes::default(),
+        previous: HashSetOfHashes::default(),
         pages: 0,
         items: 0,
         looped: None,
@@ -371,20 +351,37 @@ pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
         if st.done {
             return Ok::<_, Error>(None);
         }
-        let fetched: FetchedPage<T> =
-            fetch(&st.client, &st.spec, st.marker.as_deref(), true).await?;
+        let fetched: FetchedPage<T> = fetch(&st.client, &st.spec, st.marker.as_deref()).await?;
         st.pages += 1;
-        let FetchedPage { page, ids, url } = fetched;
+        let FetchedPage { page, url } = fetched;
         let listed = page.items.len();
-        let fresh: Vec<T> = if ids.len() == listed {
-            page.items
-                .into_iter()
-                .zip(ids)
-                .filter(|(_, id)| id.as_ref().is_none_or(|id| st.seen_ids.insert(id.clone())))
-                .map(|(item, _)| item)
-                .collect()
-        } else {
-            page.items
+        let fresh: Vec<T> = match st.id_of {
+            Some(id_of) if listed > 0 => {
+                use std::hash::BuildHasher;
+                let hashes: Vec<IdHash> = page
+                    .items
+                    .iter()
+                    .map(|item| st.hasher.hash_one(id_of(item)))
+                    .collect();
+                let replay = !st.pages_seen.insert(st.hasher.hash_one(&hashes));
+                let mut current =
+                    HashSetOfHashes::with_capacity_and_hasher(listed, Default::default());
+                let keep: Vec<bool> = hashes
+                    .iter()
+                    .map(|h| !replay && !st.previous.contains(h) && current.insert(*h))
+                    .collect();
+                st.previous = current;
+                if keep.iter().all(|k| *k) {
+                    page.items
+                } else {
+                    page.items
+                        .into_iter()
+                        .zip(keep)
+                        .filter_map(|(item, keep)| keep.then_some(item))
+                        .collect()
+                }
+            }
+            _ => page.items,
         };
         st.items += fresh.len() as u64;
         let all_seen = listed > 0 && fresh.is_empty();
@@ -454,6 +451,10 @@ pub struct List<T> {
     spec: ListSpec,
     /// A filter the caller set that can never be sent (reported by `send` / `into_stream`).
     invalid: Option<String>,
+    /// The item's id, for skipping items a misbehaving service lists twice.
+    id_of: Option<IdOf<T>>,
+    /// `limit` and `marker` need this microversion.
+    paging_from: Option<ApiVersion>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -463,6 +464,8 @@ impl<T> Clone for List<T> {
             client: self.client.clone(),
             spec: self.spec.clone(),
             invalid: self.invalid.clone(),
+            id_of: self.id_of,
+            paging_from: self.paging_from,
             _t: PhantomData,
         }
     }
@@ -498,8 +501,29 @@ impl<T> List<T> {
                 min_microversion: None,
             },
             invalid: None,
+            id_of: None,
+            paging_from: None,
             _t: PhantomData,
         }
+    }
+
+    /// `limit` and `marker` need microversion `v` (when `Some`).
+    pub(crate) fn paging_from(mut self, v: Option<ApiVersion>) -> Self {
+        self.paging_from = v;
+        self
+    }
+
+    fn paging(self) -> Self {
+        match self.paging_from {
+            Some(v) => self.requires(v),
+            None => self,
+        }
+    }
+
+    /// How to read an item's id: lets the stream skip items a page repeats.
+    pub(crate) fn ids(mut self, id_of: IdOf<T>) -> Self {
+        self.id_of = Some(id_of);
+        self
     }
 
     /// Adds a query parameter (encoded for you) for a filter that has no typed setter; keys may repeat
@@ -536,17 +560,20 @@ impl<T> List<T> {
 
     /// `limit`: page size, at least 1 (services cap it, e.g. Nova's `max_limit`, 1000 by default).
     /// `0` makes [`send`](List::send) / [`into_stream`](List::into_stream) fail with
-    /// [`Error::InvalidInput`].
+    /// [`Error::InvalidInput`]. Where the API pages only from some microversion (Nova's keypairs
+    /// 2.35, hypervisors 2.33, instance actions 2.58, migrations 2.59), a lower one fails with
+    /// [`Error::MicroversionUnsupported`] before anything is sent.
     pub fn limit(mut self, limit: u32) -> Self {
         if limit == 0 {
             self.invalid = Some("limit must be at least 1".into());
         }
-        self.param("limit", limit)
+        self.paging().param("limit", limit)
     }
 
-    /// `marker`: start after the item with this id.
+    /// `marker`: start after the item with this id (a keypair's name for keypairs). The same
+    /// microversion rule as [`limit`](List::limit).
     pub fn marker(self, marker: &str) -> Self {
-        self.param("marker", marker)
+        self.paging().param("marker", marker)
     }
 
     /// `fields` (repeated, Neutron): the service answers only these fields. The model's required fields
@@ -600,7 +627,7 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
         if let Some(why) = self.invalid {
             return stream::once(async move { Err(Error::InvalidInput(why)) }).boxed();
         }
-        stream(self.client, self.spec)
+        stream(self.client, self.spec, self.id_of)
     }
 
     /// Every item, collected (the items of [`into_stream`](List::into_stream)).

@@ -69,6 +69,10 @@ pub trait Resource: DeserializeOwned + Send + 'static {
     const LINKS: &'static str;
     /// The lowest microversion any call on it needs (`None`: the base version).
     const MIN_MICROVERSION: Option<ApiVersion> = None;
+    /// The microversion from which its list takes `limit` and `marker` (Nova's keypairs 2.35,
+    /// hypervisors 2.33, migrations 2.59); `None` when it always does. Below it, a list with either
+    /// is refused before anything is sent.
+    const PAGING_FROM: Option<ApiVersion> = None;
     /// How the service filters lists by name.
     const NAME_FILTER: NameFilter = NameFilter::Exact;
     /// The service keeps names unique (Nova flavors): [`Api::find_by_name`] may stop at the first
@@ -357,7 +361,9 @@ impl<R: Resource> Api<R> {
             .chain(R::LIST_PATH.iter().copied())
             .collect();
         let mut list = List::new(self.client.clone(), R::SERVICE, &path, R::PLURAL, R::LINKS)
-            .item_key(R::LIST_ITEM);
+            .item_key(R::LIST_ITEM)
+            .ids(R::id)
+            .paging_from(R::PAGING_FROM);
         if let Some(why) = &self.invalid_parent {
             list = list.invalid(why.clone());
         }

@@ -957,3 +957,70 @@ async fn migrations_list_filters_and_paging() {
     assert_unsupported(e, "2.80");
     assert!(api_requests(&server).await.is_empty());
 }
+
+#[tokio::test]
+async fn paging_below_its_microversion_is_refused_before_sending() {
+    // Nova pages keypairs from 2.35, hypervisors from 2.33, migrations from 2.59 and instance
+    // actions from 2.58: below, `limit`/`marker` would be ignored (or refused) by the server.
+    let (server, client) = nova("2.34").await;
+    let compute = client.compute();
+    let err = compute
+        .keypairs()
+        .list()
+        .limit(10)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::MicroversionUnsupported { required, .. } if required == "2.35"),
+        "{err:?}"
+    );
+    let err = compute
+        .migrations()
+        .list()
+        .marker("m-1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::MicroversionUnsupported { required, .. } if required == "2.59"),
+        "{err:?}"
+    );
+    let err = compute
+        .servers()
+        .instance_actions("s-1")
+        .unwrap()
+        .limit(5)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::MicroversionUnsupported { required, .. } if required == "2.58"),
+        "{err:?}"
+    );
+    assert!(api_requests(&server).await.is_empty(), "nothing was sent");
+    // 2.33 is offered: hypervisors page; keypairs without limit/marker list as before.
+    answer(
+        &server,
+        "GET",
+        "/os-hypervisors/detail",
+        200,
+        json!({"hypervisors": []}),
+    )
+    .await;
+    answer(&server, "GET", "/os-keypairs", 200, json!({"keypairs": []})).await;
+    assert!(
+        compute
+            .hypervisors()
+            .list()
+            .limit(1)
+            .all()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(compute.keypairs().list().all().await.unwrap().is_empty());
+    let reqs = api_requests(&server).await;
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(query(&reqs[0]), common::pairs(&[("limit", "1")]));
+}

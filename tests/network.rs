@@ -911,3 +911,16 @@ async fn links_before_items_are_read_too() {
     assert!(!all[0].shared && !all[0].external);
     assert_eq!(all[0].project_id, None);
 }
+
+#[tokio::test]
+async fn a_page_overlapping_the_previous_one_skips_the_repeated_items() {
+    let (server, client) = neutron().await;
+    // An item inserted between two requests shifts page 2 by one: n2 comes again first.
+    mount_page(&server, None, &["n1", "n2"], Some("n2")).await;
+    mount_page(&server, Some("n2"), &["n2", "n3"], Some("n3")).await;
+    mount_page(&server, Some("n3"), &["n4"], None).await;
+    let (got, err) = drain(&client).await;
+    assert_eq!(got, ["n1", "n2", "n3", "n4"]);
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(api_requests(&server).await.len(), 3);
+}

@@ -1135,17 +1135,33 @@ async fn fake_cloud_subnets_and_ports_behave_like_neutron() {
             .contains("Constrained to 0, but current revision is 1"),
         "{stale}"
     );
-    let p = ports.add_security_group(&p1.id, "sg-1").await.unwrap();
+    // A port created without groups has the project's `default` group, as Neutron gives it.
+    let default_sg = p1.security_groups.clone();
+    assert_eq!(
+        net_api
+            .security_groups()
+            .get(&default_sg[0])
+            .await
+            .unwrap()
+            .name,
+        "default"
+    );
+    let web = net_api
+        .security_groups()
+        .create(&stackclient::network::CreateSecurityGroup::new("web"))
+        .await
+        .unwrap();
+    let p = ports.add_security_group(&p1.id, &web.id).await.unwrap();
     assert_eq!(
         (p.security_groups.clone(), p.revision_number),
-        (vec!["sg-1".to_string()], Some(2))
+        (vec![default_sg[0].clone(), web.id.clone()], Some(2))
     );
-    let p = ports.remove_security_group(&p1.id, "sg-1").await.unwrap();
-    assert!(p.security_groups.is_empty());
+    let p = ports.remove_security_group(&p1.id, &web.id).await.unwrap();
+    assert_eq!(p.security_groups, default_sg);
     assert_eq!(
         ports
             .list()
-            .security_group("sg-1")
+            .security_group(&web.id)
             .all()
             .await
             .unwrap()

@@ -454,38 +454,42 @@ pub(crate) async fn request_token(
         .headers
         .get("x-subject-token")
         .and_then(|v| v.to_str().ok());
-    // A 2xx that is not a token answer: JSON without a `token` object, or no JSON and no token header.
-    let token_json = match serde_json::from_slice::<Value>(&raw.body) {
-        Ok(v) => Some(v.get("token").is_some_and(Value::is_object)),
-        Err(_) => None,
-    };
-    let header_note = if subject.is_some() {
-        ""
-    } else {
-        " and no X-Subject-Token header"
-    };
-    let foreign = match token_json {
-        Some(false) => Some(format!(
-            "the answer ({}) is JSON without a \"token\" object{header_note}",
-            raw.status
-        )),
-        None if subject.is_none() => Some(format!(
-            "the answer ({}) is not JSON{header_note}",
-            raw.status
-        )),
-        _ => None,
-    };
-    if let Some(what) = foreign {
-        let message = not_keystone(&what, &raw.body, auth_url);
-        return Err(Error::Auth {
-            status: Some(raw.status),
-            url: shown_url.clone(),
-            message: match &endpoint.fallback {
-                Some(note) => format!("{message} ({note})"),
-                None => message,
-            },
-            request_id,
-        });
+    // Decoded once; only an answer that is not a token is looked at again, to say what it is.
+    let decoded: Result<TokenResponse, Error> = raw.json();
+    if decoded.is_err() || subject.is_none() {
+        // A 2xx that is not a token answer: JSON without a `token` object, or no JSON and no token header.
+        let token_json = match serde_json::from_slice::<Value>(&raw.body) {
+            Ok(v) => Some(v.get("token").is_some_and(Value::is_object)),
+            Err(_) => None,
+        };
+        let header_note = if subject.is_some() {
+            ""
+        } else {
+            " and no X-Subject-Token header"
+        };
+        let foreign = match token_json {
+            Some(false) => Some(format!(
+                "the answer ({}) is JSON without a \"token\" object{header_note}",
+                raw.status
+            )),
+            None if subject.is_none() => Some(format!(
+                "the answer ({}) is not JSON{header_note}",
+                raw.status
+            )),
+            _ => None,
+        };
+        if let Some(what) = foreign {
+            let message = not_keystone(&what, &raw.body, auth_url);
+            return Err(Error::Auth {
+                status: Some(raw.status),
+                url: shown_url.clone(),
+                message: match &endpoint.fallback {
+                    Some(note) => format!("{message} ({note})"),
+                    None => message,
+                },
+                request_id,
+            });
+        }
     }
     let Some(secret) = subject else {
         return Err(Error::Auth {
@@ -496,7 +500,7 @@ pub(crate) async fn request_token(
         });
     };
     let secret = secrecy::SecretString::from(secret.to_string());
-    let parsed: TokenResponse = raw.json().map_err(|e| Error::Auth {
+    let parsed = decoded.map_err(|e| Error::Auth {
         status: Some(raw.status),
         url: shown_url.clone(),
         message: format!("unreadable token response: {e}"),

@@ -127,10 +127,5 @@ impl fmt::Debug for Token {
 
 /// Parses Keystone's timestamps: `2015-11-06T15:32:17.893769Z`, with an offset, or without a zone (UTC).
 pub(crate) fn parse_keystone_time(s: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&Utc));
-    }
-    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
-        .ok()
-        .map(|n| n.and_utc())
+    crate::timestamp::parse(s)
 }

@@ -110,6 +110,7 @@ pub struct Hypervisor {
 }
 
 impl Resource for Hypervisor {
+    const PAGING_FROM: Option<ApiVersion> = Some(ApiVersion::new(2, 33));
     const SERVICE: ServiceType = ServiceType::COMPUTE;
     const KIND: &'static str = "hypervisor";
     const COLLECTION: &'static [&'static str] = &["os-hypervisors"];
@@ -153,6 +154,7 @@ impl Api<Hypervisor> {
             "hypervisors",
             "hypervisors_links",
         )
+        .paging_from(<Hypervisor as Resource>::PAGING_FROM)
     }
 
     /// `GET /os-hypervisors/{id}?with_servers=true` (2.53+): the hypervisor with its servers.

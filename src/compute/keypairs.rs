@@ -160,6 +160,7 @@ impl RequestBody for CreateKeypair {
 }
 
 impl Resource for Keypair {
+    const PAGING_FROM: Option<ApiVersion> = Some(ApiVersion::new(2, 35));
     const SERVICE: ServiceType = ServiceType::COMPUTE;
     const KIND: &'static str = "keypair";
     const COLLECTION: &'static [&'static str] = &["os-keypairs"];

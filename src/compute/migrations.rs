@@ -66,6 +66,7 @@ pub struct Migration {
 }
 
 impl Resource for Migration {
+    const PAGING_FROM: Option<ApiVersion> = Some(ApiVersion::new(2, 59));
     const SERVICE: ServiceType = ServiceType::COMPUTE;
     const KIND: &'static str = "migration";
     const COLLECTION: &'static [&'static str] = &["os-migrations"];

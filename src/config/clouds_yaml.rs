@@ -221,6 +221,16 @@ fn parse_json(text: &str) -> Result<Value, String> {
 
 fn parse_yaml(text: &str) -> Result<Value, String> {
     let text = quote_api_versions(text, false);
+    // Without merge keys or tags (the usual file), the YAML goes straight into JSON values with the
+    // rules of `yaml_to_json`; anything else (or any error) takes the general path below.
+    if !text.contains("<<") && !text.contains('!') {
+        if let Ok(v) = serde::Deserializer::deserialize_any(
+            serde_norway::Deserializer::from_str(&text),
+            direct::JsonVisitor,
+        ) {
+            return Ok(v);
+        }
+    }
     let mut yaml: serde_norway::Value = serde_norway::from_str(&text).map_err(|e| {
         let msg = e.to_string();
         match e.location() {
@@ -278,6 +288,130 @@ fn yaml_to_json(v: serde_norway::Value) -> Result<Value, String> {
         }
         Y::Tagged(tagged) => yaml_to_json(tagged.value)?,
     })
+}
+
+/// YAML events straight into JSON values, with the conversions of [`yaml_to_json`]: mapping keys
+/// that are numbers, booleans or null become their text; non-finite floats become their YAML text.
+mod direct {
+    use std::fmt;
+
+    use serde::de::{self, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Value};
+
+    pub(super) struct JsonVisitor;
+
+    fn float(f: f64) -> Value {
+        match serde_json::Number::from_f64(f) {
+            Some(n) => Value::Number(n),
+            None if f.is_nan() => Value::String(".nan".into()),
+            None if f > 0.0 => Value::String(".inf".into()),
+            None => Value::String("-.inf".into()),
+        }
+    }
+
+    impl<'de> Visitor<'de> for JsonVisitor {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a YAML value")
+        }
+        fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+            Ok(Value::Bool(b))
+        }
+        fn visit_i64<E: de::Error>(self, n: i64) -> Result<Value, E> {
+            Ok(Value::from(n))
+        }
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<Value, E> {
+            Ok(Value::from(n))
+        }
+        fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
+            Ok(float(f))
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+            Ok(Value::String(s.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+            Ok(Value::String(s))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element_seed(Seed)? {
+                out.push(v);
+            }
+            Ok(Value::Array(out))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = Map::new();
+            while let Some(k) = map.next_key_seed(KeySeed)? {
+                let v = map.next_value_seed(Seed)?;
+                out.insert(k, v);
+            }
+            Ok(Value::Object(out))
+        }
+    }
+
+    struct Seed;
+
+    impl<'de> de::DeserializeSeed<'de> for Seed {
+        type Value = Value;
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(JsonVisitor)
+        }
+    }
+
+    /// A mapping key as text; a list or mapping as a key is an error (the general path names it).
+    struct KeySeed;
+
+    impl<'de> de::DeserializeSeed<'de> for KeySeed {
+        type Value = String;
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_any(KeyVisitor)
+        }
+    }
+
+    struct KeyVisitor;
+
+    impl<'de> Visitor<'de> for KeyVisitor {
+        type Value = String;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a scalar mapping key")
+        }
+        fn visit_bool<E: de::Error>(self, b: bool) -> Result<String, E> {
+            Ok(b.to_string())
+        }
+        fn visit_i64<E: de::Error>(self, n: i64) -> Result<String, E> {
+            Ok(n.to_string())
+        }
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<String, E> {
+            Ok(n.to_string())
+        }
+        fn visit_f64<E: de::Error>(self, f: f64) -> Result<String, E> {
+            // The general path's text for floats (`serde_norway::Number`'s Display).
+            Ok(serde_norway::Number::from(f).to_string())
+        }
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
+            Ok(s.to_owned())
+        }
+        fn visit_string<E: de::Error>(self, s: String) -> Result<String, E> {
+            Ok(s)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+            Ok("null".to_string())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<String, E> {
+            Ok("null".to_string())
+        }
+    }
 }
 
 /// A short name for a JSON value's type, for messages (never the value itself).
@@ -470,6 +604,34 @@ mod tests {
             doc["clouds"]["a"]["compute_api_version"],
             Value::String("2.10".into())
         );
+    }
+
+    #[test]
+    fn the_direct_path_equals_the_general_one() {
+        let docs = [
+            "clouds:\n  a:\n    auth:\n      auth_url: http://k/v3\n      password: \"x\"\n    region_name: R\n",
+            "clouds:\n  a:\n    verify: false\n    api_timeout: 30\n    ratio: 1.5\n    big: 18446744073709551615\n    neg: -3\n",
+            "clouds:\n  a:\n    1: one\n    true: yes\n    ~: nothing\n    2.5: half\n    x: .nan\n    y: -.inf\n    z: .inf\n",
+            "clouds:\n  a:\n    list: [1, two, {k: v}]\n    empty: {}\n    nothing:\n    quoted: 'it''s'\n",
+            "clouds:\n  a:\n    compute_api_version: 2.10\n    multi: |\n      line one\n      line two\n",
+            "",
+            "# only a comment\n",
+        ];
+        for doc in docs {
+            let text = quote_api_versions(doc, false);
+            let mut general: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+            general.apply_merge().unwrap();
+            let general = yaml_to_json(general).unwrap();
+            let direct = serde::Deserializer::deserialize_any(
+                serde_norway::Deserializer::from_str(&text),
+                direct::JsonVisitor,
+            )
+            .unwrap();
+            assert_eq!(direct, general, "{doc}");
+            assert_eq!(parse_yaml(doc).unwrap(), general, "{doc}");
+        }
+        // A list as a key is refused by both paths.
+        assert!(parse_yaml("? [a, b]\n: v\n").is_err());
     }
 
     #[test]

@@ -171,10 +171,15 @@ impl ConfigLoader {
         }
     }
 
-    /// A loader with the process's environment variables (those that are valid UTF-8) and current
-    /// directory (`.` if it cannot be read). This is what [`CloudConfig::load`] uses.
+    /// A loader with the process's environment variables that configuration reads (`OS_*`, `HOME`
+    /// and `XDG_CONFIG_HOME`, when valid UTF-8) and current directory (`.` if it cannot be read).
+    /// This is what [`CloudConfig::load`] uses.
     pub fn from_process() -> Self {
         let vars = std::env::vars_os()
+            .filter(|(k, _)| {
+                let k = k.as_encoded_bytes();
+                k.starts_with(b"OS_") || k == b"HOME" || k == b"XDG_CONFIG_HOME"
+            })
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect();
         ConfigLoader {

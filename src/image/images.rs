@@ -10,10 +10,10 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::compute::timestamp;
 use crate::pagination::List;
 use crate::request::ServiceType;
 use crate::resource::{Api, Resource};
+use crate::timestamp;
 
 /// An image's `status`; statuses this crate does not know are kept in [`ImageStatus::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -7,11 +7,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::lenient;
-use crate::compute::timestamp;
 use crate::field::Field;
 use crate::pagination::List;
 use crate::request::ServiceType;
 use crate::resource::{Api, NameFilter, RequestBody, Resource, Updatable};
+use crate::timestamp;
 
 /// An agent as `GET /v2.0/agents[/{id}]` returns it (inside `agent` / `agents[]`).
 ///

@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::lenient;
 use crate::compute::Link;
-use crate::compute::timestamp;
 use crate::error::Error;
 use crate::request::ServiceType;
 use crate::resource::{Api, NameFilter, Resource};
+use crate::timestamp;
 
 /// An API extension as `GET /v2.0/extensions[/{alias}]` returns it (inside `extension` /
 /// `extensions[]`).

@@ -23,12 +23,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::Protocol;
 use super::lenient::{self, api_enum};
-use crate::compute::timestamp;
 use crate::error::Error;
 use crate::field::Field;
 use crate::pagination::List;
 use crate::request::ServiceType;
 use crate::resource::{Api, Creatable, RequestBody, Resource, Revisioned, Taggable, Updatable};
+use crate::timestamp;
 
 api_enum! {
     /// A floating IP's `status`.

@@ -2,7 +2,7 @@
 //! reference's samples) write as strings (`""` is none), counts larger than `u64`, `null` where a list
 //! or string is documented, `project_id` taken from `tenant_id`, and string enums that keep unknown
 //! values ([`api_enum`]).
-//! Timestamps use [`crate::compute::timestamp`], as [`Network`](super::Network) does.
+//! Timestamps use `crate::timestamp`, as [`Network`](super::Network) does.
 
 use std::fmt;
 use std::marker::PhantomData;

@@ -19,6 +19,7 @@ mod types;
 mod address_scopes;
 mod agents;
 mod availability_zones;
+mod bulk;
 mod extensions;
 mod floating_ips;
 mod ip_availability;

@@ -10,12 +10,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::lenient::{api_enum, null_default, opt_num, owner};
-use crate::compute::timestamp;
 use crate::error::Error;
 use crate::field::Field;
 use crate::pagination::List;
 use crate::request::ServiceType;
 use crate::resource::{Api, Creatable, RequestBody, Resource, Revisioned, Taggable, Updatable};
+use crate::timestamp;
 
 api_enum! {
     /// A port's `status`. Unknown statuses are kept in [`PortStatus::Other`].

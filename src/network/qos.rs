@@ -25,13 +25,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lenient;
-use crate::compute::timestamp;
 use crate::field::Field;
 use crate::pagination::List;
 use crate::request::ServiceType;
 use crate::resource::{
     Api, Creatable, NameFilter, RequestBody, Resource, Revisioned, Taggable, Updatable,
 };
+use crate::timestamp;
 
 // ------------------------------------------------------------------------------------------------
 // Direction

@@ -20,7 +20,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lenient::{self, api_enum};
-use crate::compute::timestamp;
 use crate::error::Error;
 use crate::field::Field;
 use crate::pagination::List;
@@ -28,6 +27,7 @@ use crate::request::{Method, ServiceType};
 use crate::resource::{
     Api, Creatable, RequestBody, Resource, Revisioned, Taggable, Updatable, if_match, to_json,
 };
+use crate::timestamp;
 
 api_enum! {
     /// A router's `status`. Values this crate does not know are kept in [`RouterStatus::Other`]

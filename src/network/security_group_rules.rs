@@ -21,12 +21,12 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lenient::{self, api_enum};
-use crate::compute::timestamp;
 use crate::error::Error;
 use crate::field::Field;
 use crate::pagination::List;
 use crate::request::{Method, ServiceType};
 use crate::resource::{Api, Creatable, RequestBody, Resource, Revisioned, to_json};
+use crate::timestamp;
 
 /// An IP protocol as Neutron's security group rules (and port forwardings) take it: a name, a
 /// number written as a string (`"6"`), or — as `None` around it — any protocol (`null`).

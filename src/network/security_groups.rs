@@ -15,11 +15,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::SecurityGroupRule;
 use super::lenient;
-use crate::compute::timestamp;
 use crate::field::Field;
 use crate::pagination::List;
 use crate::request::ServiceType;
 use crate::resource::{Api, Creatable, RequestBody, Resource, Revisioned, Taggable, Updatable};
+use crate::timestamp;
 
 /// A security group as `GET /v2.0/security-groups[/{id}]` returns it, its rules embedded.
 ///

@@ -10,12 +10,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lenient::{null_default, num, opt_num, owner};
-use crate::compute::timestamp;
 use crate::error::Error;
 use crate::field::Field;
 use crate::pagination::List;
 use crate::request::{Method, ServiceType};
 use crate::resource::{Api, Creatable, RequestBody, Resource, Revisioned, Taggable, Updatable};
+use crate::timestamp;
 
 /// A subnet pool as `GET /v2.0/subnetpools[/{id}]` returns it (the inner object of
 /// `subnetpools[]` / `subnetpool`).

@@ -9,11 +9,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lenient::{api_enum, null_default, num, opt_num, owner};
-use crate::compute::timestamp;
 use crate::field::Field;
 use crate::pagination::List;
 use crate::request::ServiceType;
 use crate::resource::{Api, Creatable, RequestBody, Resource, Revisioned, Taggable, Updatable};
+use crate::timestamp;
 
 api_enum! {
     /// An IPv6 subnet's `ipv6_address_mode` (how ports get addresses) or `ipv6_ra_mode` (how

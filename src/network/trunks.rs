@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::lenient;
-use crate::compute::timestamp;
 use crate::error::Error;
 use crate::field::Field;
 use crate::pagination::List;
@@ -19,6 +18,7 @@ use crate::request::{Method, ServiceType};
 use crate::resource::{
     Api, Creatable, RequestBody, Resource, Revisioned, Taggable, Updatable, to_json,
 };
+use crate::timestamp;
 
 /// How a sub-port's traffic is told apart on the trunk: `vlan` (802.1Q), or `inherit` (the
 /// segmentation of the sub-port's network).

@@ -15,8 +15,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
-use crate::compute::timestamp;
 use crate::field::Field;
+use crate::timestamp;
 
 /// A network's `status`.
 ///

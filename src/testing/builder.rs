@@ -92,18 +92,21 @@ impl FakeCloudBuilder {
         self
     }
 
+    /// Whether the user has the `admin` role (default `true`: roles `admin`, `member`, `reader`).
+    /// With `false` the tokens carry `member` and `reader` only, and the fake Neutron refuses what
+    /// Neutron refuses a non-admin where the fake models it: deleting a project's `default`
+    /// security group (409 `SecurityGroupCannotRemoveDefault`); and Nova's server lock applies:
+    /// actions, metadata changes and deletion of a locked server answer `409 Instance {id} is
+    /// locked`.
+    pub fn admin(mut self, admin: bool) -> Self {
+        self.settings.admin = admin;
+        self
+    }
+
     /// Servers whose name starts with `prefix` end their build in `ERROR` with the fault
     /// `No valid host was found. ...` (code 500). Default: none fail.
     pub fn fail_builds_with_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.settings.fail_prefix = Some(prefix.into());
-        self
-    }
-
-    /// Whether the user has the `admin` role (its tokens list it). Default `true`. Without it,
-    /// Nova's lock applies: actions, metadata changes and deletion of a locked server answer
-    /// `409 Instance {id} is locked`.
-    pub fn admin(mut self, admin: bool) -> Self {
-        self.settings.admin = admin;
         self
     }
 

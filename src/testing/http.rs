@@ -93,6 +93,11 @@ impl Resp {
         }
     }
 
+    /// The body as JSON, `None` when it is empty or not JSON.
+    pub(crate) fn json_value(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
     /// Adds a header; a value that is not a valid header value is dropped.
     pub(crate) fn with_header(mut self, name: &'static str, value: &str) -> Self {
         if let Ok(v) = HeaderValue::from_str(value) {

@@ -46,6 +46,16 @@ pub(crate) fn uuid4() -> String {
     )
 }
 
+/// Whether `s` is a UUID as Neutron's `type:uuid` validator takes it (hex, with or without
+/// dashes in the 8-4-4-4-12 places).
+pub(crate) fn is_uuid(s: &str) -> bool {
+    let hex: String = s.chars().filter(|c| *c != '-').collect();
+    let dashed = s.len() == 36
+        && s.char_indices()
+            .all(|(i, c)| matches!(i, 8 | 13 | 18 | 23) == (c == '-'));
+    hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit()) && (dashed || s.len() == 32)
+}
+
 /// A version-4 UUID without dashes (Keystone ids).
 pub(crate) fn hex_id() -> String {
     uuid4().replace('-', "")
@@ -168,6 +178,8 @@ mod tests {
         assert_ne!(uuid4(), uuid4());
         assert_eq!(hex_id().len(), 32);
         assert_eq!(fernet_token().len(), 183);
+        assert!(is_uuid(&id) && is_uuid(&hex_id()));
+        assert!(!is_uuid("sg-1") && !is_uuid(&id[1..]));
     }
 
     #[test]

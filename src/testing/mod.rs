@@ -46,6 +46,10 @@
 //! | `/compute/v2.1/os-server-groups[/{id}]` | list, create, show, delete |
 //! | `GET /network/` | `{"versions": [v2.0]}` |
 //! | `GET, POST /network/v2.0/networks`, `GET, PUT, DELETE /networks/{id}` | networks |
+//! | `… /subnets[/{id}]`, `… /ports[/{id}]` | subnets (IPv4), ports |
+//! | `… /routers[/{id}]`, `PUT /routers/{id}/add_router_interface` (`remove_…`, `add_extraroutes`, `remove_extraroutes`) | routers |
+//! | `… /floatingips[/{id}]` | floating IPs |
+//! | `… /security-groups[/{id}]`, `GET, POST /security-group-rules`, `GET, DELETE /security-group-rules/{id}` | security groups and rules |
 //! | `GET /image/` | 300, `{"versions": [v2.17, …]}` |
 //! | `GET /image/v2/images[/{id}]`, `DELETE /image/v2/images/{id}` | images |
 //!
@@ -119,8 +123,27 @@
 //!   `router:external`, `project_id`/`tenant_id`, ...; unknown filters are 400), `tags`,
 //!   `sort_key`/`sort_dir`, `fields`, and Neutron paging (`limit`, `marker`, `page_reverse`,
 //!   `networks_links` with `next` and `previous`). Deleting a network a server uses is 409
-//!   `NetworkInUse`. Seeded: `public` (external) and `private`; subnets are listed by id but
-//!   not served.
+//!   `NetworkInUse`. Seeded: `public` (external, subnet `172.24.4.0/24`) and `private`
+//!   (`10.0.0.0/24`). Subnets, ports, routers, floating IPs and security groups list the same
+//!   way; every Neutron resource has `revision_number` and honours `If-Match:
+//!   revision_number=N` (412 `RevisionNumberConstraintFailed`), and faults are
+//!   `{"NeutronError": {"type", "message", "detail"}}` with Neutron 28's types and messages.
+//! - **Routers.** `external_gateway_info` on a `router:external` network makes a
+//!   `network:router_gateway` port; `add_router_interface` by subnet makes a
+//!   `network:router_interface` port on the subnet's gateway IP (by port, the port becomes the
+//!   interface); next hops of extra routes must be on a connected subnet (400 `InvalidRoutes`).
+//!   Deleting a router with interfaces is 409 `RouterInUse`, a subnet with one 409
+//!   `SubnetInUse`, a router's or floating IP's port 409 `ServicePortInUse`.
+//! - **Floating IPs.** Addresses come from the external network's subnet; association needs a
+//!   router joining the port's subnet to that network (404 `ExternalGatewayForFloatingIPNotFound`)
+//!   and fills `port_id`, `fixed_ip_address`, `router_id`, `port_details`; `status` is `ACTIVE`
+//!   while associated (as with an L3 agent or OVN), else `DOWN`.
+//! - **Security groups.** Each project's `default` group (ingress from itself and egress, IPv4
+//!   and IPv6) is made on its first group list, group create or port create; new groups get the
+//!   two egress rules; ports without `security_groups` get `default`. Rules are validated with
+//!   Neutron's checks and errors (`SecurityGroupRuleExists` 409 for a duplicate, …). An admin
+//!   may delete `default` (the next list makes a new one); without the admin role
+//!   ([`FakeCloudBuilder::admin`]) it is 409 `SecurityGroupCannotRemoveDefault`.
 //! - **Failures.** Malformed JSON is a 400 shaped like the service's faults; the server never
 //!   panics on input. [`FakeCloud::fail_next`] and [`FakeCloud::inject_fault`] make the next
 //!   requests fail; [`FakeCloud::expire_tokens`] revokes every token.

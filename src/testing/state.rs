@@ -11,8 +11,11 @@ use tokio::time::Instant;
 use super::fault::InjectedFault;
 use super::glance::images::Image;
 use super::ids;
+use super::neutron::floating_ips::FloatingIp;
 use super::neutron::model::Network;
 use super::neutron::ports::Port;
+use super::neutron::routers::Router;
+use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
 use super::neutron::subnets::Subnet;
 use super::nova::keypairs::Keypair;
 use super::nova::model::Server;
@@ -34,9 +37,9 @@ pub(crate) struct Settings {
     pub(crate) password: String,
     pub(crate) project: String,
     pub(crate) seed_networks: bool,
-    pub(crate) fail_prefix: Option<String>,
     /// Whether the user has the `admin` role (Nova then ignores server locks).
     pub(crate) admin: bool,
+    pub(crate) fail_prefix: Option<String>,
 }
 
 impl Default for Settings {
@@ -51,8 +54,8 @@ impl Default for Settings {
             password: "secret".into(),
             project: "admin".into(),
             seed_networks: true,
-            fail_prefix: None,
             admin: true,
+            fail_prefix: None,
         }
     }
 }
@@ -84,8 +87,7 @@ pub(crate) struct Identity {
 }
 
 impl Identity {
-    /// Fresh ids; the user has the roles `admin` (when `admin`), `member` and `reader`.
-    pub(crate) fn generate(admin: bool) -> Self {
+    pub(crate) fn generate() -> Self {
         let service = |service_type, name, path| CatalogService {
             service_type,
             name,
@@ -103,7 +105,6 @@ impl Identity {
             project_id: ids::hex_id(),
             roles: ["admin", "member", "reader"]
                 .into_iter()
-                .filter(|r| admin || *r != "admin")
                 .map(|r| (ids::hex_id(), r))
                 .collect(),
             app_cred_id: ids::hex_id(),
@@ -171,6 +172,11 @@ pub(crate) struct State {
     pub(crate) networks: Vec<Network>,
     pub(crate) subnets: Vec<Subnet>,
     pub(crate) ports: Vec<Port>,
+    pub(crate) routers: Vec<Router>,
+    pub(crate) floating_ips: Vec<FloatingIp>,
+    /// Security groups of every project (each project's `default` made on first use).
+    pub(crate) security_groups: Vec<SecurityGroup>,
+    pub(crate) security_group_rules: Vec<SecurityGroupRule>,
     /// Glance images: the seeds and server snapshots.
     pub(crate) images: Vec<Image>,
     pub(crate) log: VecDeque<RequestRecord>,
@@ -203,7 +209,10 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(base: String, settings: Settings) -> Self {
-        let identity = Identity::generate(settings.admin);
+        let mut identity = Identity::generate();
+        if !settings.admin {
+            identity.roles.retain(|(_, name)| *name != "admin");
+        }
         let mut state = State {
             next_net_octet: 1,
             next_segment: 1,

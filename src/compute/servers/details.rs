@@ -407,7 +407,8 @@ impl Api<Server> {
             &["servers", id, "os-instance-actions"],
             "instanceActions",
             "links",
-        ))
+        )
+        .paging_from(Some(ApiVersion::new(2, 58))))
     }
 
     /// `GET /servers/{id}/os-instance-actions/{request_id}`: one action with its events.

@@ -1,16 +1,19 @@
 //! Neutron (networking v2.0) under `/network`.
 
+pub(crate) mod floating_ips;
 pub(crate) mod model;
 mod networks;
 pub(crate) mod ports;
+pub(crate) mod routers;
+pub(crate) mod security_groups;
 pub(crate) mod subnets;
 
 use hyper::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::http::{Resp, segments};
 use super::server::Ctx;
-use super::state::TokenScope;
+use super::state::{State, TokenScope};
 
 /// Neutron's fault body: `{"NeutronError": {"type", "message", "detail": ""}}`.
 pub(crate) fn error(status: u16, kind: &str, message: &str) -> Resp {
@@ -92,25 +95,139 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
     let method = &ctx.req.method;
     match parts.as_slice() {
         ["networks"] if get => networks::list(ctx),
-        ["networks"] if *method == Method::POST => networks::create(ctx),
+        ["networks"] if *method == Method::POST => create(ctx, "network", networks::create),
         ["networks", id] if get => networks::show(ctx, id),
         ["networks", id] if *method == Method::PUT => networks::update(ctx, id),
         ["networks", id] if *method == Method::DELETE => networks::delete(ctx, id),
         ["networks"] | ["networks", _] => method_not_allowed(),
         ["subnets"] if get => subnets::list(ctx),
-        ["subnets"] if *method == Method::POST => subnets::create(ctx),
+        ["subnets"] if *method == Method::POST => create(ctx, "subnet", subnets::create),
         ["subnets", id] if get => subnets::show(ctx, id),
         ["subnets", id] if *method == Method::PUT => subnets::update(ctx, id),
         ["subnets", id] if *method == Method::DELETE => subnets::delete(ctx, id),
         ["subnets"] | ["subnets", _] => method_not_allowed(),
         ["ports"] if get => ports::list(ctx),
-        ["ports"] if *method == Method::POST => ports::create(ctx),
+        ["ports"] if *method == Method::POST => create(ctx, "port", ports::create),
         ["ports", id] if get => ports::show(ctx, id),
         ["ports", id] if *method == Method::PUT => ports::update(ctx, id),
         ["ports", id] if *method == Method::DELETE => ports::delete(ctx, id),
         ["ports"] | ["ports", _] => method_not_allowed(),
+        ["routers"] if get => routers::list(ctx),
+        ["routers"] if *method == Method::POST => routers::create(ctx),
+        ["routers", id] if get => routers::show(ctx, id),
+        ["routers", id] if *method == Method::PUT => routers::update(ctx, id),
+        ["routers", id] if *method == Method::DELETE => routers::delete(ctx, id),
+        ["routers", id, "add_router_interface"] if *method == Method::PUT => {
+            routers::add_interface(ctx, id)
+        }
+        ["routers", id, "remove_router_interface"] if *method == Method::PUT => {
+            routers::remove_interface(ctx, id)
+        }
+        ["routers", id, "add_extraroutes"] if *method == Method::PUT => {
+            routers::extra_routes(ctx, id, true)
+        }
+        ["routers", id, "remove_extraroutes"] if *method == Method::PUT => {
+            routers::extra_routes(ctx, id, false)
+        }
+        ["routers"] | ["routers", _] | ["routers", _, _] => method_not_allowed(),
+        ["floatingips"] if get => floating_ips::list(ctx),
+        ["floatingips"] if *method == Method::POST => floating_ips::create(ctx),
+        ["floatingips", id] if get => floating_ips::show(ctx, id),
+        ["floatingips", id] if *method == Method::PUT => floating_ips::update(ctx, id),
+        ["floatingips", id] if *method == Method::DELETE => floating_ips::delete(ctx, id),
+        ["floatingips"] | ["floatingips", _] => method_not_allowed(),
+        ["security-groups"] if get => security_groups::list(ctx),
+        ["security-groups"] if *method == Method::POST => security_groups::create(ctx),
+        ["security-groups", id] if get => security_groups::show(ctx, id),
+        ["security-groups", id] if *method == Method::PUT => security_groups::update(ctx, id),
+        ["security-groups", id] if *method == Method::DELETE => security_groups::delete(ctx, id),
+        ["security-groups"] | ["security-groups", _] => method_not_allowed(),
+        ["security-group-rules"] if get => security_groups::list_rules(ctx),
+        ["security-group-rules"] if *method == Method::POST => security_groups::create_rule(ctx),
+        ["security-group-rules", id] if get => security_groups::show_rule(ctx, id),
+        ["security-group-rules", id] if *method == Method::DELETE => {
+            security_groups::delete_rule(ctx, id)
+        }
+        ["security-group-rules"] | ["security-group-rules", _] => method_not_allowed(),
         _ => not_found(),
     }
+}
+
+/// Creates one item from `{"<singular>": {...}}`, answering 201 with it under `singular`.
+type CreateOne = fn(&Ctx<'_>, &mut State, Option<Value>) -> Resp;
+
+/// What a bulk create may change, to put back when one of its items is refused.
+struct Snapshot {
+    networks: Vec<model::Network>,
+    subnets: Vec<subnets::Subnet>,
+    ports: Vec<ports::Port>,
+    security_groups: Vec<security_groups::SecurityGroup>,
+    security_group_rules: Vec<security_groups::SecurityGroupRule>,
+    next_net_octet: u8,
+    next_segment: u32,
+}
+
+impl Snapshot {
+    fn take(state: &State) -> Self {
+        Snapshot {
+            networks: state.networks.clone(),
+            subnets: state.subnets.clone(),
+            ports: state.ports.clone(),
+            security_groups: state.security_groups.clone(),
+            security_group_rules: state.security_group_rules.clone(),
+            next_net_octet: state.next_net_octet,
+            next_segment: state.next_segment,
+        }
+    }
+
+    fn restore(self, state: &mut State) {
+        state.networks = self.networks;
+        state.subnets = self.subnets;
+        state.ports = self.ports;
+        state.security_groups = self.security_groups;
+        state.security_group_rules = self.security_group_rules;
+        state.next_net_octet = self.next_net_octet;
+        state.next_segment = self.next_segment;
+    }
+}
+
+/// `POST` to a collection: one item (`{"port": {...}}`), or Neutron's bulk form
+/// (`{"ports": [{...}, …]}`), created in order under one lock, all or none (the first refusal is
+/// the answer and nothing of the request is kept); 201 `{"ports": [...]}`. An empty list is 400
+/// `Resources required`, as Neutron answers.
+fn create(ctx: &Ctx<'_>, singular: &str, one: CreateOne) -> Resp {
+    let Some(body) = ctx.req.json_body() else {
+        return bad_request("Malformed request body");
+    };
+    let plural = format!("{singular}s");
+    let mut state = ctx.shared.lock();
+    let Some(items) = body.get(&plural) else {
+        return one(ctx, &mut state, Some(body));
+    };
+    let Some(items) = items.as_array().filter(|i| !i.is_empty()) else {
+        return bad_request("Resources required");
+    };
+    let snapshot = Snapshot::take(&state);
+    let mut created = Vec::with_capacity(items.len());
+    for item in items {
+        let mut wrapped = serde_json::Map::new();
+        wrapped.insert(singular.to_string(), item.clone());
+        let resp = one(ctx, &mut state, Some(Value::Object(wrapped)));
+        let made = (resp.status == 201)
+            .then(|| resp.json_value())
+            .flatten()
+            .and_then(|mut v| v.get_mut(singular).map(Value::take));
+        match made {
+            Some(item) => created.push(item),
+            None => {
+                snapshot.restore(&mut state);
+                return resp;
+            }
+        }
+    }
+    let mut out = serde_json::Map::new();
+    out.insert(plural, Value::Array(created));
+    Resp::json(201, &Value::Object(out))
 }
 
 fn versions(ctx: &Ctx<'_>) -> Resp {

@@ -9,6 +9,7 @@ use super::model::Network;
 use super::{bad_request, error};
 use crate::testing::http::{Req, Resp, encode_query};
 use crate::testing::server::Ctx;
+use crate::testing::state::State;
 
 /// Attributes a list can be filtered on (`?name=a&name=b` means either).
 const FILTERABLE: [&str; 18] = [
@@ -46,7 +47,7 @@ const CONTROL: [&str; 10] = [
     "not-tags-any",
 ];
 
-fn network_not_found(id: &str) -> Resp {
+pub(super) fn network_not_found(id: &str) -> Resp {
     error(
         404,
         "NetworkNotFound",
@@ -589,9 +590,9 @@ fn apply(n: &mut Network, c: Changes) {
     }
 }
 
-/// `POST /v2.0/networks`: 201 `{"network": {...}}`.
-pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
-    let mut changes = match parse_changes(ctx.req.json_body(), true) {
+/// `POST /v2.0/networks` (one item of it, for [`super::create`]): 201 `{"network": {...}}`.
+pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> Resp {
+    let mut changes = match parse_changes(body, true) {
         Ok(c) => c,
         Err(resp) => return resp,
     };
@@ -599,7 +600,6 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
         .project_id
         .take()
         .unwrap_or_else(|| ctx.shared.identity.project_id.clone());
-    let mut state = ctx.shared.lock();
     let octet = state.next_net_octet;
     state.next_net_octet = octet.wrapping_add(1).max(1);
     let segment = u64::from(state.next_segment);

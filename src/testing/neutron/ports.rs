@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
 use super::networks::{Collection, as_bool, as_string, as_strings, invalid, list_collection};
+use super::security_groups::{check_port_groups, ensure_default};
 use super::subnets::subnet_not_found;
 use super::{bad_request, error, if_match_failed};
 use crate::testing::http::Resp;
@@ -40,7 +41,46 @@ pub(crate) struct Port {
     pub(crate) updated_at: DateTime<Utc>,
 }
 
+/// Device owners whose ports only their service may delete (Neutron's
+/// `prevent_l3_port_deletion`).
+const SERVICE_OWNERS: [&str; 3] = [
+    "network:router_interface",
+    "network:router_gateway",
+    "network:floatingip",
+];
+
 impl Port {
+    /// A port Neutron makes for a service (a router interface or gateway, a floating IP): no
+    /// name, no security groups, port security off.
+    pub(crate) fn service(
+        network_id: &str,
+        project_id: &str,
+        device_owner: &str,
+        device_id: &str,
+        fixed_ips: Vec<(String, Ipv4Addr)>,
+    ) -> Port {
+        let now = Utc::now();
+        Port {
+            id: ids::uuid4(),
+            name: String::new(),
+            description: String::new(),
+            network_id: network_id.into(),
+            project_id: project_id.into(),
+            mac_address: ids::mac(),
+            admin_state_up: true,
+            device_id: device_id.into(),
+            device_owner: device_owner.into(),
+            fixed_ips,
+            allowed_address_pairs: Vec::new(),
+            security_groups: Vec::new(),
+            port_security_enabled: false,
+            tags: Vec::new(),
+            revision_number: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     /// The API body, as Neutron 28 with ML2/OVN answers an admin (`binding:*` included).
     pub(crate) fn to_json(&self) -> Map<String, Value> {
         let fixed: Vec<Value> = self
@@ -60,14 +100,14 @@ impl Port {
         m.insert("project_id".into(), json!(self.project_id));
         m.insert("mac_address".into(), json!(self.mac_address));
         m.insert("admin_state_up".into(), json!(self.admin_state_up));
-        m.insert(
-            "status".into(),
-            json!(if self.device_id.is_empty() {
-                "DOWN"
-            } else {
-                "ACTIVE"
-            }),
-        );
+        let status = if self.device_owner == "network:floatingip" {
+            "N/A"
+        } else if self.device_id.is_empty() {
+            "DOWN"
+        } else {
+            "ACTIVE"
+        };
+        m.insert("status".into(), json!(status));
         m.insert("device_id".into(), json!(self.device_id));
         m.insert("device_owner".into(), json!(self.device_owner));
         m.insert("fixed_ips".into(), Value::Array(fixed));
@@ -108,7 +148,7 @@ const FILTERABLE: [&str; 12] = [
     "revision_number",
 ];
 
-fn port_not_found(id: &str) -> Resp {
+pub(crate) fn port_not_found(id: &str) -> Resp {
     error(
         404,
         "PortNotFound",
@@ -202,7 +242,7 @@ pub(crate) fn show(ctx: &Ctx<'_>, id: &str) -> Resp {
 }
 
 /// Addresses in use on `subnet_id`, but those of port `except`.
-fn used(state: &State, subnet_id: &str, except: &str) -> Vec<Ipv4Addr> {
+pub(crate) fn used(state: &State, subnet_id: &str, except: &str) -> Vec<Ipv4Addr> {
     state
         .ports
         .iter()
@@ -213,8 +253,9 @@ fn used(state: &State, subnet_id: &str, except: &str) -> Vec<Ipv4Addr> {
         .collect()
 }
 
-/// Resolves requested fixed IPs (`None`: one address from the network's first subnet).
-fn allocate(
+/// Resolves requested fixed IPs (`None`: one address from the network's first subnet), given as
+/// `[{"subnet_id": …, "ip_address": …}]` (either may be left out).
+pub(crate) fn allocate(
     state: &State,
     port: &Port,
     requested: Option<&Value>,
@@ -362,10 +403,11 @@ fn apply(p: &mut Port, attrs: &Map<String, Value>, creating: bool) -> Result<(),
 }
 
 fn port_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, Resp> {
-    let body = ctx
-        .req
-        .json_body()
-        .ok_or_else(|| bad_request("Malformed request body"))?;
+    port_attrs(ctx.req.json_body())
+}
+
+fn port_attrs(body: Option<Value>) -> Result<Map<String, Value>, Resp> {
+    let body = body.ok_or_else(|| bad_request("Malformed request body"))?;
     body.get("port")
         .and_then(Value::as_object)
         .cloned()
@@ -374,8 +416,8 @@ fn port_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, Resp> {
 
 /// `POST /v2.0/ports`: 201; 404 `NetworkNotFound` / `SubnetNotFound`; 409 for a taken address
 /// or an exhausted pool.
-pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
-    let attrs = match port_body(ctx) {
+pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> Resp {
+    let attrs = match port_attrs(body) {
         Ok(a) => a,
         Err(resp) => return resp,
     };
@@ -384,7 +426,6 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
             "Failed to parse request. Required attribute 'network_id' not specified",
         );
     };
-    let mut state = ctx.shared.lock();
     let Some(network) = state.networks.iter().find(|n| n.id == network_id) else {
         return error(
             404,
@@ -415,7 +456,14 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
     if let Err(resp) = apply(&mut port, &attrs, true) {
         return resp;
     }
-    match allocate(&state, &port, attrs.get("fixed_ips")) {
+    if attrs.contains_key("security_groups") {
+        if let Err(resp) = check_port_groups(state, &port.security_groups) {
+            return resp;
+        }
+    } else if port.port_security_enabled && !port.device_owner.starts_with("network:") {
+        port.security_groups = vec![ensure_default(state, &port.project_id)];
+    }
+    match allocate(state, &port, attrs.get("fixed_ips")) {
         Ok(ips) => port.fixed_ips = ips,
         Err(resp) => return resp,
     }
@@ -441,6 +489,11 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
     if let Err(resp) = apply(&mut changed, &attrs, false) {
         return resp;
     }
+    if attrs.contains_key("security_groups") {
+        if let Err(resp) = check_port_groups(&state, &changed.security_groups) {
+            return resp;
+        }
+    }
     if let Some(requested) = attrs.get("fixed_ips") {
         match allocate(&state, &changed, Some(requested)) {
             Ok(ips) => changed.fixed_ips = ips,
@@ -456,7 +509,8 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
     Resp::json(200, &body)
 }
 
-/// `DELETE /v2.0/ports/{id}`: 204 or 404 `PortNotFound`.
+/// `DELETE /v2.0/ports/{id}`: 204 (a floating IP on it is disassociated), 404 `PortNotFound`, 409
+/// `ServicePortInUse` for a router's or a floating IP's own port.
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     let mut state = ctx.shared.lock();
     let Some(port) = state.ports.iter().find(|p| p.id == id) else {
@@ -465,6 +519,17 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     if let Some(resp) = if_match_failed(ctx.req, port.revision_number) {
         return resp;
     }
+    if SERVICE_OWNERS.contains(&port.device_owner.as_str()) {
+        return error(
+            409,
+            "ServicePortInUse",
+            &format!(
+                "Port {id} cannot be deleted directly via the port API: has device owner {}.",
+                port.device_owner
+            ),
+        );
+    }
     state.ports.retain(|p| p.id != id);
+    super::floating_ips::port_deleted(&mut state, id);
     Resp::empty(204)
 }

@@ -12,6 +12,7 @@ use super::{bad_request, error, if_match_failed};
 use crate::testing::http::Resp;
 use crate::testing::ids;
 use crate::testing::server::Ctx;
+use crate::testing::state::State;
 
 /// A subnet of the fake (IPv4 only).
 #[derive(Clone, Debug)]
@@ -44,7 +45,7 @@ fn mask(len: u8) -> u32 {
 }
 
 /// Parses `a.b.c.d/n` into the network address and the prefix length.
-fn parse_cidr(s: &str) -> Option<(Ipv4Addr, u8)> {
+pub(super) fn parse_cidr(s: &str) -> Option<(Ipv4Addr, u8)> {
     let (addr, len) = s.split_once('/')?;
     let addr: Ipv4Addr = addr.parse().ok()?;
     let len: u8 = len.parse().ok().filter(|l| *l <= 32)?;
@@ -146,6 +147,16 @@ impl Subnet {
         })
     }
 
+    /// The API body as served, `router:external` taken from the network.
+    pub(crate) fn render(&self, networks: &[super::model::Network]) -> Map<String, Value> {
+        let mut m = self.to_json();
+        let external = networks
+            .iter()
+            .any(|n| n.id == self.network_id && n.external);
+        m.insert("router:external".into(), json!(external));
+        m
+    }
+
     /// The API body (`ip_version` 4 only).
     pub(crate) fn to_json(&self) -> Map<String, Value> {
         let pools: Vec<Value> = self
@@ -213,13 +224,14 @@ pub(crate) fn subnet_not_found(id: &str) -> Resp {
 
 /// `GET /v2.0/subnets`.
 pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
-    let all: Vec<Map<String, Value>> = ctx
-        .shared
-        .lock()
-        .subnets
-        .iter()
-        .map(Subnet::to_json)
-        .collect();
+    let all: Vec<Map<String, Value>> = {
+        let state = ctx.shared.lock();
+        state
+            .subnets
+            .iter()
+            .map(|s| s.render(&state.networks))
+            .collect()
+    };
     let c = Collection {
         name: "subnets",
         filterable: &FILTERABLE,
@@ -233,7 +245,7 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
 pub(crate) fn show(ctx: &Ctx<'_>, id: &str) -> Resp {
     let state = ctx.shared.lock();
     match state.subnets.iter().find(|s| s.id == id) {
-        Some(s) => Resp::json(200, &json!({"subnet": s.to_json()})),
+        Some(s) => Resp::json(200, &json!({"subnet": s.render(&state.networks)})),
         None => subnet_not_found(id),
     }
 }
@@ -323,8 +335,8 @@ fn apply(s: &mut Subnet, attrs: &Map<String, Value>, creating: bool) -> Result<(
 
 /// `POST /v2.0/subnets`: 201; 404 `NetworkNotFound`; 400 for a bad CIDR or what the fake does
 /// not model (IPv6, subnet pools).
-pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
-    let Some(body) = ctx.req.json_body() else {
+pub(crate) fn create(_ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> Resp {
+    let Some(body) = body else {
         return bad_request("Malformed request body");
     };
     let Some(attrs) = body.get("subnet").and_then(Value::as_object) else {
@@ -356,7 +368,6 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
     let Some(net) = parse_cidr(cidr) else {
         return invalid("cidr", &format!("'{cidr}' is not a valid IP subnet"));
     };
-    let mut state = ctx.shared.lock();
     let Some(network) = state.networks.iter().find(|n| n.id == network_id) else {
         return error(
             404,
@@ -369,7 +380,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
     if let Err(resp) = apply(&mut subnet, attrs, true) {
         return resp;
     }
-    let body = json!({"subnet": subnet.to_json()});
+    let body = json!({"subnet": subnet.render(&state.networks)});
     if let Some(n) = state.networks.iter_mut().find(|n| n.id == network_id) {
         n.subnets.push(subnet.id.clone());
         n.revision_number += 1;
@@ -400,7 +411,13 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
     changed.revision_number += 1;
     changed.updated_at = Utc::now();
     *subnet = changed;
-    Resp::json(200, &json!({"subnet": subnet.to_json()}))
+    let mut body = json!({"subnet": subnet.to_json()});
+    let external = state
+        .networks
+        .iter()
+        .any(|n| n.id == body["subnet"]["network_id"] && n.external);
+    body["subnet"]["router:external"] = json!(external);
+    Resp::json(200, &body)
 }
 
 /// `DELETE /v2.0/subnets/{id}`: 204; 404; 409 `SubnetInUse` while a port has an address on it.

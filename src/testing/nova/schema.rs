@@ -200,13 +200,7 @@ pub(crate) fn one_of<'a>(field: &str, v: &'a Value, allowed: &[&str]) -> Result<
 
 /// Nova's `uuid` format (with or without dashes, any case, as oslo's validator takes it).
 pub(crate) fn is_uuid(s: &str) -> bool {
-    let hex: String = s.chars().filter(|c| *c != '-').collect();
-    let dashed = s.len() == 36
-        && s.char_indices().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
-        });
-    dashed || (s.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit()))
+    crate::testing::ids::is_uuid(s)
 }
 
 /// The metadata pattern of `parameter_types.metadata`.
