@@ -6,7 +6,8 @@
 //! OS_CLOUD=mycloud cargo run --example quickstart                 # a real cloud
 //! STACKCLIENT_IMAGE=<image id> STACKCLIENT_NETWORK=<network id> OS_CLOUD=mycloud cargo run --example quickstart
 //! ```
-//! Without `STACKCLIENT_IMAGE` the first image of the image service is used; without
+//! Without `STACKCLIENT_IMAGE` the newest active image of the image service (the fake cloud's
+//! Glance, or yours) is used, found with `client.image().images()`; without
 //! `STACKCLIENT_NETWORK` the server boots on the fake cloud's `private` network, or on a real cloud with no
 //! network (`networks: "none"`, microversion 2.37+).
 
@@ -16,7 +17,6 @@ use std::time::{Duration, Instant};
 
 use stackclient::compute::{CreateServer, ServerStatus};
 use stackclient::image::ImageStatus;
-use stackclient::testing::FakeCloud;
 use stackclient::{Client, ServiceType, WaitOptions};
 
 #[tokio::main]
@@ -71,10 +71,9 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .min_by_key(|f| f.ram)
         .ok_or("the cloud has no flavors")?;
-    let image = match (&target.fake, std::env::var("STACKCLIENT_IMAGE")) {
-        (_, Ok(id)) => id,
-        (Some(_), Err(_)) => FakeCloud::IMAGE_ID.to_string(),
-        (None, Err(_)) => first_image(&client).await?,
+    let image = match std::env::var("STACKCLIENT_IMAGE") {
+        Ok(id) => id,
+        Err(_) => first_image(&client).await?,
     };
     let mut request =
         CreateServer::new(format!("quickstart-{}", std::process::id()), &flavor.id).image(&image);
@@ -134,7 +133,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The first active image the image service lists (`GET /v2/images?status=active&limit=1`).
+/// The first active image the image service lists (`GET /v2/images?status=active&limit=1`;
+/// Glance lists the newest first).
 async fn first_image(client: &Client) -> Result<String, Box<dyn std::error::Error>> {
     let page = client
         .image()

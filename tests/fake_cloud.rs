@@ -288,12 +288,13 @@ async fn password_auth_returns_token_and_catalog() {
     assert_eq!(lifetime.num_seconds(), 3600);
 
     let catalog = token["catalog"].as_array().expect("catalog");
-    assert_eq!(catalog.len(), 3);
+    assert_eq!(catalog.len(), 4);
     let base = fake.url();
     for (service_type, name, url) in [
         ("identity", "keystone", format!("{base}/identity/v3")),
         ("compute", "nova", format!("{base}/compute/v2.1")),
         ("network", "neutron", format!("{base}/network")),
+        ("image", "glance", format!("{base}/image")),
     ] {
         let entry = catalog
             .iter()
@@ -316,6 +317,7 @@ async fn password_auth_returns_token_and_catalog() {
     }
     assert_eq!(fake.compute_url(), format!("{base}/compute/v2.1"));
     assert_eq!(fake.network_url(), format!("{base}/network"));
+    assert_eq!(fake.image_url(), format!("{base}/image"));
 }
 
 #[tokio::test]
@@ -429,7 +431,7 @@ async fn application_credentials() {
         token["application_credential"]["id"],
         fake.app_credential_id()
     );
-    assert_eq!(token["catalog"].as_array().map(Vec::len), Some(3));
+    assert_eq!(token["catalog"].as_array().map(Vec::len), Some(4));
 
     let by_name = json!({"auth": {"identity": {"methods": ["application_credential"],
         "application_credential": {"name": fake.app_credential_name(),
@@ -615,6 +617,14 @@ async fn token_validation_and_revocation() {
 #[tokio::test]
 async fn server_builds_then_becomes_active() {
     let env = Env::with(FakeCloud::builder().build_delay(Duration::from_millis(250))).await;
+    // Nova checks `key_name` (400 `Invalid key_name provided.` for an unknown one): make it.
+    let key = env
+        .post(
+            "/compute/v2.1/os-keypairs",
+            &json!({"keypair": {"name": "mykey", "public_key": "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDx8nkQv/zgGgB4rMYmIf+6A4l6Rr+o/6lHBQdW5aYd44bd8JttDCE/F/pNRr0lRE+PiqSPO8nDPHw0010JeMH9gYgnnFlyY3/OcJ02RhIPyyxYpv9FhY+2YiUkpwFOcLImyrxEsYXpD/0d3ac30bNH6Sw9JD9UZHYcpSxsIbECHw== Generated-by-Nova"}}),
+        )
+        .await;
+    assert_eq!(key.status, StatusCode::OK, "{:?}", key.body);
     let reply = env
         .post(
             "/compute/v2.1/servers",
@@ -652,7 +662,9 @@ async fn server_builds_then_becomes_active() {
 
     let building = env.server(id).await;
     assert_eq!(building["status"], "BUILD");
-    assert_eq!(building["OS-EXT-STS:task_state"], "spawning");
+    // The first of Nova's build task states (then none, networking, block_device_mapping,
+    // spawning).
+    assert_eq!(building["OS-EXT-STS:task_state"], "scheduling");
     assert_eq!(building["OS-EXT-STS:vm_state"], "building");
     assert_eq!(building["OS-EXT-STS:power_state"], 0);
     assert_eq!(building["progress"], 0);

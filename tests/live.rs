@@ -1655,3 +1655,293 @@ async fn live_bulk_create_networks_subnets_ports() {
         started.elapsed()
     );
 }
+
+/// The rest of a server's lifecycle on a real Nova: image lookup through the image API, a keypair
+/// (Nova's own fingerprint of its API-sample key), a server group joined at boot (members,
+/// `server_groups`, `scheduler_hints`), suspend/resume, lock/unlock (reason kept, admins pass),
+/// Nova's 409 wording, resize (confirmed, or the reason the cloud gives when it cannot),
+/// rebuild, createImage with its task states, and for a non-admin (`minicloud-demo`, when the
+/// clouds.yaml has it) the lock refusing actions and deletion. Everything is deleted again.
+#[tokio::test]
+#[ignore = "needs OS_CLOUD"]
+async fn live_server_actions_keypair_group_and_image() {
+    use stackclient::WaitOptions;
+    use stackclient::compute::{
+        CreateImage, CreateKeypair, CreateServer, CreateServerGroup, RebuildServer, Resize,
+        ServerGroupPolicy, ServerStatus,
+    };
+    use stackclient::image::ImageStatus;
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    const SAMPLE_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDx8nkQv/zgGgB4rMYmIf+6A4l6Rr+o/6lHBQdW5aYd44bd8JttDCE/F/pNRr0lRE+PiqSPO8nDPHw0010JeMH9gYgnnFlyY3/OcJ02RhIPyyxYpv9FhY+2YiUkpwFOcLImyrxEsYXpD/0d3ac30bNH6Sw9JD9UZHYcpSxsIbECHw== Generated-by-Nova";
+
+    let client = client(config());
+    let compute = client.compute();
+    let servers = compute.servers();
+    let tag = format!("stackclient-act-{}", std::process::id());
+    let opts = WaitOptions::default()
+        .timeout(Duration::from_secs(180))
+        .interval(Duration::from_millis(200), Duration::from_secs(2));
+    for old in servers
+        .list()
+        .name("^stackclient-act-")
+        .all()
+        .await
+        .unwrap()
+    {
+        servers.delete_opt(&old.id).await.unwrap();
+        servers.wait_for_delete_with(&old.id, opts).await.unwrap();
+        println!("cleaned up server {}", old.name);
+    }
+
+    // The image, found through the image API (the loopback cloud's is a Glance stub).
+    let images = client.image().images();
+    let active = images
+        .list()
+        .status(ImageStatus::Active)
+        .all()
+        .await
+        .unwrap();
+    let image = active
+        .iter()
+        .find(|i| i.name.as_deref().is_some_and(|n| n.contains("cirros")))
+        .or(active.first())
+        .expect("an active image")
+        .clone();
+    assert_eq!(images.get(&image.id).await.unwrap().id, image.id);
+    let by_name = images
+        .find_by_name(image.name.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(by_name.map(|i| i.id), Some(image.id.clone()));
+    println!("image {} ({:?})", image.id, image.name);
+
+    let keypairs = compute.keypairs();
+    let kp = keypairs
+        .create(&CreateKeypair::import(&tag, SAMPLE_KEY))
+        .await
+        .unwrap();
+    assert_eq!(
+        kp.keypair.fingerprint,
+        "1e:2c:9b:56:79:4b:45:77:f9:ca:7a:98:2c:b0:d5:3c"
+    );
+    let groups = compute.server_groups();
+    let group = groups
+        .create(&CreateServerGroup::new(
+            &tag,
+            ServerGroupPolicy::AntiAffinity,
+        ))
+        .await
+        .unwrap();
+    let mut snapshot = None;
+
+    let result = async {
+        let created = servers
+            .create(
+                &CreateServer::new(&tag, "42")
+                    .image(&image.id)
+                    .networks_none()
+                    .key_name(&tag)
+                    .scheduler_hint("group", json!(group.id)),
+            )
+            .await?;
+        let id = created.id.clone();
+        let s = servers
+            .wait_for_status_with(&id, ServerStatus::Active, opts)
+            .await?;
+        assert_eq!(s.key_name.as_deref(), Some(tag.as_str()));
+        assert_eq!(s.server_groups, [group.id.as_str()]);
+        assert_eq!(s.scheduler_hints["group"], json!([group.id]));
+        assert_eq!(groups.get(&group.id).await?.members, [id.as_str()]);
+
+        servers.suspend(&id).await?;
+        let suspended = servers
+            .wait_for_status_with(&id, ServerStatus::Suspended, opts)
+            .await?;
+        println!(
+            "suspended: vm_state {:?}, power_state {:?}",
+            suspended.vm_state, suspended.power_state
+        );
+        assert_eq!(suspended.vm_state.as_deref(), Some("suspended"));
+        servers.resume(&id).await?;
+        servers
+            .wait_for_status_with(&id, ServerStatus::Active, opts)
+            .await?;
+
+        let not_resized = servers.confirm_resize(&id).await.unwrap_err();
+        assert_eq!(
+            not_resized.as_api().unwrap().message,
+            format!("Cannot 'confirmResize' instance {id} while it is in vm_state active")
+        );
+        servers.pause(&id).await?;
+        servers
+            .wait_for_status_with(&id, ServerStatus::Paused, opts)
+            .await?;
+        let twice = servers.pause(&id).await.unwrap_err();
+        assert_eq!(
+            (twice.status(), twice.as_api().unwrap().message.clone()),
+            (
+                Some(409),
+                format!("Cannot 'pause' instance {id} while it is in vm_state paused")
+            )
+        );
+        servers.unpause(&id).await?;
+        servers
+            .wait_for_status_with(&id, ServerStatus::Active, opts)
+            .await?;
+
+        // Lock: the reason shows (2.73), a second lock by the owner keeps it, admins act anyway.
+        servers.lock(&id, Some("maintenance")).await?;
+        servers.lock(&id, Some("second")).await?;
+        let locked = servers.get(&id).await?;
+        assert_eq!(locked.locked, Some(true));
+        assert_eq!(locked.locked_reason.as_deref(), Some("maintenance"));
+        servers
+            .reboot(&id, stackclient::compute::RebootType::Soft)
+            .await?;
+        servers
+            .wait_for_status_with(&id, ServerStatus::Active, opts)
+            .await?;
+        servers.unlock(&id).await?;
+        let unlocked = servers.get(&id).await?;
+        assert_eq!(
+            (unlocked.locked, unlocked.locked_reason),
+            (Some(false), None)
+        );
+
+        // Resize: confirmed where the cloud can; else the instance action says why.
+        servers.resize(&id, Resize::new("1")).await?;
+        let first = servers.get(&id).await?;
+        println!(
+            "right after resize: {} / {:?}",
+            first.status, first.task_state
+        );
+        let settled = loop {
+            let s = servers.get(&id).await?;
+            if s.task_state.is_none() && s.status != ServerStatus::Resize {
+                break s;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        if settled.status == ServerStatus::VerifyResize {
+            servers.confirm_resize(&id).await?;
+            let done = servers
+                .wait_for_status_with(&id, ServerStatus::Active, opts)
+                .await?;
+            let flavor = done.flavor.as_ref().and_then(|f| f.embedded()).unwrap();
+            assert_eq!(flavor.original_name, "m1.tiny");
+            println!("resize: confirmed on m1.tiny");
+        } else {
+            assert_eq!(settled.status, ServerStatus::Active);
+            let actions = servers.instance_actions(&id)?.all().await?;
+            let resize = actions.iter().find(|a| a.action == "resize").unwrap();
+            assert_eq!(resize.message.as_deref(), Some("Error"));
+            let detail = servers.instance_action(&id, &resize.request_id).await?;
+            let why: Vec<&str> = detail
+                .events
+                .iter()
+                .filter_map(|e| e.details.as_deref())
+                .collect();
+            println!("resize refused: {why:?}");
+            assert!(why.iter().any(|w| w.starts_with("No valid host was found")));
+            let flavor = settled.flavor.as_ref().and_then(|f| f.embedded()).unwrap();
+            assert_eq!(flavor.original_name, "m1.nano");
+        }
+
+        // Rebuild: 202 with the server, REBUILD / rebuilding; name and metadata replaced.
+        let rebuilt = servers
+            .rebuild(
+                &id,
+                RebuildServer::new(&image.id)
+                    .name(format!("{tag}-2"))
+                    .metadata(BTreeMap::from([("os".to_string(), "cirros".to_string())])),
+            )
+            .await?;
+        assert_eq!(rebuilt.status, ServerStatus::Rebuild);
+        assert_eq!(rebuilt.task_state.as_deref(), Some("rebuilding"));
+        assert_eq!(rebuilt.name, format!("{tag}-2"));
+        let s = servers
+            .wait_for_status_with(&id, ServerStatus::Active, opts)
+            .await?;
+        assert_eq!(s.metadata["os"], "cirros");
+
+        // Snapshot: the id in the body (2.45+); ACTIVE throughout, the waiter waits the task out.
+        let image_id = servers
+            .create_image(&id, CreateImage::new(format!("{tag}-snap")))
+            .await?;
+        snapshot = Some(image_id.clone());
+        let during = servers.get(&id).await?;
+        println!(
+            "right after createImage: {} / {:?}",
+            during.status, during.task_state
+        );
+        assert_eq!(during.status, ServerStatus::Active);
+        let s = servers
+            .wait_for_status_with(&id, ServerStatus::Active, opts)
+            .await?;
+        assert_eq!(s.task_state, None);
+
+        servers.delete(&id).await?;
+        servers.wait_for_delete_with(&id, opts).await?;
+        Ok::<_, stackclient::Error>(())
+    }
+    .await;
+
+    if let Some(image_id) = &snapshot {
+        images.delete_opt(image_id).await.unwrap();
+    }
+    for s in servers.list().name(&format!("^{tag}")).all().await.unwrap() {
+        servers.delete_opt(&s.id).await.unwrap();
+        servers.wait_for_delete_with(&s.id, opts).await.unwrap();
+    }
+    keypairs.delete(&tag).await.unwrap();
+    groups.delete(&group.id).await.unwrap();
+    result.unwrap();
+
+    // A non-admin's locked server refuses actions and deletion.
+    let Ok(demo_cfg) = stackclient::ConfigLoader::from_process()
+        .cloud("minicloud-demo")
+        .load()
+    else {
+        println!("no minicloud-demo cloud: skipping the non-admin lock checks");
+        return;
+    };
+    let demo = self::client(demo_cfg);
+    let demo_servers = demo.compute().servers();
+    let created = demo_servers
+        .create(
+            &CreateServer::new(format!("{tag}-demo"), "42")
+                .image(&image.id)
+                .networks_none(),
+        )
+        .await
+        .unwrap();
+    let id = created.id.clone();
+    let result = async {
+        demo_servers
+            .wait_for_status_with(&id, ServerStatus::Active, opts)
+            .await?;
+        demo_servers.lock(&id, Some("owner reason")).await?;
+        let locked = format!("Instance {id} is locked");
+        let e = demo_servers.pause(&id).await.unwrap_err();
+        assert_eq!(
+            (e.status(), e.as_api().unwrap().message.clone()),
+            (Some(409), locked.clone())
+        );
+        let e = demo_servers.delete(&id).await.unwrap_err();
+        assert_eq!(
+            (e.status(), e.as_api().unwrap().message.clone()),
+            (Some(409), locked)
+        );
+        demo_servers.add_tag(&id, "allowed").await?;
+        demo_servers.unlock(&id).await?;
+        Ok::<_, stackclient::Error>(())
+    }
+    .await;
+    demo_servers.unlock(&id).await.ok();
+    demo_servers.delete_opt(&id).await.unwrap();
+    demo_servers.wait_for_delete_with(&id, opts).await.unwrap();
+    result.unwrap();
+    println!("non-admin: locked server refused pause and delete with 409");
+}

@@ -35,8 +35,9 @@ impl FakeCloudBuilder {
         self
     }
 
-    /// How long a new server stays in `BUILD` (task_state `spawning`) before it turns `ACTIVE`
-    /// (or `ERROR`). Default 300 ms; zero makes it `ACTIVE` on the next read.
+    /// How long a new server stays in `BUILD` (task states `scheduling`, none, `networking`,
+    /// `block_device_mapping`, `spawning`, as Nova shows them) before it turns `ACTIVE` (or
+    /// `ERROR`). Default 300 ms; zero makes it `ACTIVE` on the next read.
     pub fn build_delay(mut self, delay: Duration) -> Self {
         self.settings.build_delay = delay;
         self
@@ -49,9 +50,12 @@ impl FakeCloudBuilder {
         self
     }
 
-    /// How long `os-stop`, `os-start` and `reboot` take: during it the server shows the
-    /// transitional task_state (`powering-off`, `powering-on`) or status (`REBOOT`,
-    /// `HARD_REBOOT`). Default 300 ms.
+    /// How long a server action takes (stop, start, reboot, pause, unpause, suspend, resume,
+    /// resize, confirm and revert of a resize, rebuild, createImage) and how long a detached
+    /// interface is still listed. Meanwhile the server shows Nova's task states one after the
+    /// other (`rebooting`, `reboot_pending`, `reboot_started`; `resize_prep` …
+    /// `resize_finish`; …) and the matching status (`REBOOT`, `RESIZE`, `REBUILD`, …).
+    /// Default 300 ms.
     pub fn action_delay(mut self, delay: Duration) -> Self {
         self.settings.action_delay = delay;
         self
@@ -91,7 +95,9 @@ impl FakeCloudBuilder {
     /// Whether the user has the `admin` role (default `true`: roles `admin`, `member`, `reader`).
     /// With `false` the tokens carry `member` and `reader` only, and the fake Neutron refuses what
     /// Neutron refuses a non-admin where the fake models it: deleting a project's `default`
-    /// security group (409 `SecurityGroupCannotRemoveDefault`).
+    /// security group (409 `SecurityGroupCannotRemoveDefault`); and Nova's server lock applies:
+    /// actions, metadata changes and deletion of a locked server answer `409 Instance {id} is
+    /// locked`.
     pub fn admin(mut self, admin: bool) -> Self {
         self.settings.admin = admin;
         self

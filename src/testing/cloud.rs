@@ -19,7 +19,7 @@ use crate::config::{
     UserRef,
 };
 
-/// An in-process OpenStack cloud (Keystone v3, Nova v2.1, Neutron v2.0) on `127.0.0.1`, for
+/// An in-process OpenStack cloud (Keystone v3, Nova v2.1, Neutron v2.0, Glance v2) on `127.0.0.1`, for
 /// examples and tests. See the [module documentation](super) for what it serves.
 ///
 /// Dropping it stops the server and closes its connections.
@@ -44,8 +44,10 @@ impl Drop for FakeCloud {
 }
 
 impl FakeCloud {
-    /// The image id examples can boot from (any UUID is accepted as `imageRef`; there is no Glance).
-    pub const IMAGE_ID: &'static str = "70a599e0-31e7-49b7-b260-868f441e862b";
+    /// The id of the seeded public image `cirros-0.6.2-x86_64-disk` (the newest active image),
+    /// which servers can boot from. The fake Glance serves it at
+    /// `GET /image/v2/images/{IMAGE_ID}`; see [`image_id`](Self::image_id) for the others.
+    pub const IMAGE_ID: &'static str = super::glance::images::CIRROS_ID;
 
     /// A builder to change the defaults before starting.
     pub fn builder() -> FakeCloudBuilder {
@@ -96,6 +98,12 @@ impl FakeCloud {
     /// The network endpoint in the catalog, `http://127.0.0.1:PORT/network`.
     pub fn network_url(&self) -> String {
         format!("{}/network", self.shared.base)
+    }
+
+    /// The image endpoint in the catalog (Glance's root), `http://127.0.0.1:PORT/image`; the API
+    /// is under `/image/v2`.
+    pub fn image_url(&self) -> String {
+        format!("{}/image", self.shared.base)
     }
 
     /// Password auth scoped to the project by name, user and project in domain `Default`, region
@@ -233,6 +241,17 @@ impl FakeCloud {
             .iter()
             .find(|n| n.name == name)
             .map(|n| n.id.clone())
+    }
+
+    /// The id of the image with this name, if any (e.g. `cirros-0.6.2-x86_64-disk`,
+    /// `ubuntu-24.04-server-cloudimg-amd64`, or a snapshot made by `createImage`).
+    pub fn image_id(&self, name: &str) -> Option<String> {
+        self.shared
+            .lock()
+            .images
+            .iter()
+            .find(|i| i.name.as_deref() == Some(name))
+            .map(|i| i.id.clone())
     }
 
     /// How many servers exist (including ones building or being deleted).

@@ -109,7 +109,8 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Longest delay honoured (about a century); longer ones saturate instead of overflowing.
-const MAX_DELAY: std::time::Duration = std::time::Duration::from_secs(100 * 365 * 24 * 3600);
+pub(crate) const MAX_DELAY: std::time::Duration =
+    std::time::Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// `base + delay` on the wall clock, saturating.
 pub(crate) fn wall_after(base: DateTime<Utc>, delay: std::time::Duration) -> DateTime<Utc> {

@@ -1,4 +1,4 @@
-//! An in-process fake cloud (Keystone, Nova, Neutron) for examples and tests.
+//! An in-process fake cloud (Keystone, Nova, Neutron, Glance) for examples and tests.
 //!
 //! [`FakeCloud`] is a real HTTP/1.1 server (keep-alive on) on `127.0.0.1` with an ephemeral
 //! port and in-memory state. Bodies, headers and status codes follow the OpenStack API
@@ -38,17 +38,24 @@
 //! | `GET /compute/v2.1/flavors[/detail]`, `/flavors/{id}` | m1.tiny (`1`), m1.small (`2`), m1.nano (`42`) |
 //! | `GET /compute/v2.1/servers[/detail]`, `/servers/{id}` | list (filters, paging), show |
 //! | `POST /compute/v2.1/servers`, `DELETE /servers/{id}` | create (202), delete (204) |
-//! | `POST /compute/v2.1/servers/{id}/action` | `reboot`, `os-start`, `os-stop` (202 or 409) |
+//! | `POST /compute/v2.1/servers/{id}/action` | `reboot`, `os-start`, `os-stop`, `pause`, `unpause`, `suspend`, `resume`, `lock`, `unlock`, `resize`, `confirmResize`, `revertResize`, `rebuild`, `createImage` |
+//! | `/compute/v2.1/servers/{id}/metadata[/{key}]` | `GET`, `POST` (merge), `PUT` (replace), `DELETE` |
+//! | `/compute/v2.1/servers/{id}/tags[/{tag}]` | `GET`, `PUT`, `DELETE` (2.26+) |
+//! | `/compute/v2.1/servers/{id}/os-interface[/{port_id}]` | list, attach (200), show, detach (202) |
+//! | `/compute/v2.1/os-keypairs[/{name}]` | list, create (import; generate below 2.92), show, delete |
+//! | `/compute/v2.1/os-server-groups[/{id}]` | list, create, show, delete |
 //! | `GET /network/` | `{"versions": [v2.0]}` |
 //! | `GET, POST /network/v2.0/networks`, `GET, PUT, DELETE /networks/{id}` | networks |
 //! | `… /subnets[/{id}]`, `… /ports[/{id}]` | subnets (IPv4), ports |
 //! | `… /routers[/{id}]`, `PUT /routers/{id}/add_router_interface` (`remove_…`, `add_extraroutes`, `remove_extraroutes`) | routers |
 //! | `… /floatingips[/{id}]` | floating IPs |
 //! | `… /security-groups[/{id}]`, `GET, POST /security-group-rules`, `GET, DELETE /security-group-rules/{id}` | security groups and rules |
+//! | `GET /image/` | 300, `{"versions": [v2.17, …]}` |
+//! | `GET /image/v2/images[/{id}]`, `DELETE /image/v2/images/{id}` | images |
 //!
-//! The catalog lists `identity` (`.../identity/v3`), `compute` (`.../compute/v2.1`) and
-//! `network` (`.../network`) in `RegionOne`, each with public, internal and admin endpoints
-//! pointing at this server.
+//! The catalog lists `identity` (`.../identity/v3`), `compute` (`.../compute/v2.1`),
+//! `network` (`.../network`) and `image` (`.../image`) in `RegionOne`, each with public,
+//! internal and admin endpoints pointing at this server.
 //!
 //! # Behaviour
 //!
@@ -65,8 +72,9 @@
 //!   `X-OpenStack-Nova-API-Version: X.Y`; `latest` is 2.100; none is 2.1; out of range is 406,
 //!   malformed 400. Bodies change with the version as Nova's do (flavor embedded in servers from
 //!   2.47, `description` 2.19, `tags` 2.26, `locked` 2.9, `networks` required from 2.37, ...).
-//! - **Servers.** New servers are `BUILD` (task_state `spawning`) for the build delay, then
-//!   `ACTIVE`, or `ERROR` with a `fault` (see [`FakeCloud::fail_server_builds`] and
+//! - **Servers.** New servers are `BUILD` for the build delay, showing Nova's task states
+//!   (`scheduling`, none, `networking`, `block_device_mapping`, `spawning`), then `ACTIVE`, or
+//!   `ERROR` with a `fault` (see [`FakeCloud::fail_server_builds`] and
 //!   [`FakeCloudBuilder::fail_builds_with_prefix`]). State advances lazily from timestamps on
 //!   each read, using Tokio's clock (so paused-time tests work). Lists are newest first and
 //!   filter on `name` (a regex subset: literals, `.`, `*`, `^`, `$`, `\`; unanchored),
@@ -75,8 +83,42 @@
 //!   size when no limit is given); a full page carries
 //!   `servers_links: [{"rel": "next", "href": ".../servers/detail?limit=N&marker=LAST"}]`, so an
 //!   exactly full last page is followed by an empty one; an unknown marker is 400
-//!   `marker [x] not found`. `imageRef` must be a UUID (there is no Glance; see
-//!   [`FakeCloud::IMAGE_ID`]); `key_name` is not checked.
+//!   `marker [x] not found`. `imageRef` must name an active image of the fake Glance
+//!   (`400 Can not find requested image`; see [`FakeCloud::IMAGE_ID`]) that fits the flavor,
+//!   `key_name` an existing keypair (`400 Invalid key_name provided.`), and
+//!   `os:scheduler_hints.group` an existing server group, which the server joins; the one fake
+//!   host takes one member of an `anti-affinity` group (or `max_server_per_host`), so the next
+//!   build ends in `ERROR` with `No valid host was found`. Lists also filter on `tags`,
+//!   `tags-any`, `not-tags`, `not-tags-any` (2.26) and `locked` (2.73).
+//! - **Server actions.** Each takes the action delay and shows Nova's task states on the way
+//!   (`rebooting` → `reboot_pending` → `reboot_started`; `pausing`; `resize_prep` →
+//!   `resize_migrating` → `resize_migrated` → `resize_finish`, then `VERIFY_RESIZE` on the new
+//!   flavor; `rebuilding` → `rebuild_block_device_mapping` → `rebuild_spawning`;
+//!   `image_snapshot_pending` → `image_snapshot` → `image_uploading`; …). Nova's guards are
+//!   applied in Nova's order, with its 409 messages: `Instance {id} is locked` (when the user
+//!   is not admin, see [`FakeCloudBuilder::admin`]), `Instance {id} is not ready`, `Cannot
+//!   'pause' instance {id} while it is in vm_state paused`, `... task_state rebooting`.
+//!   `confirmResize` answers 204 and leaves the server `VERIFY_RESIZE` until done (a second
+//!   confirm is `400 Instance has not been resized.`); `createImage` makes a private snapshot
+//!   image (`queued` → `saving` → `active`) and names it in `Location` before 2.45, in
+//!   `image_id` from 2.45; `lock` keeps `locked_reason` (2.73). A second `DELETE` of a server
+//!   being deleted is 204, as Nova answers. Bodies are validated with Nova's messages
+//!   (`Invalid input for field/attribute type. Value: GENTLE. 'GENTLE' is not one of [...]`).
+//! - **Keypairs.** Imported OpenSSH keys get Nova's MD5 fingerprint (X.509 certificates a SHA-1
+//!   one); below 2.92 a keypair without `public_key` is generated (Ed25519 in OpenSSH format,
+//!   where Nova makes RSA keys) and its `private_key` returned once. 200/202 at 2.1, 201/204
+//!   from 2.2; lists page by name from 2.35.
+//! - **Server groups.** `policies` below 2.64, `policy` and `rules` from 2.64 (rules only for
+//!   `anti-affinity`), `project_id`/`user_id` from 2.13, members as servers join and leave.
+//! - **Images.** Six seeded images (CirrOS 0.6.2, Ubuntu 24.04 and a hidden 22.04, a private
+//!   Debian 12, a community CirrOS 0.5.2, a `queued` upload) plus snapshots. Lists filter on
+//!   `name`, `id`, `status`, `container_format`, `disk_format` (also `in:a,b`), `visibility`
+//!   (`community` only when asked), `os_hidden`, `protected`, `owner`, `tag` (all of them),
+//!   `size_min`/`size_max` and any other key as a property; sort with `sort_key`/`sort_dir` or
+//!   `sort=key:dir` (default `created_at` descending); page with `limit` (default 25, at most
+//!   1000) and `marker`, a full page carrying Glance's relative `next` link. Errors are
+//!   webob's JSON (`{"message": "No image found with ID x<br /><br />\n\n\n", "code": "404 Not
+//!   Found", "title": "Not Found"}`).
 //! - **Networks.** Filters on any scalar attribute (`name`, `status`, `shared`,
 //!   `router:external`, `project_id`/`tenant_id`, ...; unknown filters are 400), `tags`,
 //!   `sort_key`/`sort_dir`, `fields`, and Neutron paging (`limit`, `marker`, `page_reverse`,
@@ -112,6 +154,7 @@
 mod builder;
 mod cloud;
 mod fault;
+mod glance;
 mod http;
 mod ids;
 mod keystone;

@@ -19,7 +19,7 @@ use super::fault::InjectedFault;
 use super::http::{Req, Resp, reason};
 use super::record::RequestRecord;
 use super::state::{LOG_CAPACITY, Shared, TokenScope};
-use super::{ids, keystone, neutron, nova};
+use super::{glance, ids, keystone, neutron, nova};
 
 /// Largest request body accepted, in bytes (1 MiB); larger bodies get 413.
 const MAX_BODY: usize = 1 << 20;
@@ -59,6 +59,7 @@ pub(crate) enum Service {
     Identity,
     Compute,
     Network,
+    Image,
     Other,
 }
 
@@ -68,6 +69,7 @@ impl Service {
             ("/identity", Service::Identity),
             ("/compute", Service::Compute),
             ("/network", Service::Network),
+            ("/image", Service::Image),
         ] {
             if let Some(rest) = path.strip_prefix(prefix) {
                 if rest.is_empty() || rest.starts_with('/') {
@@ -134,6 +136,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
             (Service::Identity, Some(rest)) => keystone::route(&ctx, rest),
             (Service::Compute, Some(rest)) => nova::route(&ctx, rest),
             (Service::Network, Some(rest)) => neutron::route(&ctx, rest),
+            (Service::Image, Some(rest)) => glance::route(&ctx, rest),
             _ => fault_response(Service::Other, 404, "The resource could not be found."),
         }
     };
@@ -164,6 +167,7 @@ pub(crate) fn fault_response(service: Service, status: u16, message: &str) -> Re
             &format!("HTTP{}", reason(status).replace(' ', "")),
             message,
         ),
+        Service::Image => glance::error(status, message),
         Service::Identity | Service::Other => Resp::json(
             status,
             &json!({"error": {"code": status, "title": reason(status), "message": message}}),

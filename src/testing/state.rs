@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
 use super::fault::InjectedFault;
+use super::glance::images::Image;
 use super::ids;
 use super::neutron::floating_ips::FloatingIp;
 use super::neutron::model::Network;
@@ -16,7 +17,9 @@ use super::neutron::ports::Port;
 use super::neutron::routers::Router;
 use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
 use super::neutron::subnets::Subnet;
+use super::nova::keypairs::Keypair;
 use super::nova::model::Server;
+use super::nova::server_groups::ServerGroup;
 use super::record::RequestRecord;
 
 /// How many request records are kept (oldest dropped first).
@@ -34,7 +37,7 @@ pub(crate) struct Settings {
     pub(crate) password: String,
     pub(crate) project: String,
     pub(crate) seed_networks: bool,
-    /// Whether the user has the `admin` role.
+    /// Whether the user has the `admin` role (Nova then ignores server locks).
     pub(crate) admin: bool,
     pub(crate) fail_prefix: Option<String>,
 }
@@ -111,6 +114,7 @@ impl Identity {
                 service("identity", "keystone", "/identity/v3"),
                 service("compute", "nova", "/compute/v2.1"),
                 service("network", "neutron", "/network"),
+                service("image", "glance", "/image"),
             ],
             host_id: ids::hex_string(56),
         }
@@ -173,10 +177,18 @@ pub(crate) struct State {
     /// Security groups of every project (each project's `default` made on first use).
     pub(crate) security_groups: Vec<SecurityGroup>,
     pub(crate) security_group_rules: Vec<SecurityGroupRule>,
+    /// Glance images: the seeds and server snapshots.
+    pub(crate) images: Vec<Image>,
     pub(crate) log: VecDeque<RequestRecord>,
     pub(crate) faults: Vec<InjectedFault>,
     /// When set, every new server build fails with this message.
     pub(crate) build_failure: Option<String>,
+    /// Nova keypairs of the fake's user.
+    pub(crate) keypairs: Vec<Keypair>,
+    /// Sequence for keypair ids.
+    pub(crate) keypair_seq: u64,
+    /// Nova server groups, in creation order.
+    pub(crate) server_groups: Vec<ServerGroup>,
     /// Sequence for servers (creation order) and `instance-%08x` names.
     pub(crate) server_seq: u64,
     /// Next third octet for a created network's `10.x.0.0/24`.
@@ -206,6 +218,7 @@ impl Shared {
             next_segment: 1,
             ..State::default()
         };
+        state.images = Image::seeds(&identity.project_id);
         if settings.seed_networks {
             state.networks = Network::seeds(&identity.project_id, &mut state.next_segment);
             state.subnets = Subnet::seeds(&state.networks);

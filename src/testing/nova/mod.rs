@@ -1,8 +1,16 @@
 //! Nova (compute v2.1) under `/compute`.
 
+mod actions;
+mod checks;
+mod crypto;
 mod flavors;
+mod interfaces;
+pub(crate) mod keypairs;
 mod microversion;
 pub(crate) mod model;
+mod schema;
+pub(crate) mod server_groups;
+mod server_meta;
 mod servers;
 mod view;
 
@@ -44,12 +52,48 @@ fn method_not_allowed() -> Resp {
     fault(405, "The method is not allowed for this resource.")
 }
 
-/// Nova's JSON-schema style 400: `Invalid input for field/attribute {field}. Value: {value}. {detail}`.
+/// Nova's JSON-schema style 400: `Invalid input for field/attribute {field}. Value: {value}.
+/// {detail}` (`detail` alone for the top level, `field` empty).
 pub(crate) fn invalid_input(field: &str, value: &Value, detail: &str) -> Resp {
-    fault(
-        400,
-        &format!("Invalid input for field/attribute {field}. Value: {value}. {detail}"),
-    )
+    schema::invalid(field, value, detail)
+}
+
+/// A path segment with `%XX` escapes decoded (keypair names, metadata keys and tags may hold
+/// spaces and other characters); invalid escapes are kept as they are.
+fn decode_segment(seg: &str) -> String {
+    let bytes = seg.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A path segment percent-encoded for a URL (the reverse of [`decode_segment`]).
+pub(crate) fn encode_segment(seg: &str) -> String {
+    let mut out = String::with_capacity(seg.len());
+    for b in seg.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Routes a request below `/compute`.
@@ -83,27 +127,59 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
 }
 
 fn dispatch(ctx: &Ctx<'_>, path: &str, version: Microversion) -> Resp {
-    let Some(parts) = segments(path) else {
+    let Some(raw) = segments(path) else {
         return not_found();
     };
-    let method = &ctx.req.method;
-    let get = matches!(*method, Method::GET | Method::HEAD);
-    match (parts.as_slice(), get) {
-        (["flavors"], true) => flavors::list(ctx, version, false),
-        (["flavors", "detail"], true) => flavors::list(ctx, version, true),
-        (["flavors", id], true) => flavors::show(ctx, version, id),
-        (["servers"], true) => servers::list(ctx, version, false),
-        (["servers"], false) if *method == Method::POST => servers::create(ctx, version),
-        (["servers", "detail"], true) => servers::list(ctx, version, true),
-        (["servers", id], true) => servers::show(ctx, version, id),
-        (["servers", id], false) if *method == Method::DELETE => servers::delete(ctx, id),
-        (["servers", id, "action"], false) if *method == Method::POST => {
-            servers::action(ctx, version, id)
-        }
-        (
-            ["flavors"] | ["flavors", _] | ["servers"] | ["servers", _] | ["servers", _, "action"],
+    let decoded: Vec<String> = raw.iter().map(|p| decode_segment(p)).collect();
+    let parts: Vec<&str> = decoded.iter().map(String::as_str).collect();
+    let m = &ctx.req.method;
+    let get = matches!(*m, Method::GET | Method::HEAD);
+    let (post, put, delete) = (*m == Method::POST, *m == Method::PUT, *m == Method::DELETE);
+    match parts.as_slice() {
+        ["flavors"] if get => flavors::list(ctx, version, false),
+        ["flavors", "detail"] if get => flavors::list(ctx, version, true),
+        ["flavors", id] if get => flavors::show(ctx, version, id),
+        ["servers"] if get => servers::list(ctx, version, false),
+        ["servers"] if post => servers::create(ctx, version),
+        ["servers", "detail"] if get => servers::list(ctx, version, true),
+        ["servers", id] if get => servers::show(ctx, version, id),
+        ["servers", id] if delete => servers::delete(ctx, id),
+        ["servers", id, "action"] if post => actions::action(ctx, version, id),
+        ["servers", id, "metadata"] if get => server_meta::index(ctx, id),
+        ["servers", id, "metadata"] if post => server_meta::update(ctx, id, false),
+        ["servers", id, "metadata"] if put => server_meta::update(ctx, id, true),
+        ["servers", id, "metadata", key] if get => server_meta::show(ctx, id, key),
+        ["servers", id, "metadata", key] if put => server_meta::set_item(ctx, id, key),
+        ["servers", id, "metadata", key] if delete => server_meta::delete_item(ctx, id, key),
+        ["servers", id, "tags"] if get => server_meta::tags(ctx, version, id),
+        ["servers", id, "tags"] if put => server_meta::replace_tags(ctx, version, id),
+        ["servers", id, "tags"] if delete => server_meta::clear_tags(ctx, version, id),
+        ["servers", id, "tags", tag] if get => server_meta::has_tag(ctx, version, id, tag),
+        ["servers", id, "tags", tag] if put => server_meta::add_tag(ctx, version, id, tag),
+        ["servers", id, "tags", tag] if delete => server_meta::remove_tag(ctx, version, id, tag),
+        ["servers", id, "os-interface"] if get => interfaces::index(ctx, version, id),
+        ["servers", id, "os-interface"] if post => interfaces::create(ctx, version, id),
+        ["servers", id, "os-interface", port] if get => interfaces::show(ctx, version, id, port),
+        ["servers", id, "os-interface", port] if delete => interfaces::delete(ctx, id, port),
+        ["os-keypairs"] if get => keypairs::list(ctx, version),
+        ["os-keypairs"] if post => keypairs::create(ctx, version),
+        ["os-keypairs", name] if get => keypairs::show(ctx, version, name),
+        ["os-keypairs", name] if delete => keypairs::delete(ctx, version, name),
+        ["os-server-groups"] if get => server_groups::list(ctx, version),
+        ["os-server-groups"] if post => server_groups::create(ctx, version),
+        ["os-server-groups", id] if get => server_groups::show(ctx, version, id),
+        ["os-server-groups", id] if delete => server_groups::delete(ctx, id),
+        ["flavors" | "servers" | "os-keypairs" | "os-server-groups"]
+        | [
+            "flavors" | "servers" | "os-keypairs" | "os-server-groups",
             _,
-        ) => method_not_allowed(),
+        ]
+        | [
+            "servers",
+            _,
+            "action" | "metadata" | "tags" | "os-interface",
+        ]
+        | ["servers", _, "metadata" | "tags" | "os-interface", _] => method_not_allowed(),
         _ => not_found(),
     }
 }

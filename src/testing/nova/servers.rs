@@ -8,7 +8,9 @@ use serde_json::{Map, Value, json};
 use tokio::time::Instant;
 
 use super::model::{Address, Pending, Server, Transition, VmState};
-use super::{Microversion, Paging, fault, flavors, invalid_input, view};
+use super::{
+    Microversion, Paging, actions, fault, flavors, invalid_input, schema, server_groups, view,
+};
 use crate::testing::http::Resp;
 use crate::testing::ids;
 use crate::testing::server::Ctx;
@@ -17,11 +19,11 @@ use crate::testing::state::State;
 /// Most servers one request may create (`max_count`), like a default instance quota.
 const MAX_COUNT: u64 = 100;
 
-fn not_found(id: &str) -> Resp {
+pub(crate) fn not_found(id: &str) -> Resp {
     fault(404, &format!("Instance {id} could not be found."))
 }
 
-fn settle_all(state: &mut State) {
+pub(crate) fn settle_all(state: &mut State) {
     let now = Instant::now();
     for s in &mut state.servers {
         s.settle(now);
@@ -167,6 +169,30 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
     let flavor = req.query_first("flavor").map(last_segment);
     let image = req.query_first("image").map(last_segment);
     let include_deleted = since.is_some() || before.is_some();
+    let tag_list = |key: &str| -> Option<Vec<String>> {
+        req.query_first(key)
+            .filter(|_| version.at_least(26))
+            .map(|v| v.split(',').map(str::to_string).collect())
+    };
+    let (all_tags, any_tags) = (tag_list("tags"), tag_list("tags-any"));
+    let (not_all_tags, not_any_tags) = (tag_list("not-tags"), tag_list("not-tags-any"));
+    let locked = match req.query_first("locked").filter(|_| version.at_least(73)) {
+        None => None,
+        Some(raw) => match raw.to_ascii_lowercase().as_str() {
+            "t" | "true" | "1" | "y" | "yes" | "on" => Some(true),
+            "f" | "false" | "0" | "n" | "no" | "off" => Some(false),
+            _ => {
+                return fault(
+                    400,
+                    &format!(
+                        "Unrecognized value '{raw}', acceptable values are: '0', '1', 'f', \
+                         'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'"
+                    ),
+                );
+            }
+        },
+    };
+    let has = |s: &Server, t: &String| s.tags.contains(t);
 
     let mut state = shared.lock();
     settle_all(&mut state);
@@ -189,6 +215,27 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
         .filter(|s| statuses.is_empty() || statuses.iter().any(|st| st == s.status()))
         .filter(|s| flavor.is_none_or(|f| s.flavor_id == f))
         .filter(|s| image.is_none_or(|i| s.image_id.as_deref() == Some(i)))
+        .filter(|s| {
+            all_tags
+                .as_ref()
+                .is_none_or(|t| t.iter().all(|t| has(s, t)))
+        })
+        .filter(|s| {
+            any_tags
+                .as_ref()
+                .is_none_or(|t| t.iter().any(|t| has(s, t)))
+        })
+        .filter(|s| {
+            not_all_tags
+                .as_ref()
+                .is_none_or(|t| !t.iter().all(|t| has(s, t)))
+        })
+        .filter(|s| {
+            not_any_tags
+                .as_ref()
+                .is_none_or(|t| !t.iter().any(|t| has(s, t)))
+        })
+        .filter(|s| locked.is_none_or(|l| s.locked == l))
         .filter(|s| since.is_none_or(|t| s.updated >= t))
         .filter(|s| before.is_none_or(|t| s.updated <= t))
         .filter(|s| marker_seq.is_none_or(|m| s.seq < m))
@@ -200,7 +247,7 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
         .iter()
         .map(|s| {
             if detailed {
-                view::detail(shared, s, version, false)
+                view::detail(shared, s, version, None)
             } else {
                 view::summary(shared, s)
             }
@@ -229,132 +276,86 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
 pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
     let mut state = ctx.shared.lock();
     settle_all(&mut state);
+    let groups = server_groups::groups_of(&state, id);
     match state.servers.iter().find(|s| s.id == id && s.is_live()) {
         Some(s) => Resp::json(
             200,
-            &json!({"server": view::detail(ctx.shared, s, version, true)}),
+            &json!({"server": view::detail(ctx.shared, s, version, Some(&groups))}),
         ),
         None => not_found(id),
     }
 }
 
-/// `DELETE /servers/{id}`: 204; the server shows task_state `deleting` until `delete_delay`
-/// has passed, then 404.
+/// `DELETE /servers/{id}`: 204, whatever the server's state (a second delete of a server being
+/// deleted is 204 too, as Nova answers); 409 `Instance {id} is locked` for non-admins. The
+/// server shows task_state `deleting` until `delete_delay` has passed, then 404.
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     let delay = ctx.shared.settings.delete_delay;
+    let admin = ctx.shared.settings.admin;
     let mut state = ctx.shared.lock();
     settle_all(&mut state);
     let Some(server) = state.servers.iter_mut().find(|s| s.id == id && s.is_live()) else {
         return not_found(id);
     };
-    let already = matches!(
-        server.pending,
-        Some(Pending {
-            then: Transition::Deleted,
-            ..
-        })
-    );
-    if !already {
+    if server.locked && !admin {
+        return fault(409, &format!("Instance {id} is locked"));
+    }
+    if !server.deleting() {
         server.task_state = Some("deleting");
-        server.pending = Some(pending_after(delay, Transition::Deleted));
+        server.pending = Some(Pending::after(
+            delay,
+            &[Some("deleting")],
+            Transition::Deleted,
+        ));
         server.settle(Instant::now());
     }
     Resp::empty(204)
 }
 
-fn pending_after(delay: std::time::Duration, then: Transition) -> Pending {
-    let (at, at_wall) = ids::deadline(delay);
-    Pending { at, at_wall, then }
-}
-
-/// `POST /servers/{id}/action` with `reboot`, `os-start` or `os-stop`: 202, or 409 when the
-/// server's state forbids it.
-pub(crate) fn action(ctx: &Ctx<'_>, _version: Microversion, id: &str) -> Resp {
-    let Some(Value::Object(body)) = ctx.req.json_body() else {
-        return fault(400, "Malformed request body");
-    };
-    let Some((name, args)) = body
+/// A fixed address for a new port of a server on `network_id`: `(subnet id, address)`, the
+/// first free address of the network's first subnet's pools (free of other servers' ports and
+/// of the fake Neutron's), as Neutron hands them out; a network without a subnet gets one from
+/// its own prefix.
+pub(crate) fn allocate_address(
+    state: &mut State,
+    network_id: &str,
+) -> Option<(Option<String>, String)> {
+    let subnet = state
+        .subnets
         .iter()
-        .find(|(k, _)| matches!(k.as_str(), "reboot" | "os-start" | "os-stop"))
-        .or_else(|| body.iter().next())
-    else {
-        return fault(400, "Malformed request body");
-    };
-    let reboot_type = if name == "reboot" {
-        match args.get("type").and_then(Value::as_str) {
-            Some(t) if t.eq_ignore_ascii_case("soft") => Some(false),
-            Some(t) if t.eq_ignore_ascii_case("hard") => Some(true),
-            _ => {
-                return invalid_input(
-                    "reboot",
-                    args,
-                    "'type' is a required property and must be one of SOFT, HARD",
-                );
+        .find(|s| s.network_id == network_id && !s.pools.is_empty());
+    if let Some(subnet) = subnet {
+        let taken: Vec<String> = state
+            .servers
+            .iter()
+            .filter(|s| s.is_live())
+            .flat_map(|s| s.addresses.iter())
+            .filter(|a| a.subnet_id.as_deref() == Some(subnet.id.as_str()))
+            .map(|a| a.addr.clone())
+            .chain(
+                state
+                    .ports
+                    .iter()
+                    .flat_map(|p| p.fixed_ips.iter())
+                    .filter(|(sid, _)| sid == &subnet.id)
+                    .map(|(_, ip)| ip.to_string()),
+            )
+            .collect();
+        for (start, end) in &subnet.pools {
+            for n in u32::from(*start)..=u32::from(*end) {
+                let ip = std::net::Ipv4Addr::from(n).to_string();
+                if !taken.contains(&ip) {
+                    return Some((Some(subnet.id.clone()), ip));
+                }
             }
         }
-    } else {
-        None
-    };
-
-    let delay = ctx.shared.settings.action_delay;
-    let mut state = ctx.shared.lock();
-    settle_all(&mut state);
-    let Some(server) = state.servers.iter_mut().find(|s| s.id == id && s.is_live()) else {
-        return not_found(id);
-    };
-    let (api_name, allowed, task, then) = match (name.as_str(), reboot_type) {
-        ("os-stop", _) => (
-            "stop",
-            matches!(server.vm_state, VmState::Active | VmState::Error),
-            "powering-off",
-            Transition::PoweredOff,
-        ),
-        ("os-start", _) => (
-            "start",
-            server.vm_state == VmState::Stopped,
-            "powering-on",
-            Transition::PoweredOn,
-        ),
-        ("reboot", Some(false)) => (
-            "reboot",
-            server.vm_state == VmState::Active,
-            "reboot_started",
-            Transition::Rebooted,
-        ),
-        ("reboot", Some(true)) => (
-            "reboot",
-            matches!(
-                server.vm_state,
-                VmState::Active | VmState::Stopped | VmState::Error
-            ),
-            "reboot_started_hard",
-            Transition::Rebooted,
-        ),
-        (other, _) => return fault(400, &format!("There is no such action: {other}")),
-    };
-    if !allowed {
-        return fault(
-            409,
-            &format!(
-                "Cannot '{api_name}' instance {id} while it is in vm_state {}",
-                server.vm_state.as_str()
-            ),
-        );
     }
-    if let Some(current) = server.task_state {
-        return fault(
-            409,
-            &format!("Cannot '{api_name}' instance {id} while it is in task_state {current}"),
-        );
-    }
-    server.task_state = Some(task);
-    server.updated = Utc::now();
-    server.pending = Some(pending_after(delay, then));
-    Resp::empty(202)
+    let net = state.networks.iter_mut().find(|n| n.id == network_id)?;
+    Some((None, net.allocate_ip()))
 }
 
 /// `http://host/compute/flavors/1` → `1`.
-fn last_segment(s: &str) -> &str {
+pub(crate) fn last_segment(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
 }
 
@@ -425,6 +426,48 @@ struct CreateRequest {
     access_ipv6: String,
     count: u64,
     return_reservation_id: bool,
+    /// `os:scheduler_hints`, each value as a list (as Nova keeps them).
+    hints: BTreeMap<String, Value>,
+    /// `os:scheduler_hints.group`.
+    group: Option<String>,
+}
+
+/// `os:scheduler_hints` (or `OS-SCH-HNT:scheduler_hints`): an object; `group` must be a UUID.
+fn parse_hints(
+    top: &Map<String, Value>,
+) -> Result<(BTreeMap<String, Value>, Option<String>), Resp> {
+    let Some(hints) = top
+        .get("os:scheduler_hints")
+        .or_else(|| top.get("OS-SCH-HNT:scheduler_hints"))
+    else {
+        return Ok((BTreeMap::new(), None));
+    };
+    let obj = schema::object("os:scheduler_hints", hints)?;
+    let mut out = BTreeMap::new();
+    let mut group = None;
+    for (k, v) in obj {
+        if k == "group" {
+            match v.as_str() {
+                Some(g) if schema::is_uuid(g) => group = Some(g.to_string()),
+                _ => {
+                    return Err(schema::invalid(
+                        "group",
+                        v,
+                        &format!(
+                            "{} is not valid under any of the given schemas",
+                            schema::py(v)
+                        ),
+                    ));
+                }
+            }
+        }
+        let list = match v {
+            Value::Array(_) => v.clone(),
+            other => json!([other]),
+        };
+        out.insert(k.clone(), list);
+    }
+    Ok((out, group))
 }
 
 fn optional_string(
@@ -761,6 +804,7 @@ fn parse_create(body: &Value, version: Microversion) -> Result<CreateRequest, Re
         Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
         _ => false,
     };
+    let (hints, group) = parse_hints(top)?;
 
     Ok(CreateRequest {
         name,
@@ -781,12 +825,25 @@ fn parse_create(body: &Value, version: Microversion) -> Result<CreateRequest, Re
         access_ipv6: optional_string(server, "accessIPv6", 64)?.unwrap_or_default(),
         count,
         return_reservation_id,
+        hints,
+        group,
     })
 }
 
+/// The task states of a build, as a loopback Nova shows them: `scheduling`, none (the
+/// conductor), `networking`, `block_device_mapping`, `spawning`.
+const BUILD_STAGES: [Option<&str>; 5] = [
+    Some("scheduling"),
+    None,
+    Some("networking"),
+    Some("block_device_mapping"),
+    Some("spawning"),
+];
+
 /// `POST /servers`: 202 with `{id, links, adminPass, OS-DCF:diskConfig, security_groups}`; the
-/// server is BUILD (task_state `spawning`) until `build_delay` has passed, then ACTIVE, or ERROR
-/// with a fault when builds are set to fail.
+/// server is BUILD (task states [`BUILD_STAGES`]) until `build_delay` has passed, then ACTIVE,
+/// or ERROR with a fault when builds are set to fail or its anti-affinity group has no room on
+/// the one fake host.
 pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     let shared = ctx.shared;
     let Some(body) = ctx.req.json_body() else {
@@ -798,6 +855,40 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     };
 
     let mut state = shared.lock();
+    let image = match &request.image_id {
+        None => None,
+        Some(id) => match state.images.iter().find(|i| &i.id == id) {
+            None => return fault(400, "Can not find requested image"),
+            Some(i) if i.status != "active" => {
+                return fault(400, &format!("Image {id} is not active."));
+            }
+            Some(i) => Some(i.clone()),
+        },
+    };
+    if let (Some(image), Some(flavor)) = (&image, flavors::find(&request.flavor_id)) {
+        if let Err(resp) = actions::check_fits(image, flavor) {
+            return resp;
+        }
+    }
+    if let Some(key) = &request.key_name {
+        if !state.keypairs.iter().any(|k| &k.name == key) {
+            return fault(400, "Invalid key_name provided.");
+        }
+    }
+    let group_room = match &request.group {
+        None => None,
+        Some(g) => match state.server_groups.iter().find(|x| &x.id == g) {
+            None => return fault(400, &format!("Instance group {g} could not be found.")),
+            Some(group) => group.host_capacity().map(|cap| {
+                let live = group
+                    .members
+                    .iter()
+                    .filter(|m| state.servers.iter().any(|s| &s.id == *m && s.is_live()))
+                    .count();
+                cap.saturating_sub(live)
+            }),
+        },
+    };
     let network_ids: Vec<String> = match &request.networks {
         NetworkRequest::None => Vec::new(),
         NetworkRequest::Auto => state
@@ -831,15 +922,31 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     for index in 0..request.count {
         let mut addresses = Vec::new();
         for net_id in &network_ids {
-            if let Some(net) = state.networks.iter_mut().find(|n| &n.id == net_id) {
+            let Some((subnet_id, addr)) = allocate_address(&mut state, net_id) else {
+                continue;
+            };
+            if let Some(net) = state.networks.iter().find(|n| &n.id == net_id) {
                 addresses.push(Address {
+                    port_id: ids::uuid4(),
                     network_id: net.id.clone(),
                     network_name: net.name.clone(),
-                    addr: net.allocate_ip(),
+                    subnet_id,
+                    addr,
                     mac: ids::mac(),
+                    tag: None,
+                    detach_at: None,
+                    neutron_port: false,
                 });
             }
         }
+        // The one fake host holds this many more members of an anti-affinity group.
+        let no_room =
+            group_room.is_some_and(|room| index >= u64::try_from(room).unwrap_or(u64::MAX));
+        let failure = if no_room {
+            Some("No valid host was found. There are not enough hosts available.".to_string())
+        } else {
+            failure.clone()
+        };
         state.server_seq += 1;
         let name = if request.count > 1 {
             format!("{}-{}", request.name, index + 1)
@@ -851,11 +958,14 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
             id: ids::uuid4(),
             name,
             flavor_id: request.flavor_id.clone(),
+            old_flavor_id: None,
+            resized_from: VmState::Active,
+            migration: None,
             image_id: request.image_id.clone(),
             key_name: request.key_name.clone(),
             metadata: request.metadata.clone(),
             description: request.description.clone(),
-            tags: request.tags.clone(),
+            tags: super::server_meta::normalized(request.tags.iter().cloned()),
             security_groups: request.security_groups.clone(),
             addresses,
             availability_zone: "nova".into(),
@@ -868,19 +978,28 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
             reservation_id: reservation_id.clone(),
             launch_index: index,
             vm_state: VmState::Building,
-            task_state: Some("spawning"),
+            task_state: BUILD_STAGES[0],
             power_state: 0,
+            locked: false,
+            locked_reason: None,
+            scheduler_hints: request.hints.clone(),
             created: now,
             updated: now,
             launched_at: None,
             terminated_at: None,
             fault: None,
-            pending: Some(pending_after(
+            pending: Some(Pending::after(
                 shared.settings.build_delay,
-                Transition::Built(failure.clone()),
+                &BUILD_STAGES,
+                Transition::Built(failure),
             )),
         };
         first_id.get_or_insert_with(|| server.id.clone());
+        if let Some(g) = &request.group {
+            if let Some(group) = state.server_groups.iter_mut().find(|x| &x.id == g) {
+                group.members.push(server.id.clone());
+            }
+        }
         state.servers.push(server);
     }
     drop(state);

@@ -23,9 +23,14 @@ pub(crate) fn summary(shared: &Shared, s: &Server) -> Value {
     json!({"id": s.id, "name": s.name, "links": links(&shared.base, "servers", &s.id)})
 }
 
-/// The full server body (`GET /servers/detail`, `GET /servers/{id}`); `show` adds what only the
-/// single-server view has (`server_groups`, 2.71).
-pub(crate) fn detail(shared: &Shared, s: &Server, version: Microversion, show: bool) -> Value {
+/// The full server body (`GET /servers/detail`, `GET /servers/{id}`); `server_groups` (`Some` for a
+/// single server) is what only the single-server view has (`server_groups`, 2.71).
+pub(crate) fn detail(
+    shared: &Shared,
+    s: &Server,
+    version: Microversion,
+    server_groups: Option<&[String]>,
+) -> Value {
     let base = &shared.base;
     let status = s.status();
     let mut m = Map::new();
@@ -79,10 +84,14 @@ pub(crate) fn detail(shared: &Shared, s: &Server, version: Microversion, show: b
         "OS-SRV-USG:terminated_at".into(),
         json!(s.terminated_at.map(ids::micros_naive)),
     );
-    m.insert("OS-EXT-SRV-ATTR:host".into(), json!("fake-host"));
+    let host = s.has_host();
+    m.insert(
+        "OS-EXT-SRV-ATTR:host".into(),
+        json!(host.then_some("fake-host")),
+    );
     m.insert(
         "OS-EXT-SRV-ATTR:hypervisor_hostname".into(),
-        json!("fake-host.localdomain"),
+        json!(host.then_some("fake-host.localdomain")),
     );
     m.insert(
         "OS-EXT-SRV-ATTR:instance_name".into(),
@@ -112,7 +121,7 @@ pub(crate) fn detail(shared: &Shared, s: &Server, version: Microversion, show: b
         m.insert("OS-EXT-SRV-ATTR:user_data".into(), json!(s.user_data));
     }
     if version.at_least(9) {
-        m.insert("locked".into(), json!(false));
+        m.insert("locked".into(), json!(s.locked));
     }
     if version.at_least(16) {
         m.insert("host_status".into(), json!("UP"));
@@ -126,11 +135,11 @@ pub(crate) fn detail(shared: &Shared, s: &Server, version: Microversion, show: b
     if version.at_least(63) {
         m.insert("trusted_image_certificates".into(), Value::Null);
     }
-    if version.at_least(71) && show {
-        m.insert("server_groups".into(), json!([]));
+    if let (true, Some(ids)) = (version.at_least(71), server_groups) {
+        m.insert("server_groups".into(), json!(ids));
     }
     if version.at_least(73) {
-        m.insert("locked_reason".into(), Value::Null);
+        m.insert("locked_reason".into(), json!(s.locked_reason));
     }
     if version.at_least(96) {
         m.insert(
@@ -139,9 +148,81 @@ pub(crate) fn detail(shared: &Shared, s: &Server, version: Microversion, show: b
         );
     }
     if version.at_least(100) {
-        m.insert("scheduler_hints".into(), json!({}));
+        m.insert("scheduler_hints".into(), json!(s.scheduler_hints));
     }
     Value::Object(m)
+}
+
+/// Keys of the rebuild answer below 2.75 (from 2.75 it is the whole server, as `GET` shows it):
+/// the base view plus what each microversion added.
+const REBUILD_KEYS: [&str; 16] = [
+    "id",
+    "name",
+    "status",
+    "tenant_id",
+    "user_id",
+    "metadata",
+    "hostId",
+    "image",
+    "flavor",
+    "created",
+    "updated",
+    "addresses",
+    "accessIPv4",
+    "accessIPv6",
+    "links",
+    "OS-DCF:diskConfig",
+];
+
+/// The `server` of a rebuild's answer: below 2.75 the base view (addresses without the
+/// `OS-EXT-IPS*` keys) plus `progress`, `locked` (2.9), `description` (2.19), `tags` (2.26),
+/// `key_name` (2.54), `user_data` (2.57), `trusted_image_certificates` (2.63),
+/// `server_groups` (2.71), `locked_reason` (2.73); from 2.75 all of it.
+pub(crate) fn rebuild(
+    shared: &Shared,
+    s: &Server,
+    version: Microversion,
+    groups: &[String],
+) -> Value {
+    let mut full = detail(shared, s, version, Some(groups));
+    if version.at_least(57) {
+        if let Value::Object(m) = &mut full {
+            m.insert("user_data".into(), json!(s.user_data));
+        }
+    }
+    if version.at_least(75) {
+        return full;
+    }
+    let Value::Object(m) = full else {
+        return full;
+    };
+    let mut keep: Vec<&str> = REBUILD_KEYS.to_vec();
+    keep.extend(["progress", "locked", "description", "tags"]);
+    if version.at_least(54) {
+        keep.push("key_name");
+    }
+    keep.extend([
+        "user_data",
+        "trusted_image_certificates",
+        "server_groups",
+        "locked_reason",
+    ]);
+    let mut out: Map<String, Value> = m
+        .into_iter()
+        .filter(|(k, _)| keep.contains(&k.as_str()))
+        .collect();
+    if let Some(Value::Object(nets)) = out.get_mut("addresses") {
+        for list in nets.values_mut() {
+            if let Value::Array(items) = list {
+                for item in items {
+                    if let Value::Object(a) = item {
+                        a.retain(|k, _| k == "addr" || k == "version");
+                    }
+                }
+            }
+        }
+    }
+    Value::Object(out)
 }
 
 /// `{network name: [{addr, version, OS-EXT-IPS:type, OS-EXT-IPS-MAC:mac_addr}]}`.
