@@ -8,7 +8,7 @@ use stackclient::network::{
     CreateFloatingIp, CreateNetwork, CreatePort, CreateRouter, CreateSecurityGroup,
     CreateSecurityGroupRule, CreateSecurityGroupRules, CreateSubnet, Direction, Ethertype,
     ExternalGateway, FixedIp, FloatingIpStatus, Network, PortStatus, Protocol, Route,
-    RouterInterface, SecurityGroupRule, Subnet, UpdateFloatingIp, UpdateRouter,
+    RouterInterface, SecurityGroupRule, Subnet, UpdateFloatingIp, UpdateNetwork, UpdateRouter,
     UpdateSecurityGroup,
 };
 use stackclient::testing::FakeCloud;
@@ -485,6 +485,42 @@ async fn extra_routes_and_if_match() {
         .await
         .unwrap();
     assert!(routers.get_opt(&router.id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn networks_honour_if_match() {
+    let env = env().await;
+    let networks = env.client.network().networks();
+    let net = networks
+        .create(&CreateNetwork::new().name("rev"))
+        .await
+        .unwrap();
+    let rev = net.revision_number.unwrap();
+    let updated = networks
+        .update_if(&net.id, &UpdateNetwork::new().description("a"), rev)
+        .await
+        .unwrap();
+    assert_eq!(updated.revision_number, Some(rev + 1));
+    let stale = networks
+        .update_if(&net.id, &UpdateNetwork::new().description("b"), rev)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        fault(&stale),
+        (
+            412,
+            "RevisionNumberConstraintFailed".into(),
+            format!("Constrained to {rev}, but current revision is {}", rev + 1)
+        )
+    );
+    let stale = networks.delete_if(&net.id, rev).await.unwrap_err();
+    assert_eq!(fault(&stale).0, 412);
+    assert_eq!(
+        networks.get(&net.id).await.unwrap().description.as_deref(),
+        Some("a")
+    );
+    networks.delete_if(&net.id, rev + 1).await.unwrap();
+    assert!(networks.get_opt(&net.id).await.unwrap().is_none());
 }
 
 #[tokio::test]

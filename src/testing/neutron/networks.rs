@@ -6,7 +6,7 @@ use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use super::model::Network;
-use super::{bad_request, error};
+use super::{bad_request, error, if_match_failed};
 use crate::testing::http::{Req, Resp, encode_query};
 use crate::testing::server::Ctx;
 use crate::testing::state::State;
@@ -611,7 +611,8 @@ pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> R
     Resp::json(201, &body)
 }
 
-/// `PUT /v2.0/networks/{id}`: 200 with the updated network, `revision_number` bumped.
+/// `PUT /v2.0/networks/{id}`: 200 with the updated network, `revision_number` bumped; 412 on a
+/// stale `If-Match`.
 pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
     let changes = match parse_changes(ctx.req.json_body(), false) {
         Ok(c) => c,
@@ -621,22 +622,28 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
     let Some(network) = state.networks.iter_mut().find(|n| n.id == id) else {
         return network_not_found(id);
     };
+    if let Some(resp) = if_match_failed(ctx.req, network.revision_number) {
+        return resp;
+    }
     apply(network, changes);
     network.revision_number += 1;
     network.updated_at = Utc::now();
     Resp::json(200, &json!({"network": network.to_json()}))
 }
 
-/// `DELETE /v2.0/networks/{id}`: 204 (its subnets go with it), 404, or 409 `NetworkInUse` while a
-/// port (listed by id, as Neutron does) or a server has an address on it.
+/// `DELETE /v2.0/networks/{id}`: 204 (its subnets go with it), 404, 412 on a stale `If-Match`, or
+/// 409 `NetworkInUse` while a port (listed by id, as Neutron does) or a server has an address on it.
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     let mut state = ctx.shared.lock();
     let now = tokio::time::Instant::now();
     for s in &mut state.servers {
         s.settle(now);
     }
-    if !state.networks.iter().any(|n| n.id == id) {
+    let Some(network) = state.networks.iter().find(|n| n.id == id) else {
         return network_not_found(id);
+    };
+    if let Some(resp) = if_match_failed(ctx.req, network.revision_number) {
+        return resp;
     }
     let mut in_use: Vec<&str> = state
         .ports
