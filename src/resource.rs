@@ -7,13 +7,17 @@
 //! `Api<ThatResource>`, written next to the resource's declaration, so one file holds everything about
 //! one resource. This module knows no resource.
 //!
-//! ```no_run
-//! # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+//! # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+//! # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 //! // The same verbs on every resource:
-//! let networks = client.network().networks();      // Api<Network>
-//! let net = networks.find("private").await?;         // by id, else by exact name
-//! let servers = client.compute().servers();          // Api<Server>
-//! let gone = servers.delete_opt("5a1b…").await?;      // false when it was already gone
+//! let networks = client.network().networks();           // Api<Network>
+//! let net = networks.find("private").await?.expect("a network named private"); // by id, else by name
+//! assert_eq!(networks.get(&net.id).await?.name, "private");
+//! let flavors = client.compute().flavors();             // Api<Flavor>
+//! assert_eq!(flavors.find("m1.small").await?.expect("a flavor").id, "2");
+//! assert!(flavors.get_opt("no-such-flavor").await?.is_none());
 //! # Ok(()) }
 //! ```
 
@@ -331,6 +335,18 @@ impl<R: Resource> Api<R> {
 
     /// `GET {collection}/{id}`: one item.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let flavors = client.compute().flavors();
+    /// let flavor = flavors.get("2").await?;
+    /// assert_eq!((flavor.name.as_str(), flavor.vcpus, flavor.ram), ("m1.small", 1, 2048));
+    /// let err = flavors.get("no-such-flavor").await.unwrap_err();
+    /// assert!(err.is_not_found());
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] with status 404 ([`Error::is_not_found`]) when there is none;
     /// [`Error::InvalidInput`] for an empty, `.` or `..` id (before sending).
@@ -340,6 +356,17 @@ impl<R: Resource> Api<R> {
     }
 
     /// Like [`get`](Self::get), but `Ok(None)` for a 404.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let networks = client.network().networks();
+    /// let private = networks.find_by_name("private").await?.expect("seeded");
+    /// assert_eq!(networks.get_opt(&private.id).await?.map(|n| n.name), Some("private".into()));
+    /// assert!(networks.get_opt("c0ffee00-0000-4000-8000-000000000000").await?.is_none());
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// Any other error of [`get`](Self::get).
@@ -353,6 +380,31 @@ impl<R: Resource> Api<R> {
 
     /// `GET {list path}`: a list with filters; finish with [`List::send`] (one page),
     /// [`List::into_stream`] (every item, lazily) or [`List::all`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use futures_util::TryStreamExt;
+    /// use stackclient::SortDir;
+    /// let networks = client.network().networks();
+    /// // One page: at most `limit` items, and the marker of the next page.
+    /// let page = networks.list().sort("name", SortDir::Asc).limit(1).send().await?;
+    /// assert_eq!(page.items[0].name, "private");
+    /// assert!(page.next_marker.is_some());
+    /// // Every item, lazily: one page in memory at a time (pages of one item here).
+    /// let mut stream = networks.list().sort("name", SortDir::Asc).limit(1).into_stream();
+    /// let mut names = Vec::new();
+    /// while let Some(net) = stream.try_next().await? {
+    ///     names.push(net.name);
+    /// }
+    /// assert_eq!(names, ["private", "public"]);
+    /// // Every item at once, with a typed filter.
+    /// let external = networks.list().external(true).all().await?;
+    /// assert_eq!(external.len(), 1);
+    /// assert_eq!(external[0].name, "public");
+    /// # Ok(()) }
+    /// ```
     pub fn list(&self) -> List<R> {
         let path: Vec<&str> = self
             .parent
@@ -377,6 +429,30 @@ impl<R: Resource> Api<R> {
     /// escaped where the filter is a regular expression), then keeps exact matches only. Where the
     /// service has no name filter, pages through the list (stopping at the first match where names are
     /// unique).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::CreateServer;
+    /// use stackclient::network::CreateNetwork;
+    /// let servers = client.compute().servers();
+    /// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+    /// for name in ["web-1", "web-10"] {
+    ///     servers.create(&CreateServer::new(name, "1").image(image).network(&net)).await?;
+    /// }
+    /// // Nova's `name` filter is a regular expression: it is sent anchored and escaped.
+    /// assert_eq!(servers.find_by_name("web-1").await?.expect("web-1").name, "web-1");
+    /// assert!(servers.find_by_name("web").await?.is_none()); // never a partial match
+    /// // Two items with the name: an error, not a guess.
+    /// let networks = client.network().networks();
+    /// for _ in 0..2 {
+    ///     networks.create(&CreateNetwork::new().name("twin")).await?;
+    /// }
+    /// let err = networks.find_by_name("twin").await.unwrap_err();
+    /// assert_eq!(err.to_string(), r#"invalid input: 2 networks are named "twin"; use the id"#);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidInput`] when more than one item has that name (use the id); errors of the list
@@ -411,6 +487,17 @@ impl<R: Resource> Api<R> {
     /// The item whose id is `name_or_id`, else the one named exactly `name_or_id`, else `None`. Never a
     /// partial or fuzzy match.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let networks = client.network().networks();
+    /// let public = networks.find("public").await?.expect("by name");
+    /// assert_eq!(networks.find(&public.id).await?.expect("by id").name, "public");
+    /// assert!(networks.find("publ").await?.is_none()); // never a partial match
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidInput`] when no id matches and several items have that name; errors of the calls.
     pub async fn find(&self, name_or_id: &str) -> Result<Option<R>, Error> {
@@ -431,6 +518,20 @@ impl<R: Resource> Api<R> {
 
     /// `DELETE {collection}/{id}`.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::CreateNetwork;
+    /// let networks = client.network().networks();
+    /// let net = networks.create(&CreateNetwork::new().name("scratch")).await?;
+    /// networks.delete(&net.id).await?;
+    /// assert!(networks.get_opt(&net.id).await?.is_none());
+    /// // A second delete is a 404 (see `delete_opt`).
+    /// assert!(networks.delete(&net.id).await.unwrap_err().is_not_found());
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when there is none (see [`delete_opt`](Self::delete_opt)), 409 when the
     /// service refuses (in use, locked).
@@ -442,6 +543,18 @@ impl<R: Resource> Api<R> {
 
     /// Like [`delete`](Self::delete), but idempotent: `Ok(false)` when it was already gone (404),
     /// `Ok(true)` when this call deleted it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::CreateNetwork;
+    /// let networks = client.network().networks();
+    /// let net = networks.create(&CreateNetwork::new().name("scratch")).await?;
+    /// assert!(networks.delete_opt(&net.id).await?); // this call deleted it
+    /// assert!(!networks.delete_opt(&net.id).await?); // already gone: still Ok
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// Any other error of [`delete`](Self::delete).
@@ -456,6 +569,18 @@ impl<R: Resource> Api<R> {
 
 impl<R: Creatable> Api<R> {
     /// `POST {collection}` with `request`: what the service answers under the singular key.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateNetwork, NetworkStatus};
+    /// let networks = client.network().networks();
+    /// let net = networks.create(&CreateNetwork::new().name("backend").mtu(1400)).await?;
+    /// assert_eq!((net.name.as_str(), net.mtu, net.status), ("backend", Some(1400), NetworkStatus::Active));
+    /// assert_eq!(networks.find("backend").await?.map(|n| n.id), Some(net.id));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::MicroversionUnsupported`] (before sending) when `request` sets a field the microversion
@@ -473,6 +598,19 @@ impl<R: Creatable> Api<R> {
 impl<R: Updatable> Api<R> {
     /// `PUT {collection}/{id}` with `request` (only the fields it sets are sent): the updated item.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateNetwork, UpdateNetwork};
+    /// let networks = client.network().networks();
+    /// let net = networks.create(&CreateNetwork::new().name("backend").description("old").mtu(1400)).await?;
+    /// let net = networks.update(&net.id, &UpdateNetwork::new().name("backend-1").description("new")).await?;
+    /// assert_eq!((net.name.as_str(), net.description.as_deref()), ("backend-1", Some("new")));
+    /// assert_eq!(net.mtu, Some(1400)); // not in the request: unchanged
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`create`](Api::create); [`Error::Api`] 404 when there is no such item.
     pub async fn update(&self, id: &str, request: &R::Update) -> Result<R, Error> {
@@ -487,6 +625,23 @@ impl<R: Updatable> Api<R> {
 impl<R: Resource> Api<R> {
     /// `DELETE {collection}/{id}` with `If-Match: revision_number={revision}`: deletes only if nobody
     /// changed the item since that revision.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateNetwork, UpdateNetwork};
+    /// let networks = client.network().networks();
+    /// let net = networks.create(&CreateNetwork::new().name("scratch")).await?;
+    /// let seen = net.revision_number.expect("Neutron sends revision_number");
+    /// // Somebody changes it meanwhile: the delete is refused.
+    /// networks.update(&net.id, &UpdateNetwork::new().description("in use")).await?;
+    /// assert!(networks.delete_if(&net.id, seen).await.unwrap_err().is_precondition_failed());
+    /// let now = networks.get(&net.id).await?.revision_number.expect("revision");
+    /// networks.delete_if(&net.id, now).await?;
+    /// assert!(networks.get_opt(&net.id).await?.is_none());
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 412 ([`Error::is_precondition_failed`]) when the revision moved on; as
@@ -506,6 +661,23 @@ impl<R: Resource> Api<R> {
 impl<R: Updatable + Revisioned> Api<R> {
     /// [`update`](Api::update) with `If-Match: revision_number={revision}`: applied only if nobody
     /// changed the item since that revision.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateNetwork, UpdateNetwork};
+    /// let networks = client.network().networks();
+    /// let net = networks.create(&CreateNetwork::new().name("shared-notes")).await?;
+    /// let rev = net.revision_number.expect("Neutron sends revision_number");
+    /// let mine = networks.update_if(&net.id, &UpdateNetwork::new().description("mine"), rev).await?;
+    /// assert_eq!(mine.revision_number, Some(rev + 1));
+    /// // A second writer still holding `rev` loses instead of overwriting.
+    /// let theirs = networks.update_if(&net.id, &UpdateNetwork::new().description("theirs"), rev).await;
+    /// assert!(theirs.unwrap_err().is_precondition_failed());
+    /// assert_eq!(networks.get(&net.id).await?.description.as_deref(), Some("mine"));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 412 ([`Error::is_precondition_failed`]) when the revision moved on; as
@@ -530,14 +702,23 @@ impl<R: Updatable + Revisioned> Api<R> {
     /// reads and asks again, at most [`MODIFY_ATTEMPTS`] times in all. Items without a
     /// `revision_number` are updated unconditionally.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, net_id: &str) -> stackclient::Result<()> {
-    /// use stackclient::network::UpdateNetwork;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateNetwork, UpdateNetwork};
+    /// let networks = client.network().networks();
+    /// # let net_id = networks.create(&CreateNetwork::new().name("db").description("prod")).await?.id;
     /// // Append to the description, keeping whatever another task writes meanwhile.
-    /// let net = client.network().networks().modify(net_id, |net| {
+    /// let audit = |net: &stackclient::network::Network| {
     ///     let old = net.description.clone().unwrap_or_default();
     ///     (!old.ends_with("[audited]")).then(|| UpdateNetwork::new().description(format!("{old} [audited]")))
-    /// }).await?;
+    /// };
+    /// let net = networks.modify(&net_id, audit).await?;
+    /// assert_eq!(net.description.as_deref(), Some("prod [audited]"));
+    /// // Nothing left to do: the item comes back as read, nothing is sent.
+    /// let again = networks.modify(&net_id, audit).await?;
+    /// assert_eq!(again.revision_number, net.revision_number);
     /// # Ok(()) }
     /// ```
     ///
@@ -586,6 +767,18 @@ impl<R: Taggable> Api<R> {
 
     /// `GET {collection}/{id}/tags`: the item's tags.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers(); // server tags need compute 2.26
+    /// # let id = client.compute().servers().create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.replace_tags(&id, &["web", "prod"]).await?;
+    /// assert_eq!(servers.tags(&id).await?, ["prod", "web"]); // as Nova lists them: sorted
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when there is no such item.
     pub async fn tags(&self, id: &str) -> Result<Vec<String>, Error> {
@@ -594,6 +787,19 @@ impl<R: Taggable> Api<R> {
     }
 
     /// `PUT {collection}/{id}/tags/{tag}`: adds one tag (nothing happens when it is there already).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = client.compute().servers().create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.add_tag(&id, "web").await?;
+    /// servers.add_tag(&id, "web").await?; // already there: nothing changes
+    /// assert_eq!(servers.tags(&id).await?, ["web"]);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 when there is no such item, 400 for a tag the service refuses (Neutron: 60
@@ -606,6 +812,20 @@ impl<R: Taggable> Api<R> {
 
     /// `DELETE {collection}/{id}/tags/{tag}`: removes one tag.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = client.compute().servers().create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.replace_tags(&id, &["web", "canary"]).await?;
+    /// servers.remove_tag(&id, "canary").await?;
+    /// assert_eq!(servers.tags(&id).await?, ["web"]);
+    /// assert!(servers.remove_tag(&id, "canary").await.unwrap_err().is_not_found());
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when the item or the tag is not there.
     pub async fn remove_tag(&self, id: &str, tag: &str) -> Result<(), Error> {
@@ -615,6 +835,19 @@ impl<R: Taggable> Api<R> {
     }
 
     /// `PUT {collection}/{id}/tags` `{"tags": [...]}`: replaces all tags; returns them as stored.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = client.compute().servers().create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.add_tag(&id, "old").await?;
+    /// let stored = servers.replace_tags(&id, &["web", "prod"]).await?;
+    /// assert_eq!(stored, ["prod", "web"]);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 when there is no such item, 400 for a refused tag.
@@ -627,6 +860,19 @@ impl<R: Taggable> Api<R> {
 
     /// `DELETE {collection}/{id}/tags`: removes every tag.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = client.compute().servers().create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.replace_tags(&id, &["web", "prod"]).await?;
+    /// servers.clear_tags(&id).await?;
+    /// assert!(servers.tags(&id).await?.is_empty());
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when there is no such item.
     pub async fn clear_tags(&self, id: &str) -> Result<(), Error> {
@@ -637,6 +883,19 @@ impl<R: Taggable> Api<R> {
 
     /// `GET {collection}/{id}/tags/{tag}`: `true` when the item has the tag (204), `false` when not
     /// (404).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = client.compute().servers().create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.add_tag(&id, "web").await?;
+    /// assert!(servers.has_tag(&id, "web").await?);
+    /// assert!(!servers.has_tag(&id, "db").await?);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// Other errors of the call (a missing item also answers 404, so check the item first when that
@@ -660,22 +919,42 @@ impl<R: Taggable> List<R> {
         list.param(key, tags.join(","))
     }
 
-    /// `tags`: items having all of these tags.
+    /// `tags`: items having all of these tags. The example shows the four tag filters (on Nova server
+    /// tags, 2.26+).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::CreateServer;
+    /// let servers = client.compute().servers();
+    /// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+    /// for (name, tags) in [("web-1", ["web", "prod"]), ("web-2", ["web", "test"]), ("db-1", ["db", "prod"])] {
+    ///     servers.create(&CreateServer::new(name, "1").image(image).network(&net).tags(tags)).await?;
+    /// }
+    /// # let names = |list: Vec<stackclient::compute::Server>| list.into_iter().map(|s| s.name).collect::<Vec<_>>();
+    /// // Lists are newest first.
+    /// assert_eq!(names(servers.list().tags(&["web", "prod"]).all().await?), ["web-1"]);
+    /// assert_eq!(names(servers.list().tags_any(&["test", "db"]).all().await?), ["db-1", "web-2"]);
+    /// assert_eq!(names(servers.list().not_tags(&["web", "prod"]).all().await?), ["db-1", "web-2"]);
+    /// assert_eq!(names(servers.list().not_tags_any(&["db", "test"]).all().await?), ["web-1"]);
+    /// # Ok(()) }
+    /// ```
     pub fn tags(self, tags: &[&str]) -> Self {
         self.tag_filter("tags", tags)
     }
 
-    /// `tags-any`: items having at least one of these tags.
+    /// `tags-any`: items having at least one of these tags (example at [`tags`](Self::tags)).
     pub fn tags_any(self, tags: &[&str]) -> Self {
         self.tag_filter("tags-any", tags)
     }
 
-    /// `not-tags`: items lacking at least one of these tags.
+    /// `not-tags`: items lacking at least one of these tags (example at [`tags`](Self::tags)).
     pub fn not_tags(self, tags: &[&str]) -> Self {
         self.tag_filter("not-tags", tags)
     }
 
-    /// `not-tags-any`: items having none of these tags.
+    /// `not-tags-any`: items having none of these tags (example at [`tags`](Self::tags)).
     pub fn not_tags_any(self, tags: &[&str]) -> Self {
         self.tag_filter("not-tags-any", tags)
     }
