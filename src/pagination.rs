@@ -529,9 +529,14 @@ impl<T> List<T> {
     /// Adds a query parameter (encoded for you) for a filter that has no typed setter; keys may repeat
     /// (Neutron takes `fixed_ips=ip_address=10.0.0.5` several times).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-    /// let nets = client.network().networks().list().param("provider:network_type", "vlan").all().await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// // Neutron's provider attributes have no typed filter.
+    /// let flat = client.network().networks().list().param("provider:network_type", "flat").all().await?;
+    /// assert_eq!(flat.len(), 1);
+    /// assert_eq!(flat[0].name, "public");
     /// # Ok(()) }
     /// ```
     pub fn param(mut self, key: &str, value: impl ToString) -> Self {
@@ -563,6 +568,19 @@ impl<T> List<T> {
     /// [`Error::InvalidInput`]. Where the API pages only from some microversion (Nova's keypairs
     /// 2.35, hypervisors 2.33, instance actions 2.58, migrations 2.59), a lower one fails with
     /// [`Error::MicroversionUnsupported`] before anything is sent.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let networks = client.network().networks();
+    /// let first = networks.list().sort("name", stackclient::SortDir::Asc).limit(1).send().await?;
+    /// assert_eq!(first.items[0].name, "private");
+    /// let marker = first.next_marker.expect("another page");
+    /// let second = networks.list().sort("name", stackclient::SortDir::Asc).limit(1).marker(&marker).send().await?;
+    /// assert_eq!(second.items[0].name, "public");
+    /// # Ok(()) }
+    /// ```
     pub fn limit(mut self, limit: u32) -> Self {
         if limit == 0 {
             self.invalid = Some("limit must be at least 1".into());
@@ -572,6 +590,25 @@ impl<T> List<T> {
 
     /// `marker`: start after the item with this id (a keypair's name for keypairs). The same
     /// microversion rule as [`limit`](List::limit).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+    /// # for name in ["web-1", "web-2", "web-3"] {
+    /// #     servers.create(&stackclient::compute::CreateServer::new(name, "1").image(image).network(&net)).await?;
+    /// # }
+    /// // Servers web-1, web-2 and web-3 exist; Nova lists them newest first.
+    /// let page = servers.list().limit(2).send().await?;
+    /// let names: Vec<_> = page.items.iter().map(|s| s.name.as_str()).collect();
+    /// assert_eq!(names, ["web-3", "web-2"]);
+    /// let rest = servers.list().marker(page.next_marker.as_deref().expect("more")).all().await?;
+    /// assert_eq!(rest.len(), 1);
+    /// assert_eq!(rest[0].name, "web-1");
+    /// # Ok(()) }
+    /// ```
     pub fn marker(self, marker: &str) -> Self {
         self.paging().param("marker", marker)
     }
@@ -580,6 +617,16 @@ impl<T> List<T> {
     /// must be among them (`id` always is: it is added for you), or decoding fails with
     /// [`Error::Decode`] naming the missing field; for free-form projections use
     /// [`Client::request`](crate::Client::request).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let nets = client.network().networks().list().fields(&["name", "status", "admin_state_up"]).all().await?;
+    /// assert_eq!(nets.len(), 2);
+    /// assert!(nets.iter().all(|n| n.mtu.is_none())); // not asked for, not sent
+    /// # Ok(()) }
+    /// ```
     pub fn fields(mut self, fields: &[&str]) -> Self {
         if !fields.contains(&"id") {
             self = self.param("fields", "id");
@@ -591,6 +638,17 @@ impl<T> List<T> {
     }
 
     /// `sort_key` + `sort_dir` (repeatable), e.g. `("created_at", SortDir::Desc)`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::SortDir;
+    /// let nets = client.network().networks().list().sort("name", SortDir::Desc).all().await?;
+    /// let names: Vec<_> = nets.iter().map(|n| n.name.as_str()).collect();
+    /// assert_eq!(names, ["public", "private"]);
+    /// # Ok(()) }
+    /// ```
     pub fn sort(self, key: &str, dir: SortDir) -> Self {
         self.param("sort_key", key).param("sort_dir", dir.as_str())
     }
@@ -598,6 +656,23 @@ impl<T> List<T> {
 
 impl<T: DeserializeOwned + Send + 'static> List<T> {
     /// One page.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::builder().max_limit(2).start().await.expect("fake cloud"); // pages of at most 2
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::CreateServer;
+    /// let servers = client.compute().servers();
+    /// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+    /// for i in 1..=5 {
+    ///     servers.create(&CreateServer::new(format!("web-{i}"), "1").image(image).network(&net)).await?;
+    /// }
+    /// let page = servers.list().send().await?; // this cloud answers pages of two at most
+    /// assert_eq!(page.items.len(), 2);
+    /// assert_eq!(page.items[0].name, "web-5"); // newest first
+    /// assert!(page.next_marker.is_some());
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// Pipeline errors; [`Error::Decode`] naming the bad field.
@@ -623,6 +698,27 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     /// # Errors
     /// Pipeline errors, [`Error::Decode`] for a bad page, [`Error::PaginationLoop`]; each ends the
     /// stream.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::builder().max_limit(2).start().await.expect("fake cloud"); // pages of at most 2
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::CreateServer;
+    /// let servers = client.compute().servers();
+    /// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+    /// for i in 1..=5 {
+    ///     servers.create(&CreateServer::new(format!("web-{i}"), "1").image(image).network(&net)).await?;
+    /// }
+    /// use futures_util::TryStreamExt;
+    /// # fake.clear_requests();
+    /// let mut stream = servers.list().into_stream();
+    /// let newest = stream.try_next().await?.expect("a server");
+    /// assert_eq!(newest.name, "web-5");
+    /// # assert_eq!(fake.requests().len(), 1); // only the first page so far
+    /// let rest: Vec<_> = stream.try_collect().await?;
+    /// assert_eq!(rest.len(), 4); // three pages of two at most, each fetched when needed
+    /// # Ok(()) }
+    /// ```
     pub fn into_stream(self) -> BoxStream<'static, Result<T, Error>> {
         if let Some(why) = self.invalid {
             return stream::once(async move { Err(Error::InvalidInput(why)) }).boxed();
@@ -631,6 +727,22 @@ impl<T: DeserializeOwned + Send + 'static> List<T> {
     }
 
     /// Every item, collected (the items of [`into_stream`](List::into_stream)).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::builder().max_limit(2).start().await.expect("fake cloud"); // pages of at most 2
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::CreateServer;
+    /// let servers = client.compute().servers();
+    /// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+    /// for i in 1..=5 {
+    ///     servers.create(&CreateServer::new(format!("web-{i}"), "1").image(image).network(&net)).await?;
+    /// }
+    /// let all = servers.list().all().await?; // follows the next links: three pages of two at most
+    /// let names: Vec<_> = all.iter().map(|s| s.name.as_str()).collect();
+    /// assert_eq!(names, ["web-5", "web-4", "web-3", "web-2", "web-1"]);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// The first error of any page; [`Error::PaginationLoop`] when the service's paging loops (the items
