@@ -39,6 +39,21 @@ pub struct TlsOptions {
 }
 
 /// Options for [`Client::new`]: the shared [`Session`] plus this client's HTTP settings. Cheap to clone.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// use std::time::Duration;
+/// use stackclient::{Client, ClientOptions, Session};
+/// let opts = ClientOptions::new(Session::new(fake.config()))
+///     .timeout(Duration::from_secs(30))
+///     .connect_timeout(Duration::from_secs(5))
+///     .user_agent("inventory-sync/1.2");
+/// let client = Client::new(opts)?;
+/// assert_eq!(client.options().user_agent, "inventory-sync/1.2");
+/// assert_eq!(client.compute().flavors().list().all().await?.len(), 3);
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ClientOptions {
@@ -161,13 +176,16 @@ impl ClientOptions {
 /// `Client` is `Send + Sync + Clone`; clones share the pool. See the [module docs](self) for the pooling
 /// contract.
 ///
-/// ```no_run
-/// # async fn run() -> stackclient::Result<()> {
-/// use stackclient::{Client, ClientOptions, CloudConfig, Session};
-/// let opts = ClientOptions::new(Session::new(CloudConfig::load()?));
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// use stackclient::{Client, ClientOptions, Session};
+/// let cfg = fake.config(); // a real cloud: `CloudConfig::load()?` (OS_CLOUD + clouds.yaml, else OS_*)
+/// let opts = ClientOptions::new(Session::new(cfg));
 /// let client = Client::new(opts.clone())?; // this task's own pool
 /// let info = client.authenticate().await?;
-/// println!("token for user {} expires at {}", info.user_id, info.expires_at);
+/// assert_eq!(info.project_name.as_deref(), Some("admin"));
+/// assert!(info.expires_at > chrono::Utc::now());
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -182,6 +200,26 @@ struct ClientInner {
 
 impl Client {
     /// Builds a client with its **own** connection pool. No I/O happens until the first call.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// use stackclient::{Client, ClientOptions, Session};
+    /// let opts = ClientOptions::new(Session::new(fake.config()));
+    /// let mut tasks = Vec::new();
+    /// for _ in 0..4 {
+    ///     let opts = opts.clone(); // cheap: the session is shared
+    ///     tasks.push(tokio::spawn(async move {
+    ///         let client = Client::new(opts)?; // each task its own pool
+    ///         client.network().networks().list().all().await
+    ///     }));
+    /// }
+    /// for task in tasks {
+    ///     assert_eq!(task.await.expect("task")?.len(), 2);
+    /// }
+    /// assert_eq!(fake.token_requests(), 1); // one token for every task
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Config`] when a TLS file cannot be read or parsed, or the user agent is not a valid
@@ -215,6 +253,18 @@ impl Client {
     /// Makes sure the session has a fresh token (authenticating if needed) and returns what Keystone said
     /// about it.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let info = client.authenticate().await?;
+    /// assert_eq!((info.user_id.as_str(), info.project_id.as_deref()), (fake.user_id(), Some(fake.project_id())));
+    /// assert!(info.roles.iter().any(|r| r == "admin"));
+    /// client.authenticate().await?; // still fresh: no second Keystone request
+    /// assert_eq!(fake.token_requests(), 1);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Auth`] with Keystone's message; [`Error::Config`] for a bad `auth_url`; transport errors.
     pub async fn authenticate(&self) -> Result<crate::auth::AuthInfo, Error> {
@@ -236,16 +286,21 @@ impl Client {
     /// `?` is refused. [`RequestBuilder::microversion`] sends another microversion for this request
     /// only.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
     /// use stackclient::{ApiVersion, Method, ServiceType};
     /// let resp = client
-    ///     .request(ServiceType::COMPUTE, Method::Get, "os-hypervisors/detail")
-    ///     .query("limit", 10)
-    ///     .microversion(ApiVersion::new(2, 53))
+    ///     .request(ServiceType::COMPUTE, Method::Get, "flavors/detail")
+    ///     .query("minRam", 1024)
+    ///     .microversion(ApiVersion::new(2, 61))
     ///     .send()
     ///     .await?;
+    /// assert_eq!(resp.status(), 200);
+    /// assert_eq!(resp.header("openstack-api-version"), Some("compute 2.61"));
     /// let body: serde_json::Value = resp.json()?;
+    /// assert_eq!(body["flavors"][0]["name"], "m1.small"); // the only flavor with 1 GiB or more
     /// # Ok(()) }
     /// ```
     pub fn request(
