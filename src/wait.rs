@@ -11,6 +11,25 @@ use backon::BackoffBuilder;
 use crate::error::Error;
 
 /// How a waiter polls.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::builder().build_delay(std::time::Duration::from_millis(100)).start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use std::time::Duration;
+/// use stackclient::WaitOptions;
+/// use stackclient::compute::ServerStatus;
+/// let servers = client.compute().servers();
+/// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+/// # let created = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(image).network(&net)).await?;
+/// // A server that builds in about 100 ms: poll every 20 ms at first, at most every 200 ms.
+/// let opts = WaitOptions::default()
+///     .timeout(Duration::from_secs(30))
+///     .interval(Duration::from_millis(20), Duration::from_millis(200));
+/// let server = servers.wait_for_status_with(&created.id, ServerStatus::Active, opts).await?;
+/// assert_eq!(server.status, ServerStatus::Active);
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct WaitOptions {
@@ -34,6 +53,28 @@ impl Default for WaitOptions {
 
 impl WaitOptions {
     /// Sets [`WaitOptions::timeout`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(std::time::Duration::from_millis(100)).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use std::time::Duration;
+    /// use stackclient::{Error, WaitOptions};
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+    /// # let created = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(image).network(&net)).await?;
+    /// // Builds take 100 ms here: 10 ms is not enough.
+    /// let opts = WaitOptions::default().timeout(Duration::from_millis(10)).interval(Duration::from_millis(5), Duration::from_millis(5));
+    /// match servers.wait_for_status_with(&created.id, ServerStatus::Active, opts).await {
+    ///     Err(Error::WaitTimeout { wanted, last_status, .. }) => {
+    ///         assert_eq!(wanted, "ACTIVE");
+    ///         assert!(last_status.starts_with("BUILD"), "{last_status}"); // with the task, e.g. `BUILD (spawning)`
+    ///     }
+    ///     other => panic!("expected a timeout, got {other:?}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
