@@ -87,6 +87,25 @@ impl ServerAction {
     }
 
     /// `{"reboot": {"type": "SOFT"|"HARD"}}`: ACTIVE → REBOOT / HARD_REBOOT → ACTIVE.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(std::time::Duration::ZERO).action_delay(std::time::Duration::from_millis(100)).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use std::time::Duration;
+    /// use stackclient::WaitOptions;
+    /// use stackclient::compute::{RebootType, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.reboot(&id, RebootType::Soft).await?;
+    /// let rebooting = servers.get(&id).await?;
+    /// assert_eq!((rebooting.status, rebooting.task_state.as_deref()), (ServerStatus::Reboot, Some("rebooting")));
+    /// // Done when ACTIVE again *and* the reboot task has finished (a reboot takes 100 ms here).
+    /// let fast = WaitOptions::default().interval(Duration::from_millis(20), Duration::from_millis(100));
+    /// let server = servers.wait_for_status_with(&id, ServerStatus::Active, fast).await?;
+    /// assert_eq!(server.task_state, None);
+    /// # Ok(()) }
+    /// ```
     pub fn reboot(kind: RebootType) -> Self {
         Self::new("reboot", json!({"type": kind.as_str()}), None)
     }
@@ -913,10 +932,16 @@ impl Api<Server> {
     /// `POST /servers/{id}/action` with any [`ServerAction`] (202); the answer's body, if any, is
     /// ignored. The named methods (`pause`, `lock`, …) are shortcuts for it.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-    /// use stackclient::compute::ServerAction;
-    /// client.compute().servers().perform("5a1b…", ServerAction::pause()).await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::{ServerAction, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.perform(&id, ServerAction::pause()).await?;
+    /// assert_eq!(servers.wait_for_status(&id, ServerStatus::Paused).await?.status, ServerStatus::Paused);
     /// # Ok(()) }
     /// ```
     ///
@@ -939,6 +964,22 @@ impl Api<Server> {
 
     /// `{"os-start": null}` (202): SHUTOFF → ACTIVE.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.stop(&id).await?;
+    /// servers.wait_for_status(&id, ServerStatus::Shutoff).await?;
+    /// servers.start(&id).await?;
+    /// let server = servers.wait_for_status(&id, ServerStatus::Active).await?;
+    /// assert_eq!(server.power_state, Some(1)); // RUNNING
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform); 409 when the server is not SHUTOFF.
     pub async fn start(&self, id: &str) -> Result<(), Error> {
@@ -946,6 +987,22 @@ impl Api<Server> {
     }
 
     /// `{"os-stop": null}` (202): ACTIVE or ERROR → SHUTOFF.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.stop(&id).await?;
+    /// let server = servers.wait_for_status(&id, ServerStatus::Shutoff).await?;
+    /// assert_eq!((server.vm_state.as_deref(), server.power_state), (Some("stopped"), Some(4))); // SHUTDOWN
+    /// // Stopping it again: Nova's 409.
+    /// assert!(servers.stop(&id).await.unwrap_err().is_conflict());
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform); 409 when the server is not ACTIVE or ERROR.
@@ -955,6 +1012,21 @@ impl Api<Server> {
 
     /// `{"pause": null}` (202): ACTIVE → PAUSED.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.pause(&id).await?;
+    /// assert_eq!(servers.wait_for_status(&id, ServerStatus::Paused).await?.power_state, Some(3)); // PAUSED
+    /// let err = servers.pause(&id).await.unwrap_err();
+    /// assert!(err.to_string().contains("while it is in vm_state paused"), "{err}");
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform).
     pub async fn pause(&self, id: &str) -> Result<(), Error> {
@@ -962,6 +1034,21 @@ impl Api<Server> {
     }
 
     /// `{"unpause": null}` (202): PAUSED → ACTIVE.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.pause(&id).await?;
+    /// servers.wait_for_status(&id, ServerStatus::Paused).await?;
+    /// servers.unpause(&id).await?;
+    /// assert_eq!(servers.wait_for_status(&id, ServerStatus::Active).await?.status, ServerStatus::Active);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform).
@@ -971,6 +1058,20 @@ impl Api<Server> {
 
     /// `{"suspend": null}` (202): ACTIVE → SUSPENDED.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.suspend(&id).await?;
+    /// let server = servers.wait_for_status(&id, ServerStatus::Suspended).await?;
+    /// assert_eq!(server.vm_state.as_deref(), Some("suspended"));
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform).
     pub async fn suspend(&self, id: &str) -> Result<(), Error> {
@@ -979,6 +1080,21 @@ impl Api<Server> {
 
     /// `{"resume": null}` (202): SUSPENDED → ACTIVE.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.suspend(&id).await?;
+    /// servers.wait_for_status(&id, ServerStatus::Suspended).await?;
+    /// servers.resume(&id).await?;
+    /// assert_eq!(servers.wait_for_status(&id, ServerStatus::Active).await?.status, ServerStatus::Active);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform).
     pub async fn resume(&self, id: &str) -> Result<(), Error> {
@@ -986,6 +1102,21 @@ impl Api<Server> {
     }
 
     /// `{"lock": null}` (202), or with `reason` `{"lock": {"locked_reason": reason}}` (2.73+).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.lock(&id, Some("maintenance")).await?;
+    /// let server = servers.get(&id).await?;
+    /// assert_eq!((server.locked, server.locked_reason.as_deref()), (Some(true), Some("maintenance")));
+    /// let locked: Vec<_> = servers.list().locked(true).all().await?.into_iter().map(|s| s.id).collect();
+    /// assert_eq!(locked, [id]);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform); [`Error::MicroversionUnsupported`] for a reason below 2.73.
@@ -999,6 +1130,19 @@ impl Api<Server> {
 
     /// `{"unlock": null}` (202).
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.lock(&id, None).await?;
+    /// servers.unlock(&id).await?;
+    /// assert_eq!(servers.get(&id).await?.locked, Some(false));
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform).
     pub async fn unlock(&self, id: &str) -> Result<(), Error> {
@@ -1007,6 +1151,15 @@ impl Api<Server> {
 
     /// `{"rescue": {...}}` (200): → RESCUE; returns the rescue admin password (`None` when the
     /// cloud disables password injection).
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::Rescue;
+    /// let servers = client.compute().servers();
+    /// let password = servers.rescue(id, Rescue::new().rescue_image_ref("70a599e0-31e7-49b7-b260-868f441e862b")).await?;
+    /// println!("rescue password set: {}", password.is_some());
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform); [`Error::Decode`] for an unreadable answer.
@@ -1020,6 +1173,15 @@ impl Api<Server> {
 
     /// `{"unrescue": null}` (202): RESCUE → ACTIVE.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// servers.unrescue(id).await?;
+    /// servers.wait_for_status(id, ServerStatus::Active).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform).
     pub async fn unrescue(&self, id: &str) -> Result<(), Error> {
@@ -1027,6 +1189,15 @@ impl Api<Server> {
     }
 
     /// `{"shelve": null}` (202): → SHELVED / SHELVED_OFFLOADED.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// servers.shelve(id).await?;
+    /// servers.wait_for_status(id, ServerStatus::ShelvedOffloaded).await?; // or SHELVED, per `shelved_offload_time`
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform).
@@ -1036,6 +1207,15 @@ impl Api<Server> {
 
     /// `{"shelveOffload": null}` (202): SHELVED → SHELVED_OFFLOADED.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// servers.shelve_offload(id).await?;
+    /// servers.wait_for_status(id, ServerStatus::ShelvedOffloaded).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform).
     pub async fn shelve_offload(&self, id: &str) -> Result<(), Error> {
@@ -1043,6 +1223,15 @@ impl Api<Server> {
     }
 
     /// `{"unshelve": ...}` (202): → ACTIVE; see [`Unshelve`] for the zone (2.77) and host (2.91).
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::{ServerStatus, Unshelve};
+    /// let servers = client.compute().servers();
+    /// servers.unshelve(id, Unshelve::new().availability_zone("az-2")).await?; // the zone needs 2.77
+    /// servers.wait_for_status(id, ServerStatus::Active).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform).
@@ -1052,6 +1241,24 @@ impl Api<Server> {
 
     /// `{"resize": {"flavorRef", ...}}` (202): → RESIZE → VERIFY_RESIZE.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::{Resize, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// // From m1.tiny (`1`) to m1.small (`2`).
+    /// servers.resize(&id, Resize::new("2")).await?;
+    /// let server = servers.wait_for_status(&id, ServerStatus::VerifyResize).await?;
+    /// let flavor = server.flavor.as_ref().and_then(|f| f.embedded()).expect("flavor embedded (2.47+)");
+    /// assert_eq!(flavor.original_name, "m1.small");
+    /// servers.confirm_resize(&id).await?;
+    /// servers.wait_for_status(&id, ServerStatus::Active).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform); 400 when the flavor is the same or too small.
     pub async fn resize(&self, id: &str, resize: Resize) -> Result<(), Error> {
@@ -1059,6 +1266,22 @@ impl Api<Server> {
     }
 
     /// `{"confirmResize": null}` (204): VERIFY_RESIZE → ACTIVE.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::{Resize, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.resize(&id, Resize::new("2")).await?;
+    /// servers.wait_for_status(&id, ServerStatus::VerifyResize).await?;
+    /// servers.confirm_resize(&id).await?;
+    /// let server = servers.wait_for_status(&id, ServerStatus::Active).await?;
+    /// assert_eq!(server.flavor.as_ref().and_then(|f| f.embedded()).map(|f| f.ram), Some(2048));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform).
@@ -1068,6 +1291,23 @@ impl Api<Server> {
 
     /// `{"revertResize": null}` (202): VERIFY_RESIZE → REVERT_RESIZE → ACTIVE.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::{Resize, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.resize(&id, Resize::new("2")).await?;
+    /// servers.wait_for_status(&id, ServerStatus::VerifyResize).await?;
+    /// servers.revert_resize(&id).await?;
+    /// let server = servers.wait_for_status(&id, ServerStatus::Active).await?;
+    /// let flavor = server.flavor.as_ref().and_then(|f| f.embedded()).expect("flavor");
+    /// assert_eq!(flavor.original_name, "m1.tiny"); // back on the old flavor
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform).
     pub async fn revert_resize(&self, id: &str) -> Result<(), Error> {
@@ -1076,6 +1316,24 @@ impl Api<Server> {
 
     /// `{"rebuild": {...}}` (202): the server as Nova answers (status REBUILD, task_state
     /// `rebuilding`); wait for ACTIVE with [`wait_for_status`](Self::wait_for_status).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::{RebuildServer, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "2").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// // On m1.small: Ubuntu's 3.5 GiB need more disk than m1.tiny has.
+    /// let ubuntu = client.image().images().find("ubuntu-24.04-server-cloudimg-amd64").await?.expect("image");
+    /// let server = servers.rebuild(&id, RebuildServer::new(&ubuntu.id).name("web-1-ubuntu")).await?;
+    /// assert_eq!(server.status, ServerStatus::Rebuild);
+    /// let server = servers.wait_for_status(&id, ServerStatus::Active).await?;
+    /// assert_eq!(server.name, "web-1-ubuntu");
+    /// assert_eq!(server.image.map(|i| i.id), Some(ubuntu.id));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform); [`Error::MicroversionUnsupported`] for fields the microversion
@@ -1094,6 +1352,22 @@ impl Api<Server> {
     /// `{"createImage": {...}}` (202): the new image's id, from the body's `image_id` (2.45+) or
     /// the last path segment of the `Location` header (before 2.45).
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::CreateImage;
+    /// use stackclient::image::ImageVisibility;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// let image_id = servers.create_image(&id, CreateImage::new("web-1-snapshot").metadata("purpose", "backup")).await?;
+    /// let image = client.image().images().get(&image_id).await?;
+    /// assert_eq!(image.name.as_deref(), Some("web-1-snapshot"));
+    /// assert_eq!(image.visibility, Some(ImageVisibility::Private));
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform); [`Error::Decode`] when the answer names no image.
     pub async fn create_image(&self, id: &str, image: CreateImage) -> Result<String, Error> {
@@ -1103,6 +1377,15 @@ impl Api<Server> {
 
     /// `{"createBackup": {...}}` (202): the new image's id as for
     /// [`create_image`](Self::create_image); `None` when Nova names none (rotation 0).
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::CreateBackup;
+    /// // Keep the last 7 daily backups.
+    /// let image_id = client.compute().servers().create_backup(id, CreateBackup::new("web-1-daily", "daily", 7)).await?;
+    /// println!("backup image: {image_id:?}");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform).
@@ -1118,6 +1401,16 @@ impl Api<Server> {
     /// `{"migrate": null}` or, with a host, `{"migrate": {"host"}}` (2.56+) (202, admin): cold
     /// migration → VERIFY_RESIZE; confirm with [`confirm_resize`](Self::confirm_resize).
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// servers.migrate(id, None).await?; // the scheduler picks the host
+    /// servers.wait_for_status(id, ServerStatus::VerifyResize).await?;
+    /// servers.confirm_resize(id).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform).
     pub async fn migrate(&self, id: &str, host: Option<&str>) -> Result<(), Error> {
@@ -1130,6 +1423,15 @@ impl Api<Server> {
 
     /// `{"os-migrateLive": {...}}` (202, admin): → MIGRATING → ACTIVE.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::{BlockMigration, LiveMigrate, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// servers.live_migrate(id, LiveMigrate::new().block_migration(BlockMigration::Auto)).await?;
+    /// servers.wait_for_status(id, ServerStatus::Active).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform); [`Error::MicroversionUnsupported`] for `"auto"` below 2.25.
     pub async fn live_migrate(&self, id: &str, migrate: LiveMigrate) -> Result<(), Error> {
@@ -1138,6 +1440,14 @@ impl Api<Server> {
 
     /// `{"evacuate": {...}}` (200, admin): the admin password Nova answers before 2.14 (`None`
     /// from 2.14, which answers no body).
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::Evacuate;
+    /// // The server's host is down: rebuild it elsewhere.
+    /// client.compute().servers().evacuate(id, Evacuate::new().host("compute-2")).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform).
@@ -1155,6 +1465,14 @@ impl Api<Server> {
 
     /// `{"forceDelete": null}` (202): deletes a SOFT_DELETED server now.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// let servers = client.compute().servers();
+    /// servers.force_delete(id).await?; // with `reclaim_instance_interval` set, DELETE only soft-deletes
+    /// servers.wait_for_delete(id).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform).
     pub async fn force_delete(&self, id: &str) -> Result<(), Error> {
@@ -1162,6 +1480,15 @@ impl Api<Server> {
     }
 
     /// `{"restore": null}` (202): SOFT_DELETED → ACTIVE.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// servers.restore(id).await?;
+    /// servers.wait_for_status(id, ServerStatus::Active).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform).
@@ -1171,6 +1498,12 @@ impl Api<Server> {
 
     /// `{"trigger_crash_dump": null}` (202, 2.17+).
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// client.compute().servers().trigger_crash_dump(id).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform); [`Error::MicroversionUnsupported`] below 2.17.
     pub async fn trigger_crash_dump(&self, id: &str) -> Result<(), Error> {
@@ -1179,6 +1512,13 @@ impl Api<Server> {
 
     /// `{"os-resetState": {"state"}}` (202, admin).
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::ResetState;
+    /// client.compute().servers().reset_state(id, ResetState::Active).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform).
     pub async fn reset_state(&self, id: &str, state: ResetState) -> Result<(), Error> {
@@ -1186,6 +1526,14 @@ impl Api<Server> {
     }
 
     /// `{"changePassword": {"adminPass"}}` (202).
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::SecretString;
+    /// let password = SecretString::from("n3w-Passw0rd");
+    /// client.compute().servers().change_admin_password(id, &password).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform); 501/409 when the hypervisor or guest cannot.
@@ -1201,6 +1549,15 @@ impl Api<Server> {
     /// `{"os-getConsoleOutput": {"length"?}}` (200): the console log's last `length` lines (all of
     /// it for `None`), as `{"output": "..."}` holds it.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// let tail = client.compute().servers().console_output(id, Some(50)).await?;
+    /// for line in tail.lines() {
+    ///     println!("{line}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform); [`Error::Decode`] for an answer without `output`.
     pub async fn console_output(&self, id: &str, length: Option<u32>) -> Result<String, Error> {
@@ -1212,6 +1569,12 @@ impl Api<Server> {
 
     /// `{"addSecurityGroup": {"name"}}` (202).
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// client.compute().servers().add_security_group(id, "web").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`perform`](Self::perform); 404 for an unknown group.
     pub async fn add_security_group(&self, id: &str, group: &str) -> Result<(), Error> {
@@ -1220,6 +1583,12 @@ impl Api<Server> {
     }
 
     /// `{"removeSecurityGroup": {"name"}}` (202).
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// client.compute().servers().remove_security_group(id, "web").await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform); 404 when the server is not in the group.
@@ -1230,6 +1599,14 @@ impl Api<Server> {
 
     /// `POST /servers/{id}/remote-consoles` `{"remote_console": {"protocol", "type"}}` (200,
     /// 2.6+): a console URL. `mks` needs 2.8, `spice-direct` 2.99.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::{ConsoleProtocol, ConsoleType};
+    /// let console = client.compute().servers().remote_console(id, ConsoleProtocol::Vnc, ConsoleType::NoVnc).await?;
+    /// println!("{}", console.url);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::MicroversionUnsupported`] before sending below those; [`Error::Api`] 400 for a
