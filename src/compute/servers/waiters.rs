@@ -58,6 +58,29 @@ impl Api<Server> {
     /// interval growing to 10 s, with jitter). Waiting for ACTIVE after a reboot, resize or rebuild
     /// therefore returns only once the task has finished.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(std::time::Duration::ZERO).fail_builds_with_prefix("doomed").start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::Error;
+    /// use stackclient::compute::{CreateServer, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+    /// let created = servers.create(&CreateServer::new("web-1", "1").image(image).network(&net)).await?;
+    /// let server = servers.wait_for_status(&created.id, ServerStatus::Active).await?;
+    /// assert_eq!(server.task_state, None);
+    /// // This cloud fails builds of servers named `doomed…`: the waiter stops at ERROR, with the fault.
+    /// let doomed = servers.create(&CreateServer::new("doomed-1", "1").image(image).network(&net)).await?;
+    /// match servers.wait_for_status(&doomed.id, ServerStatus::Active).await {
+    ///     Err(Error::WaitFailed { status, fault, .. }) => {
+    ///         assert_eq!(status, "ERROR");
+    ///         assert!(fault.expect("a fault").contains("No valid host was found"));
+    ///     }
+    ///     other => panic!("expected ERROR, got {other:?}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::WaitFailed`] as soon as the server is `ERROR` (unless `ERROR` is what is wanted),
     /// with its fault's code and message; [`Error::WaitTimeout`] with the last status and task;
@@ -68,6 +91,25 @@ impl Api<Server> {
     }
 
     /// [`wait_for_status`](Self::wait_for_status) with explicit [`WaitOptions`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(std::time::Duration::from_millis(100)).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use std::time::Duration;
+    /// use stackclient::WaitOptions;
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// // Builds take 100 ms here: poll every 20 ms at first, give up after a minute.
+    /// let opts = WaitOptions::default()
+    ///     .timeout(Duration::from_secs(60))
+    ///     .interval(Duration::from_millis(20), Duration::from_millis(200));
+    /// assert_eq!(servers.get(&id).await?.status, ServerStatus::Build);
+    /// let server = servers.wait_for_status_with(&id, ServerStatus::Active, opts).await?;
+    /// assert_eq!(server.status, ServerStatus::Active);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`wait_for_status`](Self::wait_for_status).
@@ -97,6 +139,19 @@ impl Api<Server> {
     /// waited out, not a failure. Nova may still show a `DELETED` server (in lists and `get`) for a
     /// short while after this returns. Uses [`WaitOptions::default`].
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.delete(&id).await?;
+    /// servers.wait_for_delete(&id).await?;
+    /// assert!(servers.get_opt(&id).await?.is_none());
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::WaitFailed`] if the server is ERROR with no task running (the deletion failed);
     /// [`Error::WaitTimeout`].
@@ -105,6 +160,23 @@ impl Api<Server> {
     }
 
     /// [`wait_for_delete`](Self::wait_for_delete) with explicit [`WaitOptions`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(std::time::Duration::ZERO).delete_delay(std::time::Duration::from_millis(100)).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use std::time::Duration;
+    /// use stackclient::WaitOptions;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.delete(&id).await?;
+    /// // Deleting takes 100 ms here, meanwhile the server shows task_state `deleting`.
+    /// assert_eq!(servers.get(&id).await?.task_state.as_deref(), Some("deleting"));
+    /// let opts = WaitOptions::default().interval(Duration::from_millis(20), Duration::from_millis(200));
+    /// servers.wait_for_delete_with(&id, opts).await?;
+    /// assert!(servers.get_opt(&id).await?.is_none());
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`wait_for_delete`](Self::wait_for_delete).
@@ -131,15 +203,25 @@ impl Api<Server> {
     /// (`GET /servers/detail`, following its pages), not one `GET` per server; the outcome of
     /// every id is reported, in the order given. Uses [`WaitOptions::default`].
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, ids: Vec<String>) -> stackclient::Result<()> {
-    /// use stackclient::compute::ServerStatus;
-    /// for outcome in client.compute().servers().wait_all(&ids, ServerStatus::Active).await? {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(std::time::Duration::ZERO).fail_builds_with_prefix("doomed").start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::{CreateServer, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+    /// let mut ids = Vec::new();
+    /// for name in ["web-1", "doomed-2", "web-3"] { // this cloud fails the builds of `doomed…`
+    ///     ids.push(servers.create(&CreateServer::new(name, "1").image(image).network(&net)).await?.id);
+    /// }
+    /// let mut up = Vec::new();
+    /// for outcome in servers.wait_all(&ids, ServerStatus::Active).await? {
     ///     match outcome.result {
-    ///         Ok(s) => println!("{} is up", s.name),
-    ///         Err(e) => println!("{}: {e}", outcome.id),
+    ///         Ok(s) => up.push(s.name),
+    ///         Err(e) => println!("{}: {e}", outcome.id), // server … went to ERROR: 500 No valid host was found. …
     ///     }
     /// }
+    /// assert_eq!(up, ["web-1", "web-3"]); // in the order of `ids`
     /// # Ok(()) }
     /// ```
     ///
@@ -156,6 +238,25 @@ impl Api<Server> {
     }
 
     /// [`wait_all`](Self::wait_all) with explicit [`WaitOptions`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(std::time::Duration::from_millis(100)).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use std::time::Duration;
+    /// use stackclient::{Error, WaitOptions};
+    /// use stackclient::compute::{CreateServer, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+    /// let a = servers.create(&CreateServer::new("web-1", "1").image(image).network(&net)).await?.id;
+    /// let b = servers.create(&CreateServer::new("web-2", "1").image(image).network(&net)).await?.id;
+    /// servers.delete(&b).await?; // gone before it was ever ACTIVE
+    /// let opts = WaitOptions::default().timeout(Duration::from_secs(10)).interval(Duration::from_millis(20), Duration::from_millis(200));
+    /// let outcomes = servers.wait_all_with(&[&a, &b], ServerStatus::Active, opts).await?;
+    /// assert_eq!(outcomes[0].result.as_ref().map(|s| s.status.clone()).ok(), Some(ServerStatus::Active));
+    /// assert!(matches!(&outcomes[1].result, Err(Error::WaitFailed { status, .. }) if status == "GONE"));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`wait_all`](Self::wait_all); [`Error::InvalidInput`] for an empty id.
