@@ -277,6 +277,14 @@ fn body<T: Serialize>(value: &T, what: &str) -> Result<Value, Error> {
 impl Api<Server> {
     /// `GET /servers/{id}/os-volume_attachments`: the attached volumes.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// for a in client.compute().servers().volume_attachments(id).await? {
+    ///     println!("{} at {:?}", a.volume_id, a.device);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when there is no such server.
     pub async fn volume_attachments(&self, id: &str) -> Result<Vec<VolumeAttachment>, Error> {
@@ -293,6 +301,17 @@ impl Api<Server> {
     /// `200` with the attachment (`Some`); from 2.101 the attachment is made asynchronously and
     /// Nova answers `202` without a body (`None`: poll
     /// [`volume_attachment`](Self::volume_attachment) or the volume's status).
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str, volume_id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::AttachVolume;
+    /// let attach = AttachVolume::new(volume_id).device("/dev/vdb").delete_on_termination(true); // 2.79+
+    /// match client.compute().servers().attach_volume(id, &attach).await? {
+    ///     Some(a) => println!("attached at {:?}", a.device),
+    ///     None => println!("attaching (2.101+: poll volume_attachment)"),
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::MicroversionUnsupported`] before sending for `tag` below 2.49 or
@@ -323,6 +342,13 @@ impl Api<Server> {
 
     /// `GET /servers/{id}/os-volume_attachments/{volume_id}`.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str, volume_id: &str) -> stackclient::Result<()> {
+    /// let a = client.compute().servers().volume_attachment(id, volume_id).await?;
+    /// println!("{} at {:?}", a.volume_id, a.device);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when the volume is not attached to the server.
     pub async fn volume_attachment(
@@ -337,6 +363,15 @@ impl Api<Server> {
 
     /// `PUT /servers/{id}/os-volume_attachments/{volume_id}` (202): swaps the volume for another
     /// (admin) or, from 2.85, changes `delete_on_termination`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str, volume_id: &str) -> stackclient::Result<()> {
+    /// use stackclient::compute::UpdateVolumeAttachment;
+    /// // Keep the volume when the server is deleted (2.85+).
+    /// let update = UpdateVolumeAttachment::new(volume_id).delete_on_termination(false);
+    /// client.compute().servers().update_volume_attachment(id, volume_id, &update).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::MicroversionUnsupported`] before sending for 2.85 fields below it;
@@ -358,6 +393,12 @@ impl Api<Server> {
 
     /// `DELETE /servers/{id}/os-volume_attachments/{volume_id}` (202): starts the detach.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str, volume_id: &str) -> stackclient::Result<()> {
+    /// client.compute().servers().detach_volume(id, volume_id).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when the volume is not attached, 400 for the root volume.
     pub async fn detach_volume(&self, id: &str, volume_id: &str) -> Result<(), Error> {
@@ -368,6 +409,21 @@ impl Api<Server> {
     }
 
     /// `GET /servers/{id}/os-interface`: the attached ports.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// // Booted on `private` (10.0.0.0/24).
+    /// let interfaces = servers.interfaces(&id).await?;
+    /// assert_eq!(interfaces.len(), 1);
+    /// assert_eq!(interfaces[0].net_id, fake.network_id("private"));
+    /// assert!(interfaces[0].fixed_ips[0].ip_address.starts_with("10.0.0."));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 when there is no such server.
@@ -382,6 +438,24 @@ impl Api<Server> {
     }
 
     /// `POST /servers/{id}/os-interface` (200): attaches a port (or a new port on a network).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::AttachInterface;
+    /// use stackclient::network::CreatePort;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// let net = client.network().networks().find("private").await?.expect("network");
+    /// let port = client.network().ports().create(&CreatePort::new(&net.id).name("web-1-extra")).await?;
+    /// let attached = servers.attach_interface(&id, &AttachInterface::port(&port.id)).await?;
+    /// assert_eq!(attached.port_id, port.id);
+    /// assert_eq!(client.network().ports().get(&port.id).await?.device_id, id); // the port is the server's now
+    /// assert_eq!(servers.interfaces(&id).await?.len(), 2);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::MicroversionUnsupported`] before sending for `tag` below 2.49; [`Error::Api`] 409
@@ -400,6 +474,19 @@ impl Api<Server> {
 
     /// `GET /servers/{id}/os-interface/{port_id}`.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// let first = servers.interfaces(&id).await?.remove(0);
+    /// let same = servers.interface(&id, &first.port_id).await?;
+    /// assert_eq!((same.port_id, same.mac_addr), (first.port_id, first.mac_addr));
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when the port is not attached to the server.
     pub async fn interface(&self, id: &str, port_id: &str) -> Result<InterfaceAttachment, Error> {
@@ -410,6 +497,23 @@ impl Api<Server> {
 
     /// `DELETE /servers/{id}/os-interface/{port_id}` (202): starts the detach (a port Nova
     /// created for [`AttachInterface::network`] is deleted with it).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::AttachInterface;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// let net = fake.network_id("private").expect("seeded");
+    /// let extra = servers.attach_interface(&id, &AttachInterface::network(&net)).await?;
+    /// servers.detach_interface(&id, &extra.port_id).await?;
+    /// // The port Nova made for it goes too (detaching takes no time on this cloud).
+    /// assert!(client.network().ports().get_opt(&extra.port_id).await?.is_none());
+    /// assert_eq!(servers.interfaces(&id).await?.len(), 1);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 when the port is not attached.

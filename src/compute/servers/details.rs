@@ -290,6 +290,19 @@ fn check_key(key: &str) -> Result<&str, Error> {
 impl Api<Server> {
     /// `GET /servers/{id}/metadata`: every metadata item.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded")).metadata("role", "web")).await?.id;
+    /// // Booted with `CreateServer::metadata("role", "web")`.
+    /// let metadata = servers.metadata(&id).await?;
+    /// assert_eq!(metadata.get("role").map(String::as_str), Some("web"));
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when there is no such server.
     pub async fn metadata(&self, id: &str) -> Result<BTreeMap<String, String>, Error> {
@@ -299,6 +312,20 @@ impl Api<Server> {
 
     /// `PUT /servers/{id}/metadata` `{"metadata": {...}}`: replaces all metadata (an empty map
     /// removes every item); returns it as stored.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use std::collections::BTreeMap;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded")).metadata("role", "web")).await?.id;
+    /// let new = BTreeMap::from([("owner".to_string(), "team-a".to_string())]);
+    /// let stored = servers.replace_metadata(&id, &new).await?;
+    /// assert_eq!(stored, new); // `role` is gone
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 400 for keys or values over 255 characters, 403 over the metadata quota.
@@ -316,6 +343,20 @@ impl Api<Server> {
     /// `POST /servers/{id}/metadata` `{"metadata": {...}}`: adds or changes these items, keeping
     /// the others; returns all metadata.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use std::collections::BTreeMap;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded")).metadata("role", "web")).await?.id;
+    /// let change = BTreeMap::from([("owner".to_string(), "team-a".to_string())]);
+    /// let all = servers.update_metadata(&id, &change).await?;
+    /// assert_eq!(all.keys().collect::<Vec<_>>(), ["owner", "role"]); // `role` is kept
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`replace_metadata`](Self::replace_metadata).
     pub async fn update_metadata(
@@ -330,6 +371,18 @@ impl Api<Server> {
     }
 
     /// `GET /servers/{id}/metadata/{key}` (`{"meta": {key: value}}`): one item's value.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded")).metadata("role", "web")).await?.id;
+    /// assert_eq!(servers.metadata_item(&id, "role").await?, "web");
+    /// assert!(servers.metadata_item(&id, "owner").await.unwrap_err().is_not_found());
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 when the server or the key is not there.
@@ -347,6 +400,18 @@ impl Api<Server> {
 
     /// `PUT /servers/{id}/metadata/{key}` `{"meta": {key: value}}`: sets one item.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.set_metadata_item(&id, "owner", "team-a").await?;
+    /// assert_eq!(servers.metadata_item(&id, "owner").await?, "team-a");
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`replace_metadata`](Self::replace_metadata).
     pub async fn set_metadata_item(&self, id: &str, key: &str, value: &str) -> Result<(), Error> {
@@ -359,6 +424,18 @@ impl Api<Server> {
 
     /// `DELETE /servers/{id}/metadata/{key}` (204).
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded")).metadata("role", "web")).await?.id;
+    /// servers.delete_metadata_item(&id, "role").await?;
+    /// assert!(servers.metadata(&id).await?.is_empty());
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when the server or the key is not there.
     pub async fn delete_metadata_item(&self, id: &str, key: &str) -> Result<(), Error> {
@@ -368,6 +445,16 @@ impl Api<Server> {
     }
 
     /// `GET /servers/{id}/ips`: the addresses by network label.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// for (network, addresses) in client.compute().servers().addresses(id).await? {
+    ///     for a in addresses {
+    ///         println!("{network}: {} (IPv{})", a.addr, a.version);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 when there is no such server.
@@ -384,6 +471,13 @@ impl Api<Server> {
     /// `GET /servers/{id}/ips/{network_label}` (`{"<label>": [...]}`): the addresses on one
     /// network.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// let on_private = client.compute().servers().addresses_on(id, "private").await?;
+    /// println!("{:?}", on_private.iter().map(|a| &a.addr).collect::<Vec<_>>());
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when the server is not on that network.
     pub async fn addresses_on(&self, id: &str, network_label: &str) -> Result<Vec<Address>, Error> {
@@ -396,6 +490,14 @@ impl Api<Server> {
 
     /// `GET /servers/{id}/os-instance-actions`: the actions recorded on the server, newest first;
     /// finish with `send()`, `into_stream()` or `all()`. Paged from 2.58.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// for action in client.compute().servers().instance_actions(id)?.all().await? {
+    ///     println!("{} {} by {:?} ({})", action.start_time, action.action, action.user_id, action.request_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for an empty id.
@@ -413,6 +515,15 @@ impl Api<Server> {
 
     /// `GET /servers/{id}/os-instance-actions/{request_id}`: one action with its events.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// let action = client.compute().servers().instance_action(id, "req-3b1e4f8a-0b4c-4b3e-9a8e-3c1f0a3f2d11").await?;
+    /// for event in &action.events {
+    ///     println!("{} {:?}", event.event, event.finish_time);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when the server or the action is not there.
     pub async fn instance_action(
@@ -427,6 +538,13 @@ impl Api<Server> {
 
     /// `GET /servers/{id}/diagnostics` (2.48+, admin): the standard diagnostics.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// let diag = client.compute().servers().diagnostics(id).await?;
+    /// println!("{:?} on {:?}, {:?} vCPUs, up {:?} s", diag.state, diag.hypervisor, diag.num_cpus, diag.uptime);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::MicroversionUnsupported`] below 2.48; [`Error::Api`] 409 when the server is not
     /// running, 501 when the driver has none.
@@ -440,6 +558,14 @@ impl Api<Server> {
     /// `GET /servers/{id}/os-server-password`: the admin password the guest posted, encrypted with
     /// the server's key pair and base64-encoded; `None` when there is none (`""`).
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// if let Some(encrypted) = client.compute().servers().password(id).await? {
+    ///     println!("decrypt with the keypair's private key: {encrypted}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when there is no such server.
     pub async fn password(&self, id: &str) -> Result<Option<String>, Error> {
@@ -451,6 +577,12 @@ impl Api<Server> {
     /// `DELETE /servers/{id}/os-server-password` (204): forgets the stored password (the guest's
     /// own password is not changed).
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// client.compute().servers().clear_password(id).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when there is no such server.
     pub async fn clear_password(&self, id: &str) -> Result<(), Error> {
@@ -460,6 +592,15 @@ impl Api<Server> {
     }
 
     /// `GET /servers/{id}/topology` (2.78+): the guest's NUMA topology.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// let topology = client.compute().servers().topology(id).await?;
+    /// for node in &topology.nodes {
+    ///     println!("host node {:?}: {} MiB, vCPUs {:?}", node.host_node, node.memory_mb, node.vcpu_set);
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::MicroversionUnsupported`] below 2.78; [`Error::Api`] 404 when there is no such
