@@ -81,21 +81,24 @@ impl RequestBody for CreateServer {
 /// `GET /servers/detail`, `POST /servers`, `PUT /servers/{id}`, `DELETE /servers/{id}`, tags) plus
 /// actions, waiters, attachments and sub-resources.
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+/// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// use futures_util::TryStreamExt;
 /// use stackclient::compute::{CreateServer, RebootType, ServerStatus};
 /// let servers = client.compute().servers();
-/// let created = servers
-///     .create(&CreateServer::new("web-1", "1").image("70a599e0-31e7-49b7-b260-868f441e862b").networks_auto())
-///     .await?;
+/// let image = client.image().images().find("cirros-0.6.2-x86_64-disk").await?.expect("image");
+/// let net = client.network().networks().find("private").await?.expect("network");
+/// let created = servers.create(&CreateServer::new("web-1", "1").image(&image.id).network(&net.id)).await?;
 /// let server = servers.wait_for_status(&created.id, ServerStatus::Active).await?;
 /// servers.reboot(&server.id, RebootType::Soft).await?;
 /// // Done only when the status is ACTIVE again *and* the reboot task has finished.
 /// servers.wait_for_status(&server.id, ServerStatus::Active).await?;
 /// let mut active = servers.list().status(ServerStatus::Active).limit(100).into_stream();
 /// while let Some(s) = active.try_next().await? {
-///     println!("{} {}", s.id, s.name);
+///     assert_eq!((s.id.as_str(), s.name.as_str()), (server.id.as_str(), "web-1"));
 /// }
 /// # Ok(()) }
 /// ```
@@ -229,6 +232,26 @@ impl RequestBody for UpdateServer {
 /// Filters of `GET /servers/detail`; [`List`] gives `limit`, `marker`, `sort`, `send`, `into_stream`
 /// and `all`, and [`Taggable`] the tag filters (2.26+). Filters marked *admin* are ignored by Nova
 /// for other users (their whole list is returned) unless policy says otherwise.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+/// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::compute::{CreateServer, ServerStatus};
+/// let servers = client.compute().servers();
+/// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+/// for (name, flavor) in [("web-1", "1"), ("web-2", "2"), ("db-1", "2")] {
+///     servers.create(&CreateServer::new(name, flavor).image(image).network(&net)).await?;
+/// }
+/// # let names = |list: Vec<stackclient::compute::Server>| list.into_iter().map(|s| s.name).collect::<Vec<_>>();
+/// // `name` is a regular expression; lists are newest first.
+/// assert_eq!(names(servers.list().name("^web-").all().await?), ["web-2", "web-1"]);
+/// assert_eq!(names(servers.list().flavor("2").all().await?), ["db-1", "web-2"]);
+/// assert_eq!(names(servers.list().name("^web-").flavor("2").all().await?), ["web-2"]);
+/// assert_eq!(servers.list().status(ServerStatus::Active).image(image).all().await?.len(), 3);
+/// # Ok(()) }
+/// ```
 pub type ServerList = List<Server>;
 
 fn time(t: DateTime<Utc>) -> String {
