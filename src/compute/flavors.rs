@@ -222,13 +222,24 @@ struct ExtraSpecs {
 /// `GET /flavors/detail`, `POST /flavors`, `PUT /flavors/{id}` (2.55), `DELETE /flavors/{id}`) plus
 /// extra specs, access lists and [`resolve`](Api::resolve).
 ///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// let flavors = client.compute().flavors();
+/// let small = flavors.find_by_name("m1.small").await?.expect("m1.small");
+/// assert_eq!((small.id.as_str(), small.ram, small.disk, small.vcpus), ("2", 2048, 20, 1));
+/// let names: Vec<_> = flavors.list().all().await?.into_iter().map(|f| f.name).collect();
+/// assert_eq!(names, ["m1.tiny", "m1.small", "m1.nano"]); // Nova sorts by flavorid
+/// # Ok(()) }
+/// ```
+///
+/// Admin calls (not served by the fake cloud):
+///
 /// ```no_run
 /// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
 /// use stackclient::compute::CreateFlavor;
 /// let flavors = client.compute().flavors();
-/// if let Some(f) = flavors.find_by_name("m1.small").await? {
-///     println!("{}: {} MiB RAM, {} GiB disk, {} vCPU", f.id, f.ram, f.disk, f.vcpus);
-/// }
 /// let private = flavors.create(&CreateFlavor::new("gpu.large", 16384, 8, 80).public(false)).await?;
 /// flavors.set_extra_specs(&private.id, &[("hw:cpu_policy", "dedicated")]).await?;
 /// flavors.add_tenant_access(&private.id, "a1b2c3").await?;
@@ -238,6 +249,14 @@ pub type Flavors = Api<Flavor>;
 
 impl Api<Flavor> {
     /// `GET /flavors/{id}/os-extra_specs`: every extra spec of the flavor.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// for (key, value) in client.compute().flavors().extra_specs(id).await? {
+    ///     println!("{key}={value}");
+    /// }
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 when there is no such flavor.
@@ -253,6 +272,13 @@ impl Api<Flavor> {
 
     /// `POST /flavors/{id}/os-extra_specs` `{"extra_specs": {...}}` (admin): adds or overwrites these
     /// specs (others are kept); returns the specs sent, as Nova echoes them.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// let flavors = client.compute().flavors();
+    /// flavors.set_extra_specs(id, &[("hw:cpu_policy", "dedicated"), ("hw:mem_page_size", "large")]).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 400 for a spec Nova's validation refuses (2.86+), 404 for no such flavor.
@@ -275,6 +301,13 @@ impl Api<Flavor> {
 
     /// `GET /flavors/{id}/os-extra_specs/{key}` (answer `{"<key>": "<value>"}`): one spec's value.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// let policy = client.compute().flavors().extra_spec(id, "hw:cpu_policy").await?;
+    /// println!("cpu policy {policy}");
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 when the flavor or the key is not there.
     pub async fn extra_spec(&self, id: &str, key: &str) -> Result<String, Error> {
@@ -284,6 +317,13 @@ impl Api<Flavor> {
 
     /// `PUT /flavors/{id}/os-extra_specs/{key}` `{"<key>": "<value>"}` (admin): sets one spec; returns
     /// the value stored.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// let stored = client.compute().flavors().set_extra_spec(id, "hw:cpu_policy", "shared").await?;
+    /// assert_eq!(stored, "shared");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 400 for a refused value, 404 for no such flavor.
@@ -297,6 +337,12 @@ impl Api<Flavor> {
     }
 
     /// `DELETE /flavors/{id}/os-extra_specs/{key}` (admin): removes one spec.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// client.compute().flavors().delete_extra_spec(id, "hw:cpu_policy").await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 when the flavor or the key is not there.
@@ -318,6 +364,14 @@ impl Api<Flavor> {
 
     /// `GET /flavors/{id}/os-flavor-access` (admin): the projects given access to a private flavor.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// for access in client.compute().flavors().access(id).await? {
+    ///     println!("project {} may use flavor {}", access.tenant_id, access.flavor_id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 for no such flavor; 409 (older Nova) or an empty list for a public one.
     pub async fn access(&self, id: &str) -> Result<Vec<FlavorAccess>, Error> {
@@ -333,6 +387,13 @@ impl Api<Flavor> {
     /// `POST /flavors/{id}/action` `{"addTenantAccess": {"tenant": …}}` (admin): gives a project access
     /// to a private flavor; returns the access list after the change.
     ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// let access = client.compute().flavors().add_tenant_access(id, "3f1c2b4a5d6e7f8091a2b3c4d5e6f708").await?;
+    /// println!("{} projects have access", access.len());
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 409 when the flavor is public or the project has access already.
     pub async fn add_tenant_access(
@@ -345,6 +406,12 @@ impl Api<Flavor> {
 
     /// `POST /flavors/{id}/action` `{"removeTenantAccess": {"tenant": …}}` (admin): withdraws a
     /// project's access; returns the access list after the change.
+    ///
+    /// ```no_run
+    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// client.compute().flavors().remove_tenant_access(id, "3f1c2b4a5d6e7f8091a2b3c4d5e6f708").await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 when the project had no access.
@@ -382,13 +449,19 @@ impl Api<Flavor> {
     /// private ones). `None` when the flavor was deleted (or renamed) since; the server's embedded copy
     /// still holds its sizes.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, server_id: &str) -> stackclient::Result<()> {
-    /// let server = client.compute().servers().get(server_id).await?;
-    /// if let Some(f) = server.flavor.as_ref() {
-    ///     let flavor = client.compute().flavors().resolve(f).await?;
-    ///     println!("{:?}", flavor.map(|f| f.id));
-    /// }
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::CreateServer;
+    /// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+    /// let created = client.compute().servers().create(&CreateServer::new("web-1", "42").image(image).network(&net)).await?;
+    /// let server = client.compute().servers().get(&created.id).await?;
+    /// // From 2.47 the server embeds a copy of its flavor, named but without its id.
+    /// let embedded = server.flavor.as_ref().expect("flavor");
+    /// assert_eq!(embedded.embedded().map(|f| f.original_name.as_str()), Some("m1.nano"));
+    /// let flavor = client.compute().flavors().resolve(embedded).await?.expect("not deleted");
+    /// assert_eq!(flavor.id, "42");
     /// # Ok(()) }
     /// ```
     ///
@@ -430,6 +503,18 @@ fn one_spec(raw: &crate::request::RawResponse, key: &str) -> Result<String, Erro
 
 /// Filters of `GET /flavors/detail`; [`List`] gives `limit`, `marker`, `sort`, `send`, `into_stream`
 /// and `all`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// let flavors = client.compute().flavors();
+/// let big: Vec<_> = flavors.list().min_ram(1024).all().await?.into_iter().map(|f| f.name).collect();
+/// assert_eq!(big, ["m1.small"]);
+/// let roomy: Vec<_> = flavors.list().min_disk(10).all().await?.into_iter().map(|f| f.name).collect();
+/// assert_eq!(roomy, ["m1.small"]);
+/// # Ok(()) }
+/// ```
 pub type FlavorList = List<Flavor>;
 
 impl List<Flavor> {
