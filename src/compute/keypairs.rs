@@ -186,19 +186,43 @@ impl Resource for Keypair {
 /// Keypair operations (`client.compute().keypairs()`): `get(name)`, `get_opt`, `list()`, `delete(name)`
 /// through the generic [`Api`] verbs, and [`create`](Api::create).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// use stackclient::compute::CreateKeypair;
 /// let keypairs = client.compute().keypairs();
-/// let kp = keypairs.create(&CreateKeypair::import("laptop", "ssh-ed25519 AAAAC3Nza… me@laptop")).await?;
-/// println!("{}", kp.keypair.fingerprint);
+/// # let public_key = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDx8nkQv/zgGgB4rMYmIf+6A4l6Rr+o/6lHBQdW5aYd44bd8JttDCE/F/pNRr0lRE+PiqSPO8nDPHw0010JeMH9gYgnnFlyY3/OcJ02RhIPyyxYpv9FhY+2YiUkpwFOcLImyrxEsYXpD/0d3ac30bNH6Sw9JD9UZHYcpSxsIbECHw== Generated-by-Nova";
+/// let kp = keypairs.create(&CreateKeypair::import("laptop", public_key)).await?;
+/// assert_eq!(kp.keypair.fingerprint, "1e:2c:9b:56:79:4b:45:77:f9:ca:7a:98:2c:b0:d5:3c"); // Nova's MD5
+/// assert_eq!(keypairs.get("laptop").await?.public_key, public_key);
+/// assert_eq!(keypairs.list().all().await?.len(), 1);
 /// keypairs.delete("laptop").await?;
+/// assert!(keypairs.get_opt("laptop").await?.is_none());
 /// # Ok(()) }
 /// ```
 pub type Keypairs = Api<Keypair>;
 
 impl Api<Keypair> {
     /// `POST /os-keypairs`: imports a public key, or (before 2.92) has Nova generate one.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// use stackclient::{Client, ClientOptions, Session};
+    /// use stackclient::compute::{CreateKeypair, KeyType};
+    /// // Nova generates keys only below 2.92: pin the compute microversion.
+    /// let cfg = fake.config().with_api_version("compute", "2.91");
+    /// let client = Client::new(ClientOptions::new(Session::new(cfg)))?;
+    /// let created = client.compute().keypairs().create(&CreateKeypair::generate("ci")).await?;
+    /// assert_eq!(created.keypair.key_type, Some(KeyType::Ssh));
+    /// assert!(created.private_key.is_some()); // shown this once: keep it
+    /// // From 2.92 the same request is refused before anything is sent.
+    /// let latest = Client::new(ClientOptions::new(Session::new(fake.config())))?;
+    /// let err = latest.compute().keypairs().create(&CreateKeypair::generate("ci-2")).await.unwrap_err();
+    /// assert!(matches!(err, stackclient::Error::MicroversionUnsupported { .. }), "{err}");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::MicroversionUnsupported`] before sending: for [`CreateKeypair::generate`] at 2.92 or
@@ -218,6 +242,25 @@ impl Api<Keypair> {
 }
 
 /// Filters of `GET /os-keypairs`; `limit` and `marker` (a keypair name) page from 2.35.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::compute::CreateKeypair;
+/// let keypairs = client.compute().keypairs();
+/// # let public_key = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDx8nkQv/zgGgB4rMYmIf+6A4l6Rr+o/6lHBQdW5aYd44bd8JttDCE/F/pNRr0lRE+PiqSPO8nDPHw0010JeMH9gYgnnFlyY3/OcJ02RhIPyyxYpv9FhY+2YiUkpwFOcLImyrxEsYXpD/0d3ac30bNH6Sw9JD9UZHYcpSxsIbECHw== Generated-by-Nova";
+/// for name in ["a-key", "b-key", "c-key"] {
+///     keypairs.create(&CreateKeypair::import(name, public_key)).await?;
+/// }
+/// // Paged by name from 2.35 (the microversion negotiated here is higher).
+/// let page = keypairs.list().limit(2).send().await?;
+/// let names: Vec<_> = page.items.iter().map(|k| k.name.as_str()).collect();
+/// assert_eq!(names, ["a-key", "b-key"]);
+/// let rest = keypairs.list().marker("b-key").all().await?;
+/// assert_eq!(rest[0].name, "c-key");
+/// # Ok(()) }
+/// ```
 pub type KeypairList = List<Keypair>;
 
 impl List<Keypair> {
