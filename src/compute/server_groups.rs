@@ -165,12 +165,25 @@ impl CreateServerGroup {
 /// Server group operations (`client.compute().server_groups()`): `get`, `get_opt`, `list`,
 /// `find`, `delete` through the generic [`Api`] verbs, and [`create`](Api::create).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-/// use stackclient::compute::{CreateServerGroup, ServerGroupPolicy};
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+/// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::compute::{CreateServer, CreateServerGroup, ServerGroupPolicy, ServerStatus};
 /// let groups = client.compute().server_groups();
-/// let g = groups.create(&CreateServerGroup::new("web", ServerGroupPolicy::AntiAffinity)).await?;
-/// groups.delete(&g.id).await?;
+/// let group = groups.create(&CreateServerGroup::new("web", ServerGroupPolicy::AntiAffinity)).await?;
+/// // Boot into the group with the scheduler hint `group`.
+/// # let (image, net) = (stackclient::testing::FakeCloud::IMAGE_ID, fake.network_id("private").expect("seeded"));
+/// let servers = client.compute().servers();
+/// let request = CreateServer::new("web-1", "1").image(image).network(&net).scheduler_hint("group", group.id.as_str());
+/// let server = servers.create(&request).await?;
+/// servers.wait_for_status(&server.id, ServerStatus::Active).await?;
+/// assert_eq!(groups.get(&group.id).await?.members, [server.id.clone()]);
+/// assert_eq!(groups.find("web").await?.map(|g| g.id), Some(group.id.clone()));
+/// servers.delete(&server.id).await?;
+/// groups.delete(&group.id).await?;
+/// assert!(groups.list().all().await?.is_empty());
 /// # Ok(()) }
 /// ```
 pub type ServerGroups = Api<ServerGroup>;
@@ -178,6 +191,20 @@ pub type ServerGroups = Api<ServerGroup>;
 impl Api<ServerGroup> {
     /// `POST /os-server-groups`, the body shaped for the microversion in use (read from the
     /// endpoint, never found by trial and error; see [`CreateServerGroup::body_at`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::compute::{CreateServerGroup, ServerGroupPolicy};
+    /// let groups = client.compute().server_groups();
+    /// let request = CreateServerGroup::new("web", ServerGroupPolicy::AntiAffinity).max_server_per_host(2);
+    /// let group = groups.create(&request).await?; // 2.64+: `policy` and `rules`
+    /// assert_eq!(group.effective_policy(), Some(&ServerGroupPolicy::AntiAffinity));
+    /// assert_eq!(group.rules.and_then(|r| r.max_server_per_host), Some(2));
+    /// assert_eq!(group.project_id.as_deref(), Some(fake.project_id()));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`CreateServerGroup::body_at`] (before sending); [`Error::Api`] 403 over quota, 400 for a
@@ -191,6 +218,20 @@ impl Api<ServerGroup> {
 
 /// Filters of `GET /os-server-groups`: Nova pages server groups with `limit` and
 /// [`offset`](List::offset) (it has no marker).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::compute::{CreateServerGroup, ServerGroupPolicy};
+/// let groups = client.compute().server_groups();
+/// for name in ["a", "b", "c"] {
+///     groups.create(&CreateServerGroup::new(name, ServerGroupPolicy::Affinity)).await?;
+/// }
+/// let page = groups.list().limit(2).offset(1).send().await?;
+/// assert_eq!(page.items.len(), 2);
+/// # Ok(()) }
+/// ```
 pub type ServerGroupList = List<ServerGroup>;
 
 impl List<ServerGroup> {
