@@ -1,15 +1,19 @@
 //! Compute (Nova): servers, flavors, keypairs, server groups, availability zones, limits, quota sets,
 //! hypervisors, compute services, aggregates and migrations.
 //!
-//! ```no_run
-//! # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+//! # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+//! # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+//! # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 //! use stackclient::compute::{CreateServer, ServerStatus};
 //! let compute = client.compute();
 //! let flavor = compute.flavors().find_by_name("m1.small").await?.expect("flavor");
-//! let image_id = "70a599e0-31e7-49b7-b260-868f441e862b";
+//! let image_id = stackclient::testing::FakeCloud::IMAGE_ID; // the fake cloud's CirrOS
 //! let request = CreateServer::new("web-1", &flavor.id).image(image_id).networks_auto();
 //! let created = compute.servers().create(&request).await?;
 //! let server = compute.servers().wait_for_status(&created.id, ServerStatus::Active).await?;
+//! assert_eq!(server.name, "web-1");
 //! # Ok(()) }
 //! ```
 
