@@ -1,11 +1,17 @@
 //! Network (Neutron): networks, subnets, ports, subnet pools, address scopes, QoS, trunks, RBAC
 //! policies, quotas, extensions, availability zones, agents, network IP availability.
 //!
-//! ```no_run
-//! # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-//! use stackclient::network::CreateNetwork;
-//! let net = client.network().networks().create(&CreateNetwork::new().name("private")).await?;
-//! client.network().networks().delete(&net.id).await?;
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+//! # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+//! # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+//! use stackclient::network::{CreateNetwork, CreateSubnet};
+//! let network = client.network();
+//! let net = network.networks().create(&CreateNetwork::new().name("backend")).await?;
+//! let subnet = network.subnets().create(&CreateSubnet::new(&net.id, 4).cidr("192.168.10.0/24")).await?;
+//! assert_eq!(subnet.gateway_ip.as_deref(), Some("192.168.10.1")); // Neutron's default: the first host
+//! network.networks().delete(&net.id).await?; // its subnets go with it
+//! assert!(network.subnets().get_opt(&subnet.id).await?.is_none());
 //! # Ok(()) }
 //! ```
 

@@ -46,17 +46,33 @@ impl Taggable for Network {}
 /// Network operations (`client.network().networks()`): `GET/POST /v2.0/networks`,
 /// `GET/DELETE /v2.0/networks/{id}` through the generic [`Api`] verbs.
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-/// for net in client.network().networks().list().external(true).all().await? {
-///     println!("{} {} mtu {:?}", net.id, net.name, net.mtu);
-/// }
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// let external = client.network().networks().list().external(true).all().await?;
+/// let names: Vec<_> = external.iter().map(|n| (n.name.as_str(), n.mtu)).collect();
+/// assert_eq!(names, [("public", Some(1500))]);
 /// # Ok(()) }
 /// ```
 pub type Networks = Api<Network>;
 
 /// Filters of `GET /v2.0/networks`; [`List`] gives `limit`, `marker`, `sort`, `send`, `into_stream`
 /// and `all`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::NetworkStatus;
+/// let networks = client.network().networks();
+/// let internal = networks.list().external(false).status(NetworkStatus::Active).all().await?;
+/// assert_eq!(internal.len(), 1);
+/// assert_eq!(internal[0].name, "private");
+/// assert_eq!(networks.list().name("public").shared(false).all().await?.len(), 1);
+/// assert!(networks.list().project_id(fake.project_id()).all().await?.iter().all(|n| n.admin_state_up));
+/// # Ok(()) }
+/// ```
 pub type NetworkList = List<Network>;
 
 impl List<Network> {

@@ -375,23 +375,46 @@ impl Taggable for Port {}
 /// `modify`, the tags API, and [`add_security_group`](Api::add_security_group) /
 /// [`remove_security_group`](Api::remove_security_group).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client, net_id: &str, subnet_id: &str) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// use stackclient::network::{AllowedAddressPair, CreatePort, FixedIp};
 /// let ports = client.network().ports();
+/// # let net_id = fake.network_id("private").expect("seeded");
+/// # let subnet_id = client.network().subnets().find("private-subnet").await?.expect("seeded").id;
 /// let port = ports
-///     .create(&CreatePort::new(net_id).name("vip").fixed_ip(FixedIp::new(subnet_id, "10.0.0.5"))
+///     .create(&CreatePort::new(&net_id).name("vip").fixed_ip(FixedIp::new(&subnet_id, "10.0.0.5"))
 ///         .allowed_address_pair(AllowedAddressPair::new("10.0.0.100")))
 ///     .await?;
-/// for p in ports.list().fixed_ip_address("10.0.0.5").all().await? {
-///     println!("{} {:?}", p.id, p.fixed_ips);
-/// }
+/// let found = ports.list().fixed_ip_address("10.0.0.5").all().await?;
+/// assert_eq!(found.len(), 1);
+/// assert_eq!(found[0].id, port.id);
+/// assert_eq!(found[0].allowed_address_pairs[0].ip_address, "10.0.0.100");
 /// # Ok(()) }
 /// ```
 pub type Ports = Api<Port>;
 
 /// Filters of `GET /v2.0/ports`; [`List`] gives `limit`, `marker`, `sort`, `param`, `send`,
 /// `into_stream` and `all`, and the tag filters.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::CreatePort;
+/// let ports = client.network().ports();
+/// # let net_id = fake.network_id("private").expect("seeded");
+/// let web = ports.create(&CreatePort::new(&net_id).name("web").device_owner("compute:nova")).await?;
+/// ports.create(&CreatePort::new(&net_id).name("db")).await?;
+/// let on_net = ports.list().network_id(&net_id).all().await?;
+/// assert_eq!(on_net.len(), 2);
+/// let compute = ports.list().device_owner("compute:nova").all().await?;
+/// assert_eq!(compute.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), [web.id.as_str()]);
+/// let ip = web.fixed_ips[0].ip_address.as_deref().expect("an address from the pool");
+/// assert_eq!(ports.list().fixed_ip_address(ip).all().await?[0].name, "web");
+/// # Ok(()) }
+/// ```
 pub type PortList = List<Port>;
 
 impl List<Port> {
@@ -496,6 +519,21 @@ impl Api<Port> {
     /// on `412` through [`Api::modify`] so a concurrent change to the port is never lost. Nothing
     /// is sent when the group is there already. Returns the port as stored.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreatePort, CreateSecurityGroup};
+    /// let network = client.network();
+    /// # let net_id = fake.network_id("private").expect("seeded");
+    /// let port = network.ports().create(&CreatePort::new(&net_id)).await?; // gets the `default` group
+    /// let web = network.security_groups().create(&CreateSecurityGroup::new("web")).await?;
+    /// let port = network.ports().add_security_group(&port.id, &web.id).await?;
+    /// assert_eq!(port.security_groups.len(), 2);
+    /// assert!(port.security_groups.contains(&web.id));
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidInput`] for an empty group id; [`Error::Api`] 404 (no such port), 412 when
     /// every attempt lost the race ([`crate::resource::MODIFY_ATTEMPTS`]), 409/400 when Neutron
@@ -520,6 +558,20 @@ impl Api<Port> {
     /// Removes security group `security_group_id` from port `port_id`, like
     /// [`add_security_group`](Self::add_security_group) (nothing is sent when the port does not
     /// have it). Returns the port as stored.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreatePort, CreateSecurityGroup};
+    /// let network = client.network();
+    /// # let net_id = fake.network_id("private").expect("seeded");
+    /// let web = network.security_groups().create(&CreateSecurityGroup::new("web")).await?;
+    /// let port = network.ports().create(&CreatePort::new(&net_id).security_groups([web.id.as_str()])).await?;
+    /// let port = network.ports().remove_security_group(&port.id, &web.id).await?;
+    /// assert!(port.security_groups.is_empty());
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`add_security_group`](Self::add_security_group).

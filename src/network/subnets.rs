@@ -208,20 +208,40 @@ impl Taggable for Subnet {}
 /// `GET/PUT/DELETE /v2.0/subnets/{id}` through the generic [`Api`] verbs, with `update_if`,
 /// `modify` and the tags API.
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client, net_id: &str) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// use stackclient::network::{CreateSubnet, UpdateSubnet};
 /// let subnets = client.network().subnets();
-/// let sub = subnets.create(&CreateSubnet::new(net_id, 4).cidr("10.0.0.0/24").name("web")).await?;
+/// # let net_id = fake.network_id("private").expect("seeded");
+/// let sub = subnets.create(&CreateSubnet::new(&net_id, 4).cidr("10.0.1.0/24").name("web")).await?;
+/// assert_eq!(sub.gateway_ip.as_deref(), Some("10.0.1.1"));
 /// // No gateway, no DNS servers: explicit null and an empty list.
 /// let sub = subnets.update(&sub.id, &UpdateSubnet::new().no_gateway().dns_nameservers(Vec::<String>::new())).await?;
 /// assert!(sub.gateway_ip.is_none());
+/// assert!(sub.dns_nameservers.is_empty());
 /// # Ok(()) }
 /// ```
 pub type Subnets = Api<Subnet>;
 
 /// Filters of `GET /v2.0/subnets`; [`List`] gives `limit`, `marker`, `sort`, `param`, `send`,
 /// `into_stream` and `all`, and the tag filters.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// let subnets = client.network().subnets();
+/// let private = fake.network_id("private").expect("seeded");
+/// let on_private = subnets.list().network_id(&private).ip_version(4).all().await?;
+/// assert_eq!(on_private.len(), 1);
+/// assert_eq!((on_private[0].name.as_str(), on_private[0].cidr.as_str()), ("private-subnet", "10.0.0.0/24"));
+/// let no_dhcp = subnets.list().enable_dhcp(false).all().await?; // the external network's
+/// assert_eq!(no_dhcp[0].cidr, "172.24.4.0/24");
+/// assert!(subnets.list().cidr("192.0.2.0/24").all().await?.is_empty());
+/// # Ok(()) }
+/// ```
 pub type SubnetList = List<Subnet>;
 
 impl List<Subnet> {
