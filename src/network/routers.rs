@@ -2,16 +2,22 @@
 //! `PUT /v2.0/routers/{id}/add_router_interface`, `…/remove_router_interface`, `…/add_extraroutes`,
 //! `…/remove_extraroutes`.
 //!
-//! ```no_run
-//! # async fn run(client: stackclient::Client, ext_net: &str, subnet: &str) -> stackclient::Result<()> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+//! # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+//! # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 //! use stackclient::network::{CreateRouter, ExternalGateway, RouterInterface};
 //! let routers = client.network().routers();
+//! # let ext_net = fake.network_id("public").expect("seeded");
+//! # let subnet = client.network().subnets().find("private-subnet").await?.expect("seeded").id;
 //! let router = routers
-//!     .create(&CreateRouter::new().name("edge").external_gateway(ExternalGateway::new(ext_net)))
+//!     .create(&CreateRouter::new().name("edge").external_gateway(ExternalGateway::new(&ext_net)))
 //!     .await?;
-//! let iface = routers.add_interface(&router.id, &RouterInterface::subnet(subnet)).await?;
-//! println!("interface port {}", iface.port_id);
-//! routers.remove_interface(&router.id, &RouterInterface::subnet(subnet)).await?;
+//! let iface = routers.add_interface(&router.id, &RouterInterface::subnet(&subnet)).await?;
+//! // Neutron made a port on the subnet's gateway address.
+//! let port = client.network().ports().get(&iface.port_id).await?;
+//! assert_eq!((port.device_owner.as_str(), port.fixed_ips[0].ip_address.as_deref()), ("network:router_interface", Some("10.0.0.1")));
+//! routers.remove_interface(&router.id, &RouterInterface::subnet(&subnet)).await?;
 //! routers.delete(&router.id).await?;
 //! # Ok(()) }
 //! ```
@@ -715,9 +721,46 @@ impl ExtraRoutes {
 /// Router operations (`client.network().routers()`): the generic [`Api`] verbs (`get`, `list`,
 /// `create`, `update`, `update_if`, `modify`, `delete`, tags) plus the interface and extra-route
 /// actions below.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::{CreateRouter, ExternalGateway, UpdateRouter};
+/// let routers = client.network().routers();
+/// let public = client.network().networks().find("public").await?.expect("external network");
+/// let router = routers.create(&CreateRouter::new().name("edge")).await?;
+/// // Set the gateway: Neutron gives the router an address on the external network.
+/// let router = routers.update(&router.id, &UpdateRouter::new().external_gateway(ExternalGateway::new(&public.id))).await?;
+/// let gateway = router.external_gateway_info.expect("a gateway");
+/// assert_eq!(gateway.network_id, public.id);
+/// assert!(gateway.external_fixed_ips[0].ip_address.as_deref().is_some_and(|ip| ip.starts_with("172.24.4.")));
+/// let gw_ports = client.network().ports().list().device_owner("network:router_gateway").all().await?;
+/// assert_eq!(gw_ports.len(), 1);
+/// // And clear it (`"external_gateway_info": null`): the gateway port goes.
+/// let router = routers.update(&router.id, &UpdateRouter::new().clear_external_gateway()).await?;
+/// assert!(router.external_gateway_info.is_none());
+/// assert!(client.network().ports().list().device_owner("network:router_gateway").all().await?.is_empty());
+/// # Ok(()) }
+/// ```
 pub type Routers = Api<Router>;
 
 /// Filters of `GET /v2.0/routers`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::{CreateRouter, RouterStatus};
+/// let routers = client.network().routers();
+/// routers.create(&CreateRouter::new().name("edge")).await?;
+/// routers.create(&CreateRouter::new().name("core").admin_state_up(false)).await?;
+/// assert_eq!(routers.list().name("edge").all().await?.len(), 1);
+/// let down: Vec<_> = routers.list().admin_state_up(false).all().await?.into_iter().map(|r| r.name).collect();
+/// assert_eq!(down, ["core"]);
+/// assert_eq!(routers.list().status(RouterStatus::Active).all().await?.len(), 2);
+/// # Ok(()) }
+/// ```
 pub type RouterList = List<Router>;
 
 impl Api<Router> {
@@ -743,6 +786,22 @@ impl Api<Router> {
     /// the subnet's gateway IP) or an existing port. Returns the interface (its port, network,
     /// subnets).
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateRouter, RouterInterface};
+    /// let routers = client.network().routers();
+    /// # let ext_net = fake.network_id("public").expect("seeded");
+    /// # let subnet = client.network().subnets().find("private-subnet").await?.expect("seeded").id;
+    /// let router = routers.create(&CreateRouter::new().name("edge")).await?;
+    /// let iface = routers.add_interface(&router.id, &RouterInterface::subnet(&subnet)).await?;
+    /// assert_eq!(iface.subnet_id.as_deref(), Some(subnet.as_str()));
+    /// // A router with an interface cannot be deleted.
+    /// assert!(routers.delete(&router.id).await.unwrap_err().is_conflict());
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidInput`] for an empty router, subnet or port id (nothing sent);
     /// [`Error::Api`] 404 (`RouterNotFound`, no such subnet or port), 400 (subnet without a gateway
@@ -758,6 +817,24 @@ impl Api<Router> {
 
     /// `PUT /v2.0/routers/{id}/remove_router_interface`: detaches a subnet or a port (a port
     /// Neutron created for a subnet is deleted). Returns the interface removed.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateRouter, RouterInterface};
+    /// let routers = client.network().routers();
+    /// # let ext_net = fake.network_id("public").expect("seeded");
+    /// # let subnet = client.network().subnets().find("private-subnet").await?.expect("seeded").id;
+    /// let router = routers.create(&CreateRouter::new().name("edge")).await?;
+    /// let added = routers.add_interface(&router.id, &RouterInterface::subnet(&subnet)).await?;
+    /// let removed = routers.remove_interface(&router.id, &RouterInterface::subnet(&subnet)).await?;
+    /// assert_eq!(removed.port_id, added.port_id);
+    /// // The port Neutron made for the subnet is gone with it.
+    /// assert!(client.network().ports().get_opt(&added.port_id).await?.is_none());
+    /// routers.delete(&router.id).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 (`RouterInterfaceNotFoundForSubnet`, `RouterInterfaceNotFound`), 409
@@ -792,6 +869,24 @@ impl Api<Router> {
     /// (`extraroute-atomic`): adds routes atomically on the server, so concurrent callers never
     /// lose each other's routes; routes already there are kept once. Returns the router.
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateRouter, Route, RouterInterface};
+    /// let routers = client.network().routers();
+    /// # let ext_net = fake.network_id("public").expect("seeded");
+    /// # let subnet = client.network().subnets().find("private-subnet").await?.expect("seeded").id;
+    /// let router = routers.create(&CreateRouter::new().name("edge")).await?;
+    /// routers.add_interface(&router.id, &RouterInterface::subnet(&subnet)).await?; // 10.0.0.0/24
+    /// let router = routers.add_extra_routes(&router.id, &[Route::new("192.168.0.0/16", "10.0.0.254")]).await?;
+    /// assert_eq!(router.routes, [Route::new("192.168.0.0/16", "10.0.0.254")]);
+    /// // A next hop on none of the router's subnets is refused.
+    /// let err = routers.add_extra_routes(&router.id, &[Route::new("172.16.0.0/12", "10.9.9.9")]).await.unwrap_err();
+    /// assert_eq!(err.status(), Some(400));
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::Api`] 404 (`RouterNotFound`), 400 (a next hop not on any of the router's subnets,
     /// more routes than `max_routes`).
@@ -806,6 +901,25 @@ impl Api<Router> {
 
     /// `add_extra_routes` with `If-Match: revision_number={revision}`: only if nobody changed the
     /// router since that revision.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateRouter, Route, RouterInterface};
+    /// let routers = client.network().routers();
+    /// # let ext_net = fake.network_id("public").expect("seeded");
+    /// # let subnet = client.network().subnets().find("private-subnet").await?.expect("seeded").id;
+    /// let router = routers.create(&CreateRouter::new().name("edge")).await?;
+    /// routers.add_interface(&router.id, &RouterInterface::subnet(&subnet)).await?;
+    /// let seen = routers.get(&router.id).await?.revision_number.expect("revision");
+    /// let route = Route::new("192.168.0.0/16", "10.0.0.254");
+    /// let router = routers.add_extra_routes_if(&router.id, &[route.clone()], seen).await?;
+    /// // `seen` is stale now.
+    /// let again = routers.add_extra_routes_if(&router.id, &[route], seen).await;
+    /// assert!(again.unwrap_err().is_precondition_failed());
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 412 ([`Error::is_precondition_failed`]) when the revision moved on; as
@@ -822,6 +936,24 @@ impl Api<Router> {
 
     /// `PUT /v2.0/routers/{id}/remove_extraroutes` with `{"router": {"routes": [...]}}`: removes
     /// these routes (routes not there are ignored). Returns the router.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateRouter, Route, RouterInterface};
+    /// let routers = client.network().routers();
+    /// # let ext_net = fake.network_id("public").expect("seeded");
+    /// # let subnet = client.network().subnets().find("private-subnet").await?.expect("seeded").id;
+    /// let router = routers.create(&CreateRouter::new().name("edge")).await?;
+    /// routers.add_interface(&router.id, &RouterInterface::subnet(&subnet)).await?;
+    /// let a = Route::new("192.168.0.0/16", "10.0.0.254");
+    /// let b = Route::new("172.16.0.0/12", "10.0.0.253");
+    /// routers.add_extra_routes(&router.id, &[a.clone(), b.clone()]).await?;
+    /// let router = routers.remove_extra_routes(&router.id, &[a]).await?;
+    /// assert_eq!(router.routes, [b]);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 (`RouterNotFound`).
