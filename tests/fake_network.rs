@@ -524,6 +524,34 @@ async fn networks_honour_if_match() {
 }
 
 #[tokio::test]
+async fn subnets_of_one_network_never_overlap() {
+    let env = env().await;
+    let (net, _) = env.network("overlap", "192.168.1.0/24").await;
+    let subnets = env.client.network().subnets();
+    let err = subnets
+        .create(&CreateSubnet::new(&net.id, 4).cidr("192.168.1.128/25"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        fault(&err),
+        (
+            400,
+            "InvalidInput".into(),
+            format!(
+                "Invalid input for operation: Requested subnet with cidr: 192.168.1.128/25 for \
+                 network: {} overlaps with another subnet.",
+                net.id
+            )
+        )
+    );
+    // A wider one overlaps too; another network may reuse the range.
+    let wider = CreateSubnet::new(&net.id, 4).cidr("192.168.0.0/16");
+    assert_eq!(fault(&subnets.create(&wider).await.unwrap_err()).0, 400);
+    let (_, elsewhere) = env.network("elsewhere", "192.168.1.0/24").await;
+    assert_eq!(elsewhere.cidr, "192.168.1.0/24");
+}
+
+#[tokio::test]
 async fn floating_ips_associate_through_the_router() {
     let env = env().await;
     let network = env.client.network();

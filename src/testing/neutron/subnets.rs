@@ -333,8 +333,8 @@ fn apply(s: &mut Subnet, attrs: &Map<String, Value>, creating: bool) -> Result<(
     Ok(())
 }
 
-/// `POST /v2.0/subnets`: 201; 404 `NetworkNotFound`; 400 for a bad CIDR or what the fake does
-/// not model (IPv6, subnet pools).
+/// `POST /v2.0/subnets`: 201; 404 `NetworkNotFound`; 400 for a bad CIDR, one overlapping another
+/// subnet of the network (`InvalidInput`), or what the fake does not model (IPv6, subnet pools).
 pub(crate) fn create(_ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> Resp {
     let Some(body) = body else {
         return bad_request("Malformed request body");
@@ -375,6 +375,26 @@ pub(crate) fn create(_ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> 
             &format!("Network {network_id} could not be found."),
         );
     };
+    // Neutron's `_validate_subnet_cidr`: no two subnets of one network may overlap.
+    let overlapping = |(a, a_len): (Ipv4Addr, u8)| {
+        let m = mask(a_len.min(net.1));
+        u32::from(a) & m == u32::from(net.0) & m
+    };
+    if state
+        .subnets
+        .iter()
+        .any(|s| s.network_id == network_id && overlapping(s.net))
+    {
+        return error(
+            400,
+            "InvalidInput",
+            &format!(
+                "Invalid input for operation: Requested subnet with cidr: {}/{} for network: \
+                 {network_id} overlaps with another subnet.",
+                net.0, net.1
+            ),
+        );
+    }
     let project = network.project_id.clone();
     let mut subnet = Subnet::new(network_id, &project, net);
     if let Err(resp) = apply(&mut subnet, attrs, true) {
