@@ -3,13 +3,25 @@
 //! `/v2.0/floatingips/{id}/port_forwardings[/{pf_id}]`, through
 //! [`port_forwardings`](Api::port_forwardings) (the same generic verbs below a parent).
 //!
-//! ```no_run
-//! # async fn run(client: stackclient::Client, public: &str, port: &str) -> stackclient::Result<()> {
-//! use stackclient::network::CreateFloatingIp;
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+//! # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+//! # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+//! use stackclient::network::{CreateFloatingIp, FloatingIpStatus};
 //! let fips = client.network().floating_ips();
-//! let fip = fips.create(&CreateFloatingIp::new(public)).await?;
-//! let fip = fips.associate(&fip.id, port, None).await?;
-//! println!("{} -> {:?}", fip.floating_ip_address, fip.fixed_ip_address);
+//! // `public` is external; a router joins it to the port's subnet.
+//! # use stackclient::network::{CreatePort, CreateRouter, ExternalGateway, RouterInterface};
+//! # let public = fake.network_id("public").expect("seeded");
+//! # let private = fake.network_id("private").expect("seeded");
+//! # let subnet = client.network().subnets().find("private-subnet").await?.expect("seeded").id;
+//! # let router = client.network().routers().create(&CreateRouter::new().external_gateway(ExternalGateway::new(&public))).await?;
+//! # client.network().routers().add_interface(&router.id, &RouterInterface::subnet(&subnet)).await?;
+//! # let port = client.network().ports().create(&CreatePort::new(&private)).await?.id;
+//! let fip = fips.create(&CreateFloatingIp::new(&public)).await?;
+//! assert!(fip.floating_ip_address.starts_with("172.24.4."));
+//! let fip = fips.associate(&fip.id, &port, None).await?;
+//! assert_eq!((fip.port_id.as_deref(), fip.status), (Some(port.as_str()), FloatingIpStatus::Active));
+//! println!("{} -> {:?}", fip.floating_ip_address, fip.fixed_ip_address); // e.g. 172.24.4.10 -> Some("10.0.0.10")
 //! fips.disassociate(&fip.id).await?;
 //! fips.delete(&fip.id).await?;
 //! # Ok(()) }
@@ -372,11 +384,54 @@ impl UpdateFloatingIp {
 pub type FloatingIps = Api<FloatingIp>;
 
 /// Filters of `GET /v2.0/floatingips`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::{CreateFloatingIp, FloatingIpStatus};
+/// let fips = client.network().floating_ips();
+/// # use stackclient::network::{CreatePort, CreateRouter, ExternalGateway, RouterInterface};
+/// # let public = fake.network_id("public").expect("seeded");
+/// # let private = fake.network_id("private").expect("seeded");
+/// # let subnet = client.network().subnets().find("private-subnet").await?.expect("seeded").id;
+/// # let router = client.network().routers().create(&CreateRouter::new().external_gateway(ExternalGateway::new(&public))).await?;
+/// # client.network().routers().add_interface(&router.id, &RouterInterface::subnet(&subnet)).await?;
+/// # let port = client.network().ports().create(&CreatePort::new(&private)).await?.id;
+/// let used = fips.create(&CreateFloatingIp::new(&public).port_id(&port)).await?;
+/// fips.create(&CreateFloatingIp::new(&public).description("spare")).await?;
+/// let down = fips.list().status(FloatingIpStatus::Down).all().await?;
+/// assert_eq!(down[0].description.as_deref(), Some("spare"));
+/// assert_eq!(fips.list().port_id(&port).all().await?[0].id, used.id);
+/// assert_eq!(fips.list().floating_network_id(&public).all().await?.len(), 2);
+/// # Ok(()) }
+/// ```
 pub type FloatingIpList = List<FloatingIp>;
 
 impl Api<FloatingIp> {
     /// `PUT /v2.0/floatingips/{id}` with `{"floatingip": {"port_id": …}}` (and `fixed_ip_address`
     /// when given): maps the floating IP to the port (its only IPv4 address unless one is named).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::CreateFloatingIp;
+    /// let fips = client.network().floating_ips();
+    /// # use stackclient::network::{CreatePort, CreateRouter, ExternalGateway, RouterInterface};
+    /// # let public = fake.network_id("public").expect("seeded");
+    /// # let private = fake.network_id("private").expect("seeded");
+    /// # let subnet = client.network().subnets().find("private-subnet").await?.expect("seeded").id;
+    /// # let router = client.network().routers().create(&CreateRouter::new().external_gateway(ExternalGateway::new(&public))).await?;
+    /// # client.network().routers().add_interface(&router.id, &RouterInterface::subnet(&subnet)).await?;
+    /// # let port = client.network().ports().create(&CreatePort::new(&private)).await?.id;
+    /// let fip = fips.create(&CreateFloatingIp::new(&public)).await?;
+    /// let fip = fips.associate(&fip.id, &port, None).await?; // the port's only IPv4 address
+    /// let fixed = client.network().ports().get(&port).await?.fixed_ips[0].ip_address.clone();
+    /// assert_eq!(fip.fixed_ip_address, fixed);
+    /// assert_eq!(fip.router_id.as_deref(), Some(router.id.as_str()));
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 (no such floating IP or port), 400 (the port has several addresses and
@@ -398,6 +453,26 @@ impl Api<FloatingIp> {
 
     /// `PUT /v2.0/floatingips/{id}` with exactly `{"floatingip": {"port_id": null}}`: unmaps the
     /// floating IP (it stays allocated to the project).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateFloatingIp, FloatingIpStatus};
+    /// let fips = client.network().floating_ips();
+    /// # use stackclient::network::{CreatePort, CreateRouter, ExternalGateway, RouterInterface};
+    /// # let public = fake.network_id("public").expect("seeded");
+    /// # let private = fake.network_id("private").expect("seeded");
+    /// # let subnet = client.network().subnets().find("private-subnet").await?.expect("seeded").id;
+    /// # let router = client.network().routers().create(&CreateRouter::new().external_gateway(ExternalGateway::new(&public))).await?;
+    /// # client.network().routers().add_interface(&router.id, &RouterInterface::subnet(&subnet)).await?;
+    /// # let port = client.network().ports().create(&CreatePort::new(&private)).await?.id;
+    /// let fip = fips.create(&CreateFloatingIp::new(&public).port_id(&port)).await?;
+    /// let fip = fips.disassociate(&fip.id).await?;
+    /// assert_eq!((fip.port_id, fip.status), (None, FloatingIpStatus::Down));
+    /// assert!(fips.get_opt(&fip.id).await?.is_some()); // still allocated to the project
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 404 when there is no such floating IP.

@@ -2,15 +2,23 @@
 //! `GET/DELETE /v2.0/security-group-rules/{id}` (Neutron has no update for rules), and bulk
 //! creation (`POST` with `{"security_group_rules": [...]}`).
 //!
-//! ```no_run
-//! # async fn run(client: stackclient::Client, sg: &str) -> stackclient::Result<()> {
-//! use stackclient::network::{CreateSecurityGroupRule, Direction, Protocol};
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+//! # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+//! # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+//! use stackclient::network::{CreateSecurityGroup, CreateSecurityGroupRule, Direction, Protocol};
+//! # let sg = client.network().security_groups().create(&CreateSecurityGroup::new("web")).await?.id;
 //! let rules = client.network().security_group_rules();
-//! let ssh = rules.create(&CreateSecurityGroupRule::new(sg, Direction::Ingress).protocol(Protocol::Tcp).port(22)).await?;
+//! let ssh = rules.create(&CreateSecurityGroupRule::new(&sg, Direction::Ingress).protocol(Protocol::Tcp).port(22)).await?;
+//! assert_eq!((ssh.port_range_min, ssh.port_range_max), (Some(22), Some(22)));
 //! // ICMP echo reply: type 0 is sent as `"port_range_min": 0`.
-//! let pong = rules.create(&CreateSecurityGroupRule::new(sg, Direction::Ingress).protocol(Protocol::Icmp).icmp_type(0)).await?;
+//! let pong = rules.create(&CreateSecurityGroupRule::new(&sg, Direction::Ingress).protocol(Protocol::Icmp).icmp_type(0)).await?;
+//! assert_eq!(pong.port_range_min, Some(0));
+//! // The same rule again: Neutron's 409.
+//! let dup = rules.create(&CreateSecurityGroupRule::new(&sg, Direction::Ingress).protocol(Protocol::Tcp).port(22)).await;
+//! assert!(dup.unwrap_err().is_conflict());
 //! rules.delete(&ssh.id).await?;
-//! # let _ = pong; Ok(()) }
+//! # Ok(()) }
 //! ```
 
 use std::fmt;
@@ -516,11 +524,48 @@ struct CreatedRules {
 pub type SecurityGroupRules = Api<SecurityGroupRule>;
 
 /// Filters of `GET /v2.0/security-group-rules`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::{CreateSecurityGroup, Direction, Ethertype};
+/// let groups = client.network().security_groups();
+/// let web = groups.create(&CreateSecurityGroup::new("web")).await?;
+/// let rules = client.network().security_group_rules();
+/// let egress = rules.list().security_group_id(&web.id).direction(Direction::Egress).all().await?;
+/// assert_eq!(egress.len(), 2);
+/// let v6 = rules.list().security_group_id(&web.id).ethertype(Ethertype::Ipv6).all().await?;
+/// assert_eq!(v6.len(), 1);
+/// # Ok(()) }
+/// ```
 pub type SecurityGroupRuleList = List<SecurityGroupRule>;
 
 impl Api<SecurityGroupRule> {
     /// `POST /v2.0/security-group-rules` with `{"security_group_rules": [...]}`: creates every rule
     /// in one call, all or none. Returns them in order.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateSecurityGroup, CreateSecurityGroupRule, CreateSecurityGroupRules, Direction, Protocol};
+    /// # let sg = client.network().security_groups().create(&CreateSecurityGroup::new("web")).await?.id;
+    /// let rules = client.network().security_group_rules();
+    /// let web = CreateSecurityGroupRules::new([80, 443].map(|port| {
+    ///     CreateSecurityGroupRule::new(&sg, Direction::Ingress).protocol(Protocol::Tcp).port(port).remote_ip_prefix("0.0.0.0/0")
+    /// }));
+    /// let created = rules.create_bulk(&web).await?;
+    /// assert_eq!(created.iter().map(|r| r.port_range_min).collect::<Vec<_>>(), [Some(80), Some(443)]);
+    /// // All or none: one duplicate and nothing is made.
+    /// let again = CreateSecurityGroupRules::new([
+    ///     CreateSecurityGroupRule::new(&sg, Direction::Ingress).protocol(Protocol::Tcp).port(8080),
+    ///     CreateSecurityGroupRule::new(&sg, Direction::Ingress).protocol(Protocol::Tcp).port(80).remote_ip_prefix("0.0.0.0/0"),
+    /// ]);
+    /// assert!(rules.create_bulk(&again).await.unwrap_err().is_conflict());
+    /// assert!(rules.list().security_group_id(&sg).port_range_min(8080).all().await?.is_empty());
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::Api`] 409 `SecurityGroupRuleExists` (the message names the existing rule), 400 for

@@ -240,9 +240,41 @@ impl UpdateSecurityGroup {
 /// Security group operations (`client.network().security_groups()`): the generic [`Api`] verbs
 /// (`get`, `list`, `create`, `update`, `update_if`, `modify`, `delete`, tags). Rules are created
 /// and deleted with [`security_group_rules()`](super::NetworkService::security_group_rules).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::{CreateSecurityGroup, Direction, UpdateSecurityGroup};
+/// let groups = client.network().security_groups();
+/// let web = groups.create(&CreateSecurityGroup::new("web").description("HTTP in")).await?;
+/// // New groups allow all egress, IPv4 and IPv6.
+/// assert_eq!(web.security_group_rules.len(), 2);
+/// assert!(web.security_group_rules.iter().all(|r| r.direction == Direction::Egress));
+/// let web = groups.update(&web.id, &UpdateSecurityGroup::new().name("web-frontend")).await?;
+/// assert_eq!(web.name, "web-frontend");
+/// // Every project has its `default` group too.
+/// let names: Vec<_> = groups.list().all().await?.into_iter().map(|g| g.name).collect();
+/// assert!(names.contains(&"default".to_string()));
+/// groups.delete(&web.id).await?;
+/// # Ok(()) }
+/// ```
 pub type SecurityGroups = Api<SecurityGroup>;
 
 /// Filters of `GET /v2.0/security-groups`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::CreateSecurityGroup;
+/// let groups = client.network().security_groups();
+/// groups.create(&CreateSecurityGroup::new("web")).await?;
+/// let default = groups.list().name("default").project_id(fake.project_id()).all().await?;
+/// assert_eq!(default.len(), 1);
+/// assert_eq!(default[0].security_group_rules.len(), 4); // ingress from itself, egress; IPv4 and IPv6
+/// # Ok(()) }
+/// ```
 pub type SecurityGroupList = List<SecurityGroup>;
 
 impl List<SecurityGroup> {
