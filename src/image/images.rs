@@ -193,10 +193,45 @@ impl Resource for Image {
 
 /// Image operations (`client.image().images()`): `get`, `get_opt`, `list`, `find_by_name`, `find`
 /// through the generic [`Api`] verbs. Glance's `name` filter is exact.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::image::{ImageStatus, ImageVisibility};
+/// let images = client.image().images();
+/// let ubuntu = images.find_by_name("ubuntu-24.04-server-cloudimg-amd64").await?.expect("seeded");
+/// assert_eq!((ubuntu.min_disk, ubuntu.min_ram), (4, 512));
+/// assert_eq!(ubuntu.properties.get("os_distro"), Some(&serde_json::json!("ubuntu")));
+/// let same = images.get(&ubuntu.id).await?;
+/// assert_eq!((same.status, same.visibility), (ImageStatus::Active, Some(ImageVisibility::Public)));
+/// assert!(images.find("ubuntu").await?.is_none()); // exact names only
+/// # Ok(()) }
+/// ```
 pub type Images = Api<Image>;
 
 /// Filters of `GET /v2/images`; [`List`] gives `limit`, `marker`, `sort`, `param`, `send`,
 /// `into_stream` and `all`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::SortDir;
+/// use stackclient::image::{ImageStatus, ImageVisibility};
+/// let images = client.image().images();
+/// # let names = |list: Vec<stackclient::image::Image>| list.into_iter().filter_map(|i| i.name).collect::<Vec<_>>();
+/// assert_eq!(names(images.list().tag("lts").all().await?), ["ubuntu-24.04-server-cloudimg-amd64"]); // hidden 22.04 not listed
+/// assert_eq!(names(images.list().os_hidden(true).all().await?), ["ubuntu-22.04-server-cloudimg-amd64"]);
+/// assert_eq!(names(images.list().visibility(ImageVisibility::Community).all().await?), ["cirros-0.5.2-x86_64-disk"]);
+/// assert_eq!(names(images.list().status(ImageStatus::Queued).all().await?), ["my-upload"]);
+/// // Image properties are filters too; sort with `sort`.
+/// let ubuntu = images.list().param("os_distro", "ubuntu").all().await?;
+/// assert_eq!(ubuntu.len(), 1);
+/// let big_first = images.list().size_min(100_000_000).sort("size", SortDir::Desc).all().await?;
+/// assert_eq!(names(big_first), ["ubuntu-24.04-server-cloudimg-amd64", "debian-12-genericcloud-amd64"]);
+/// # Ok(()) }
+/// ```
 pub type ImageList = List<Image>;
 
 impl List<Image> {

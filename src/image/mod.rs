@@ -1,13 +1,16 @@
 //! Image (Glance v2): finding the images servers boot from (read-only).
 //!
-//! ```no_run
-//! # async fn run(client: stackclient::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+//! # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 //! use stackclient::image::ImageStatus;
 //! let images = client.image().images();
-//! let cirros = images.find("cirros-0.6.2").await?.ok_or("no cirros")?;
-//! for image in images.list().status(ImageStatus::Active).tag("base").all().await? {
-//!     println!("{} {:?} {} MiB min RAM", image.id, image.name, image.min_ram);
-//! }
+//! let cirros = images.find("cirros-0.6.2-x86_64-disk").await?.ok_or("no cirros")?;
+//! assert_eq!(cirros.min_ram, 0);
+//! let base = images.list().status(ImageStatus::Active).tag("base").all().await?;
+//! assert_eq!(base.len(), 1);
+//! assert_eq!(base[0].id, cirros.id);
 //! # Ok(()) }
 //! ```
 
