@@ -1,11 +1,13 @@
 //! Security groups: `GET/POST /v2.0/security-groups`, `GET/PUT/DELETE /v2.0/security-groups/{id}`.
 //!
-//! ```no_run
-//! # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+//! # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+//! # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 //! use stackclient::network::CreateSecurityGroup;
 //! let sg = client.network().security_groups().create(&CreateSecurityGroup::new("web")).await?;
 //! // A new group has Neutron's two egress rules (IPv4 and IPv6, any protocol).
-//! println!("{} rules", sg.security_group_rules.len());
+//! assert_eq!(sg.security_group_rules.len(), 2);
 //! client.network().security_groups().delete(&sg.id).await?;
 //! # Ok(()) }
 //! ```
