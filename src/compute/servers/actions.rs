@@ -87,25 +87,6 @@ impl ServerAction {
     }
 
     /// `{"reboot": {"type": "SOFT"|"HARD"}}`: ACTIVE → REBOOT / HARD_REBOOT → ACTIVE.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
-    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(std::time::Duration::ZERO).action_delay(std::time::Duration::from_millis(100)).start().await.expect("fake cloud");
-    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
-    /// use std::time::Duration;
-    /// use stackclient::WaitOptions;
-    /// use stackclient::compute::{RebootType, ServerStatus};
-    /// let servers = client.compute().servers();
-    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
-    /// servers.reboot(&id, RebootType::Soft).await?;
-    /// let rebooting = servers.get(&id).await?;
-    /// assert_eq!((rebooting.status, rebooting.task_state.as_deref()), (ServerStatus::Reboot, Some("rebooting")));
-    /// // Done when ACTIVE again *and* the reboot task has finished (a reboot takes 100 ms here).
-    /// let fast = WaitOptions::default().interval(Duration::from_millis(20), Duration::from_millis(100));
-    /// let server = servers.wait_for_status_with(&id, ServerStatus::Active, fast).await?;
-    /// assert_eq!(server.task_state, None);
-    /// # Ok(()) }
-    /// ```
     pub fn reboot(kind: RebootType) -> Self {
         Self::new("reboot", json!({"type": kind.as_str()}), None)
     }
@@ -955,6 +936,25 @@ impl Api<Server> {
     }
 
     /// `{"reboot": {"type": "SOFT"|"HARD"}}` (202): → REBOOT / HARD_REBOOT → ACTIVE.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(std::time::Duration::ZERO).action_delay(std::time::Duration::from_millis(100)).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use std::time::Duration;
+    /// use stackclient::WaitOptions;
+    /// use stackclient::compute::{RebootType, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// # let id = servers.create(&stackclient::compute::CreateServer::new("web-1", "1").image(stackclient::testing::FakeCloud::IMAGE_ID).network(fake.network_id("private").expect("seeded"))).await?.id;
+    /// servers.reboot(&id, RebootType::Soft).await?;
+    /// let rebooting = servers.get(&id).await?;
+    /// assert_eq!((rebooting.status, rebooting.task_state.as_deref()), (ServerStatus::Reboot, Some("rebooting")));
+    /// // Done when ACTIVE again *and* the reboot task has finished (a reboot takes 100 ms here).
+    /// let fast = WaitOptions::default().interval(Duration::from_millis(20), Duration::from_millis(100));
+    /// let server = servers.wait_for_status_with(&id, ServerStatus::Active, fast).await?;
+    /// assert_eq!(server.task_state, None);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`perform`](Self::perform).
