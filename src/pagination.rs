@@ -390,6 +390,8 @@ impl<T: DeserializeOwned + Send + 'static> futures_core::Stream for Listing<T> {
                 }
                 continue;
             }
+            // The spent page's buffer goes before the next page arrives: one page in memory.
+            this.items = Vec::new().into_iter();
             let Some(mut st) = this.state.take() else {
                 return Poll::Ready(None);
             };
