@@ -161,10 +161,15 @@ mod keystone;
 mod neutron;
 mod nova;
 mod record;
+mod seed;
 mod server;
 mod state;
 
 pub use builder::FakeCloudBuilder;
 pub use cloud::FakeCloud;
 pub use fault::InjectedFault;
-pub use record::RequestRecord;
+pub use record::{REDACTED, RequestRecord};
+pub use seed::{
+    FakeFlavor, FakeImage, FakeKeypair, FakeNetwork, FakeServer, FakeSubnet, SeedError,
+    SeededNetwork,
+};

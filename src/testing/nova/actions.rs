@@ -320,7 +320,7 @@ fn resize(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
             .check(server, admin)?;
         server.image_id.clone()
     };
-    let Some(flavor) = flavors::find(&flavor_ref) else {
+    let Some(flavor) = flavors::find(&state, &flavor_ref).cloned() else {
         return Err(fault(
             400,
             &format!("Flavor {flavor_ref} could not be found."),
@@ -332,7 +332,7 @@ fn resize(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
         return Err(fault(400, "When resizing, instances must change flavor!"));
     }
     if let Some(image) = &image {
-        check_fits(image, flavor)?;
+        check_fits(image, &flavor)?;
     }
     if let Some(Value::String(dc)) = args.get("OS-DCF:diskConfig") {
         server.disk_config = dc.clone();
@@ -472,7 +472,7 @@ fn rebuild(ctx: &Ctx<'_>, version: Microversion, id: &str, args: &Value) -> Resu
     if image.status != "active" {
         return Err(fault(400, &format!("Image {image_id} is not active.")));
     }
-    if let Some(flavor) = flavors::find(&flavor_id) {
+    if let Some(flavor) = flavors::find(&state, &flavor_id) {
         check_fits(&image, flavor)?;
     }
     if let Some(Some(key)) = &key_name {
@@ -524,8 +524,9 @@ fn rebuild(ctx: &Ctx<'_>, version: Microversion, id: &str, args: &Value) -> Resu
     );
     let server = server.clone();
     let groups = super::server_groups::groups_of(&state, &server.id);
+    let flavors = state.flavors.clone();
     drop(state);
-    let mut body = view::rebuild(ctx.shared, &server, version, &groups);
+    let mut body = view::rebuild(ctx.shared, &flavors, &server, version, &groups);
     if let Value::Object(m) = &mut body {
         m.insert("adminPass".into(), json!(admin_pass));
     }
@@ -592,7 +593,7 @@ fn create_image(
     if let Some(b) = &base_id {
         properties.insert("base_image_ref".into(), json!(b));
     }
-    let flavor_disk = flavors::find(&flavor_id).map_or(0, |f| f.disk);
+    let flavor_disk = flavors::find(&state, &flavor_id).map_or(0, |f| f.disk);
     let size = base.as_ref().and_then(|b| b.size).unwrap_or(21_430_272);
     state.images.push(Image {
         id: image_id.clone(),

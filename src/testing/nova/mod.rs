@@ -3,7 +3,7 @@
 mod actions;
 mod checks;
 mod crypto;
-mod flavors;
+pub(crate) mod flavors;
 mod interfaces;
 pub(crate) mod keypairs;
 mod microversion;
@@ -41,6 +41,15 @@ pub(crate) fn fault(status: u16, message: &str) -> Resp {
     Resp::json(
         status,
         &json!({ name: {"code": status, "message": message} }),
+    )
+}
+
+/// A 413/429 fault with Nova's `retryAfter` (the `Retry-After` value, as a string), as Nova's
+/// fault wrapper adds it.
+pub(crate) fn fault_retry_after(status: u16, message: &str, retry_after: &str) -> Resp {
+    Resp::json(
+        status,
+        &json!({"overLimit": {"code": status, "message": message, "retryAfter": retry_after}}),
     )
 }
 

@@ -247,7 +247,7 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
         .iter()
         .map(|s| {
             if detailed {
-                view::detail(shared, s, version, None)
+                view::detail(shared, &state.flavors, s, version, None)
             } else {
                 view::summary(shared, s)
             }
@@ -280,7 +280,7 @@ pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
     match state.servers.iter().find(|s| s.id == id && s.is_live()) {
         Some(s) => Resp::json(
             200,
-            &json!({"server": view::detail(ctx.shared, s, version, Some(&groups))}),
+            &json!({"server": view::detail(ctx.shared, &state.flavors, s, version, Some(&groups))}),
         ),
         None => not_found(id),
     }
@@ -572,13 +572,6 @@ fn parse_create(body: &Value, version: Microversion) -> Result<CreateRequest, Re
             ));
         }
     };
-    if flavors::find(&flavor_id).is_none() {
-        return Err(fault(
-            400,
-            &format!("Flavor {flavor_id} could not be found."),
-        ));
-    }
-
     let boots_from_volume = server
         .get("block_device_mapping_v2")
         .and_then(Value::as_array)
@@ -855,6 +848,12 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     };
 
     let mut state = shared.lock();
+    let Some(flavor) = flavors::find(&state, &request.flavor_id).cloned() else {
+        return fault(
+            400,
+            &format!("Flavor {} could not be found.", request.flavor_id),
+        );
+    };
     let image = match &request.image_id {
         None => None,
         Some(id) => match state.images.iter().find(|i| &i.id == id) {
@@ -865,8 +864,8 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
             Some(i) => Some(i.clone()),
         },
     };
-    if let (Some(image), Some(flavor)) = (&image, flavors::find(&request.flavor_id)) {
-        if let Err(resp) = actions::check_fits(image, flavor) {
+    if let Some(image) = &image {
+        if let Err(resp) = actions::check_fits(image, &flavor) {
             return resp;
         }
     }
