@@ -6,7 +6,6 @@ use std::sync::atomic::Ordering;
 
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 
 use super::builder::FakeCloudBuilder;
 use super::fault::InjectedFault;
@@ -436,8 +435,7 @@ impl FakeCloud {
     /// How many servers exist (including ones building or being deleted).
     pub fn server_count(&self) -> usize {
         let mut state = self.shared.lock();
-        let now = Instant::now();
-        state.servers.iter_mut().for_each(|s| s.settle(now));
+        super::nova::settle_servers(&mut state);
         state.servers.iter().filter(|s| s.is_live()).count()
     }
 }

@@ -934,9 +934,12 @@ pub(crate) fn add_server(shared: &Shared, spec: &FakeServer) -> Result<String, S
         pending.at_wall = Utc::now();
     }
     server.settle(now);
-    if let Some(wanted) = &spec.id {
-        server.id.clone_from(wanted);
-        return Ok(wanted.clone());
+    let Some(wanted) = &spec.id else {
+        return Ok(id);
+    };
+    server.id.clone_from(wanted);
+    for port in state.ports.iter_mut().filter(|p| p.device_id == id) {
+        port.device_id.clone_from(wanted);
     }
-    Ok(id)
+    Ok(wanted.clone())
 }

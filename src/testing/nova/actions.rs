@@ -15,7 +15,8 @@ use crate::testing::server::Ctx;
 use crate::testing::state::State;
 
 /// The actions this fake performs.
-const ACTIONS: [&str; 14] = [
+const ACTIONS: [&str; 15] = [
+    "os-getConsoleOutput",
     "reboot",
     "os-start",
     "os-stop",
@@ -83,9 +84,21 @@ pub(crate) fn action(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
         "confirmResize" => finish_resize(ctx, id, true),
         "revertResize" => finish_resize(ctx, id, false),
         "rebuild" => rebuild(ctx, version, id, &args),
+        "os-getConsoleOutput" => console_output(ctx, id, &args),
         _ => create_image(ctx, version, id, &args),
     };
     result.unwrap_or_else(|resp| resp)
+}
+
+/// `os-getConsoleOutput`: the fake driver's log; 409 `Instance {id} is not ready` while the
+/// server has no host yet (Nova's `check_instance_host`).
+fn console_output(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
+    let mut state = ctx.shared.lock();
+    let server = live_server(&mut state, id)?;
+    if !server.has_host() {
+        return Err(fault(409, &format!("Instance {id} is not ready")));
+    }
+    super::extras::console_output(args)
 }
 
 /// One of the actions that only move the server from one vm_state to another.

@@ -3,6 +3,7 @@
 mod actions;
 mod checks;
 mod crypto;
+mod extras;
 pub(crate) mod flavors;
 mod interfaces;
 pub(crate) mod keypairs;
@@ -18,6 +19,7 @@ use hyper::Method;
 use serde_json::{Value, json};
 
 pub(crate) use microversion::Microversion;
+pub(crate) use servers::settle_all as settle_servers;
 
 use super::http::{Req, Resp, encode_query, segments};
 use super::server::Ctx;
@@ -148,6 +150,19 @@ fn dispatch(ctx: &Ctx<'_>, path: &str, version: Microversion) -> Resp {
         ["flavors"] if get => flavors::list(ctx, version, false),
         ["flavors", "detail"] if get => flavors::list(ctx, version, true),
         ["flavors", id] if get => flavors::show(ctx, version, id),
+        ["flavors", id, "os-extra_specs"] if get => extras::extra_specs(ctx, id, None),
+        ["flavors", id, "os-extra_specs", key] if get => extras::extra_specs(ctx, id, Some(key)),
+        ["limits"] if get => extras::limits(ctx, version),
+        ["os-availability-zone"] if get => extras::availability_zones(ctx, false),
+        ["os-availability-zone", "detail"] if get => extras::availability_zones(ctx, true),
+        ["os-quota-sets", project] if get => extras::quota_set(ctx, version, project, false),
+        ["os-quota-sets", project, "detail"] if get => {
+            extras::quota_set(ctx, version, project, true)
+        }
+        // The fake never changes a quota: the defaults are what every project has.
+        ["os-quota-sets", project, "defaults"] if get => {
+            extras::quota_set(ctx, version, project, false)
+        }
         ["servers"] if get => servers::list(ctx, version, false),
         ["servers"] if post => servers::create(ctx, version),
         ["servers", "detail"] if get => servers::list(ctx, version, true),
@@ -188,7 +203,12 @@ fn dispatch(ctx: &Ctx<'_>, path: &str, version: Microversion) -> Resp {
             _,
             "action" | "metadata" | "tags" | "os-interface",
         ]
-        | ["servers", _, "metadata" | "tags" | "os-interface", _] => method_not_allowed(),
+        | ["servers", _, "metadata" | "tags" | "os-interface", _]
+        | ["limits" | "os-availability-zone" | "os-quota-sets"]
+        | ["flavors", _, "os-extra_specs"]
+        | ["flavors", _, "os-extra_specs", _]
+        | ["os-availability-zone", "detail"]
+        | ["os-quota-sets", _, _] => method_not_allowed(),
         _ => not_found(),
     }
 }

@@ -18,6 +18,9 @@ const PROGRESS_STATUSES: [&str; 6] = [
     "MIGRATING",
 ];
 
+/// The fake's one compute host (`OS-EXT-SRV-ATTR:host`, availability zone hosts).
+pub(crate) const HOST: &str = "fake-host";
+
 /// `{id, name, links}` (`GET /servers`).
 pub(crate) fn summary(shared: &Shared, s: &Server) -> Value {
     json!({"id": s.id, "name": s.name, "links": links(&shared.base, "servers", &s.id)})
@@ -89,10 +92,7 @@ pub(crate) fn detail(
         json!(s.terminated_at.map(ids::micros_naive)),
     );
     let host = s.has_host();
-    m.insert(
-        "OS-EXT-SRV-ATTR:host".into(),
-        json!(host.then_some("fake-host")),
-    );
+    m.insert("OS-EXT-SRV-ATTR:host".into(), json!(host.then_some(HOST)));
     m.insert(
         "OS-EXT-SRV-ATTR:hypervisor_hostname".into(),
         json!(host.then_some("fake-host.localdomain")),
