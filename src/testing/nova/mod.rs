@@ -40,10 +40,12 @@ pub(crate) fn fault(status: u16, message: &str) -> Resp {
         503 => "serviceUnavailable",
         _ => "computeFault",
     };
+    // webob's faults (Nova's) carry a charset; its successful answers do not.
     Resp::json(
         status,
         &json!({ name: {"code": status, "message": message} }),
     )
+    .with_content_type("application/json; charset=UTF-8")
 }
 
 /// A 413/429 fault with Nova's `retryAfter` (the `Retry-After` value, as a string), as Nova's
@@ -53,6 +55,7 @@ pub(crate) fn fault_retry_after(status: u16, message: &str, retry_after: &str) -
         status,
         &json!({"overLimit": {"code": status, "message": message, "retryAfter": retry_after}}),
     )
+    .with_content_type("application/json; charset=UTF-8")
 }
 
 pub(crate) fn not_found() -> Resp {
