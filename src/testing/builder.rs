@@ -47,7 +47,22 @@ pub struct FakeCloudBuilder {
 }
 
 impl FakeCloudBuilder {
-    /// How long issued tokens stay valid (`expires_at - issued_at`). Default one hour.
+    /// How long issued tokens stay valid (`expires_at - issued_at`). Default one hour. A client
+    /// refreshes its token a margin before it expires, and after a 401.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// let fake = FakeCloud::builder().token_lifetime(Duration::from_secs(600)).start().await?;
+    /// let info = fake.client()?.authenticate().await?;
+    /// let lifetime = info.expires_at - chrono::Utc::now();
+    /// assert!(lifetime <= chrono::Duration::seconds(600) && lifetime > chrono::Duration::seconds(590));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
         self.settings.token_lifetime = lifetime;
         self
@@ -162,7 +177,24 @@ impl FakeCloudBuilder {
     }
 
     /// Serves on `127.0.0.1:port` instead of a free port the system picks (default `0`: any),
-    /// e.g. for a fake that other processes are pointed at.
+    /// e.g. for a fake that other processes are pointed at. Starting fails when the port is
+    /// taken.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// // A port known to be free (a fixed one, e.g. 5999, works the same way).
+    /// let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    /// let fake = FakeCloud::builder().port(port).start().await?;
+    /// assert_eq!(fake.url(), format!("http://127.0.0.1:{port}"));
+    /// assert_eq!(fake.auth_url(), format!("http://127.0.0.1:{port}/identity"));
+    /// let err = FakeCloud::builder().port(port).start().await.unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn port(mut self, port: u16) -> Self {
         self.settings.port = port;
         self

@@ -28,6 +28,23 @@ use crate::session::Session;
 /// examples and tests. See the [module documentation](super) for what it serves.
 ///
 /// Dropping it stops the server and closes its connections.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use stackclient::testing::FakeCloud;
+///
+/// let fake = FakeCloud::start().await?;
+/// assert!(fake.url().starts_with("http://127.0.0.1:"));
+/// assert_eq!(fake.compute_url(), format!("{}/compute/v2.1", fake.url()));
+/// let client = fake.client()?;
+/// let networks = client.network().networks().list().all().await?;
+/// assert_eq!(networks.len(), 2); // public and private
+/// drop(fake); // stops serving
+/// assert!(client.compute().servers().list().all().await.is_err());
+/// # Ok(())
+/// # }
+/// ```
 pub struct FakeCloud {
     addr: SocketAddr,
     shared: Arc<Shared>,
@@ -61,7 +78,20 @@ impl FakeCloud {
 
     /// Starts a fake cloud with the defaults: user `admin` / password `secret`, project `admin`,
     /// domain `Default` (id `default`), tokens valid one hour, builds taking 300 ms, the
-    /// networks `public` and `private`.
+    /// flavors, images and networks of the [module docs](super#seeding), on a free port.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// assert_eq!((fake.username(), fake.password(), fake.project_name()), ("admin", "secret", "admin"));
+    /// assert_eq!(fake.flavor_id("m1.tiny").as_deref(), Some("1"));
+    /// assert!(fake.network_id("private").is_some());
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     /// When the listener cannot be bound.
@@ -114,6 +144,21 @@ impl FakeCloud {
 
     /// Password auth scoped to the project by name, user and project in domain `Default`, region
     /// `RegionOne`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::FakeCloud;
+    /// use stackclient::{Client, ClientOptions, Session};
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// let config = fake.config();
+    /// assert_eq!(config.auth.auth_url.to_string(), fake.auth_url());
+    /// let client = Client::new(ClientOptions::new(Session::new(config)))?;
+    /// assert_eq!(client.authenticate().await?.user_id, fake.user_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn config(&self) -> CloudConfig {
         let settings = &self.shared.settings;
         let method = AuthMethod::Password {
@@ -269,7 +314,27 @@ impl FakeCloud {
         self.shared.token_requests.load(Ordering::SeqCst)
     }
 
-    /// Every request answered so far, oldest first (the most recent 10 000).
+    /// Every request received so far, oldest first (the most recent 10 000), with what was
+    /// answered; see [`RequestRecord`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// let client = fake.client()?;
+    /// client.authenticate().await?;
+    /// fake.clear_requests();
+    /// client.network().networks().get_opt("no-such-network").await?;
+    /// let log = fake.requests();
+    /// assert_eq!(log.len(), 2); // Neutron's version document, then the network
+    /// assert_eq!(log[1].path, "/network/v2.0/networks/no-such-network");
+    /// assert_eq!((log[1].status, log[1].authenticated), (404, true));
+    /// assert_eq!(fake.token_requests(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.shared.lock().log.iter().cloned().collect()
     }
@@ -279,7 +344,32 @@ impl FakeCloud {
         self.shared.lock().log.clear();
     }
 
-    /// Revokes every token issued so far: requests carrying them answer 401 from now on.
+    /// Revokes every token issued so far: requests carrying them answer 401 from now on (with
+    /// Keystone's body and `WWW-Authenticate`), as after a revocation or a Keystone restart
+    /// with new keys.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// let client = fake.client()?;
+    /// client.compute().flavors().list().all().await?;
+    /// fake.expire_tokens();
+    /// // The 401 makes the client log in again once and replay the request.
+    /// client.compute().flavors().list().all().await?;
+    /// assert_eq!(fake.token_requests(), 2);
+    /// let replayed: Vec<u16> = fake
+    ///     .requests()
+    ///     .iter()
+    ///     .filter(|r| r.path == "/compute/v2.1/flavors/detail")
+    ///     .map(|r| r.status)
+    ///     .collect();
+    /// assert_eq!(replayed, [200, 401, 200]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn expire_tokens(&self) {
         self.shared.lock().tokens.clear();
     }
@@ -298,7 +388,26 @@ impl FakeCloud {
         id
     }
 
-    /// Answers the next `n` requests (any path) with `status` and a service-shaped fault body.
+    /// Answers the next `n` requests (any path) with `status` and a service-shaped fault body:
+    /// `inject_fault(InjectedFault::new(status).times(n))`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::compute::CreateServer;
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// let client = fake.client()?;
+    /// client.compute().flavors().list().all().await?; // logs in, discovers Nova
+    /// fake.fail_next(1, 500);
+    /// let request = CreateServer::new("web-1", "1").image(FakeCloud::IMAGE_ID).networks_none();
+    /// let err = client.compute().servers().create(&request).await.unwrap_err(); // a POST: not retried
+    /// assert_eq!(err.status(), Some(500));
+    /// assert_eq!((fake.pending_faults(), fake.server_count()), (0, 0));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn fail_next(&self, n: usize, status: u16) {
         self.inject_fault(InjectedFault::new(status).times(n));
     }
@@ -343,6 +452,26 @@ impl FakeCloud {
     }
 
     /// Adds a network and its subnets (all or nothing); returns their ids. See [`FakeNetwork`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::{FakeCloud, FakeNetwork, FakeServer, FakeSubnet};
+    ///
+    /// let fake = FakeCloud::builder().seed_networks(false).start().await?;
+    /// let net = fake.add_network(
+    ///     FakeNetwork::new("db").with_subnet(FakeSubnet::new("192.168.50.0/24").gateway_ip("192.168.50.254")),
+    /// )?;
+    /// let server = fake.add_server(FakeServer::new("db-1").network(&net.id))?;
+    /// let server = fake.client()?.compute().servers().get(&server).await?;
+    /// assert_eq!(server.addresses["db"][0].addr, "192.168.50.1");
+    ///
+    /// let err = fake.add_network(FakeNetwork::new("bad").subnet("10.0.0.0/33")).unwrap_err();
+    /// assert_eq!(err.status, 400);
+    /// assert_eq!(fake.network_id("bad"), None); // nothing kept
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     /// Neutron's 400 for a bad CIDR or gateway; 409 when an id is taken.
@@ -433,6 +562,20 @@ impl FakeCloud {
     }
 
     /// How many servers exist (including ones building or being deleted).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::{FakeCloud, FakeServer};
+    ///
+    /// let fake = FakeCloud::builder().server(FakeServer::new("a")).server(FakeServer::new("b")).start().await?;
+    /// assert_eq!(fake.server_count(), 2);
+    /// let id = fake.server_id("a").expect("seeded");
+    /// fake.client()?.compute().servers().delete(&id).await?;
+    /// assert_eq!(fake.server_count(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn server_count(&self) -> usize {
         let mut state = self.shared.lock();
         super::nova::settle_servers(&mut state);
