@@ -343,84 +343,144 @@ pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
         looped: None,
         done: false,
     };
-    stream::try_unfold(state, |mut st| async move {
-        // An error ends the stream (the state is dropped).
-        if let Some(e) = st.looped.take() {
-            return Err(e);
-        }
-        if st.done {
-            return Ok::<_, Error>(None);
-        }
-        let fetched: FetchedPage<T> = fetch(&st.client, &st.spec, st.marker.as_deref()).await?;
-        st.pages += 1;
-        let FetchedPage { page, url } = fetched;
-        let listed = page.items.len();
-        let fresh: Vec<T> = match st.id_of {
-            Some(id_of) if listed > 0 => {
-                use std::hash::BuildHasher;
-                let hashes: Vec<IdHash> = page
-                    .items
-                    .iter()
-                    .map(|item| st.hasher.hash_one(id_of(item)))
-                    .collect();
-                let replay = !st.pages_seen.insert(st.hasher.hash_one(&hashes));
-                let mut current =
-                    HashSetOfHashes::with_capacity_and_hasher(listed, Default::default());
-                let keep: Vec<bool> = hashes
-                    .iter()
-                    .map(|h| !replay && !st.previous.contains(h) && current.insert(*h))
-                    .collect();
-                st.previous = current;
-                if keep.iter().all(|k| *k) {
-                    page.items
-                } else {
-                    page.items
-                        .into_iter()
-                        .zip(keep)
-                        .filter_map(|(item, keep)| keep.then_some(item))
-                        .collect()
-                }
-            }
-            _ => page.items,
-        };
-        st.items += fresh.len() as u64;
-        let all_seen = listed > 0 && fresh.is_empty();
-        if !all_seen && fresh.len() < listed {
-            tracing::warn!(
-                url = %url,
-                repeated = listed - fresh.len(),
-                "a page repeats items already listed; they are skipped"
-            );
-        }
-        match page.next_marker {
-            Some(m) if listed > 0 => {
-                let repeated = !st.seen_markers.insert(m.clone());
-                if repeated || all_seen {
-                    // The next marker that leads back, else the one that led to a page of old items.
-                    let marker = if repeated {
-                        m
-                    } else {
-                        st.marker.clone().unwrap_or(m)
-                    };
-                    tracing::warn!(url = %url, marker = %marker, "pagination loops; stopping");
-                    st.looped = Some(Error::PaginationLoop {
-                        method: Method::Get.as_str().to_string(),
-                        url,
-                        marker: crate::error::cap(&marker, crate::error::MAX_CODE_CHARS),
-                        pages: st.pages,
-                        items: st.items,
-                    });
-                } else {
-                    st.marker = Some(m);
-                }
-            }
-            _ => st.done = true,
-        }
-        Ok(Some((fresh, st)))
+    Box::pin(Listing {
+        items: Vec::new().into_iter(),
+        fetching: None,
+        state: Some(state),
     })
-    .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-    .try_flatten()
-    .boxed()
+}
+
+/// The listing stream: the items of the page in hand, then the next page's request.
+struct Listing<T> {
+    items: std::vec::IntoIter<T>,
+    fetching: Option<futures_util::future::BoxFuture<'static, PageResult<T>>>,
+    /// `None` once the stream has ended (or while a page is being fetched).
+    state: Option<StreamState<T>>,
+}
+
+type PageResult<T> = (StreamState<T>, Result<Option<Vec<T>>, Error>);
+
+// The items are only moved, never pinned: the stream is `Unpin` whatever `T` is.
+impl<T> Unpin for Listing<T> {}
+
+impl<T: DeserializeOwned + Send + 'static> futures_core::Stream for Listing<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.items.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if let Some(fetching) = this.fetching.as_mut() {
+                let (st, result) = futures_util::ready!(fetching.as_mut().poll(cx));
+                this.fetching = None;
+                match result {
+                    Ok(Some(items)) => {
+                        this.items = items.into_iter();
+                        this.state = Some(st);
+                    }
+                    // The last page was empty, or an error: the stream ends (the state is dropped).
+                    Ok(None) => return Poll::Ready(None),
+                    Err(e) => return Poll::Ready(Some(Err(e))),
+                }
+                continue;
+            }
+            // The spent page's buffer goes before the next page arrives: one page in memory.
+            this.items = Vec::new().into_iter();
+            let Some(mut st) = this.state.take() else {
+                return Poll::Ready(None);
+            };
+            // A loop found on the last page is reported once its new items are taken; then the
+            // stream ends.
+            if let Some(e) = st.looped.take() {
+                return Poll::Ready(Some(Err(e)));
+            }
+            if st.done {
+                return Poll::Ready(None);
+            }
+            this.fetching = Some(Box::pin(async move {
+                let result = next_page(&mut st).await;
+                (st, result)
+            }));
+        }
+    }
+}
+
+/// Fetches the page after `st.marker` and returns its items not listed before; records the next
+/// marker, or `done`, or the loop to report.
+async fn next_page<T: DeserializeOwned + Send + 'static>(
+    st: &mut StreamState<T>,
+) -> Result<Option<Vec<T>>, Error> {
+    let fetched: FetchedPage<T> = fetch(&st.client, &st.spec, st.marker.as_deref()).await?;
+    st.pages += 1;
+    let FetchedPage { page, url } = fetched;
+    let listed = page.items.len();
+    let fresh: Vec<T> = match st.id_of {
+        Some(id_of) if listed > 0 => {
+            use std::hash::BuildHasher;
+            let hashes: Vec<IdHash> = page
+                .items
+                .iter()
+                .map(|item| st.hasher.hash_one(id_of(item)))
+                .collect();
+            let replay = !st.pages_seen.insert(st.hasher.hash_one(&hashes));
+            let mut current = HashSetOfHashes::with_capacity_and_hasher(listed, Default::default());
+            let keep: Vec<bool> = hashes
+                .iter()
+                .map(|h| !replay && !st.previous.contains(h) && current.insert(*h))
+                .collect();
+            st.previous = current;
+            if keep.iter().all(|k| *k) {
+                page.items
+            } else {
+                page.items
+                    .into_iter()
+                    .zip(keep)
+                    .filter_map(|(item, keep)| keep.then_some(item))
+                    .collect()
+            }
+        }
+        _ => page.items,
+    };
+    st.items += fresh.len() as u64;
+    let all_seen = listed > 0 && fresh.is_empty();
+    if !all_seen && fresh.len() < listed {
+        tracing::warn!(
+            url = %url,
+            repeated = listed - fresh.len(),
+            "a page repeats items already listed; they are skipped"
+        );
+    }
+    match page.next_marker {
+        Some(m) if listed > 0 => {
+            let repeated = !st.seen_markers.insert(m.clone());
+            if repeated || all_seen {
+                // The next marker that leads back, else the one that led to a page of old items.
+                let marker = if repeated {
+                    m
+                } else {
+                    st.marker.clone().unwrap_or(m)
+                };
+                tracing::warn!(url = %url, marker = %marker, "pagination loops; stopping");
+                st.looped = Some(Error::PaginationLoop {
+                    method: Method::Get.as_str().to_string(),
+                    url,
+                    marker: crate::error::cap(&marker, crate::error::MAX_CODE_CHARS),
+                    pages: st.pages,
+                    items: st.items,
+                });
+            } else {
+                st.marker = Some(m);
+            }
+        }
+        _ => st.done = true,
+    }
+    Ok(Some(fresh))
 }
 
 /// Sort direction for list calls (`sort_dir`).

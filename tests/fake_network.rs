@@ -1457,3 +1457,60 @@ async fn malformed_bodies_are_400_never_a_panic() {
         );
     }
 }
+
+#[tokio::test]
+async fn tags_on_routers_and_security_groups_as_neutron_answers() {
+    let env = env().await;
+    let routers = env.client.network().routers();
+    let router = routers
+        .create(&CreateRouter::new().name("tagged"))
+        .await
+        .unwrap();
+    assert_eq!(router.revision_number, Some(1));
+    routers.add_tag(&router.id, "red").await.unwrap();
+    // Adding a present tag changes nothing (Neutron answers 201 again).
+    routers.add_tag(&router.id, "red").await.unwrap();
+    assert_eq!(
+        routers
+            .replace_tags(&router.id, &["blue", "green"])
+            .await
+            .unwrap(),
+        ["blue", "green"]
+    );
+    assert!(routers.has_tag(&router.id, "green").await.unwrap());
+    assert!(!routers.has_tag(&router.id, "red").await.unwrap());
+    routers.remove_tag(&router.id, "blue").await.unwrap();
+    let err = routers.remove_tag(&router.id, "blue").await.unwrap_err();
+    assert_eq!(
+        fault(&err),
+        (
+            404,
+            "TagNotFound".into(),
+            "Tag blue could not be found.".into()
+        )
+    );
+    assert_eq!(routers.tags(&router.id).await.unwrap(), ["green"]);
+    let shown = routers.get(&router.id).await.unwrap();
+    assert_eq!(shown.tags, ["green"]);
+    // add red, replace, remove blue: three changes.
+    assert_eq!(shown.revision_number, Some(4));
+    let groups = env.client.network().security_groups();
+    let group = groups
+        .create(&CreateSecurityGroup::new("web"))
+        .await
+        .unwrap();
+    groups.replace_tags(&group.id, &["b", "a"]).await.unwrap();
+    assert_eq!(
+        groups.tags(&group.id).await.unwrap(),
+        ["a", "b"],
+        "sorted on read"
+    );
+    groups.clear_tags(&group.id).await.unwrap();
+    assert!(groups.tags(&group.id).await.unwrap().is_empty());
+    let err = routers
+        .add_tag("00000000-0000-4000-8000-000000000000", "x")
+        .await
+        .unwrap_err();
+    assert_eq!(fault(&err).0, 404);
+    assert_eq!(fault(&err).1, "RouterNotFound");
+}

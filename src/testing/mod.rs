@@ -200,6 +200,7 @@
 //! | `… /routers[/{id}]`, `PUT /routers/{id}/add_router_interface` (`remove_…`, `add_extraroutes`, `remove_extraroutes`) | routers |
 //! | `… /floatingips[/{id}]` | floating IPs |
 //! | `… /security-groups[/{id}]`, `GET, POST /security-group-rules`, `GET, DELETE /security-group-rules/{id}` | security groups and rules |
+//! | `GET, PUT, DELETE …/{networks,subnets,ports,routers,floatingips,security-groups}/{id}/tags[/{tag}]` | tags (list, replace, clear, check, add, remove) |
 //! | `GET /network/v2.0/extensions[/{alias}]`, `/quotas/{project}[/details\|/default]`, `/availability_zones` | extensions modelled, default quotas with usage, none |
 //! | `GET /image/` | 300, `{"versions": [v2.17, …]}` |
 //! | `GET /image/v2/images[/{id}]`, `DELETE /image/v2/images/{id}` | images |

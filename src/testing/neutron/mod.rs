@@ -8,6 +8,7 @@ pub(crate) mod ports;
 pub(crate) mod routers;
 pub(crate) mod security_groups;
 pub(crate) mod subnets;
+mod tags;
 
 use hyper::Method;
 use serde_json::{Value, json};
@@ -94,6 +95,15 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
         *last = last.strip_suffix(".json").unwrap_or(last);
     }
     let method = &ctx.req.method;
+    match parts.as_slice() {
+        [collection, id, "tags"] if tags::COLLECTIONS.contains(collection) => {
+            return tags::route(ctx, collection, id, None);
+        }
+        [collection, id, "tags", tag] if tags::COLLECTIONS.contains(collection) => {
+            return tags::route(ctx, collection, id, Some(tag));
+        }
+        _ => {}
+    }
     match parts.as_slice() {
         ["networks"] if get => networks::list(ctx),
         ["networks"] if *method == Method::POST => create(ctx, "network", networks::create),
