@@ -3,22 +3,39 @@
 use std::time::Duration;
 
 use super::FakeCloud;
+use super::seed::{FakeFlavor, FakeImage, FakeKeypair, FakeNetwork, FakeServer, Seeds};
 use super::state::Settings;
 
 /// Configures a [`FakeCloud`] before starting it. Made by [`FakeCloud::builder`].
 ///
-/// ```no_run
-/// # async fn demo() -> std::io::Result<()> {
-/// use std::time::Duration;
-/// use stackclient::testing::FakeCloud;
+/// Timings, the user and project, the seeded state (the default flavors, images and networks,
+/// and resources of your own: [`flavor`](Self::flavor), [`image`](Self::image),
+/// [`network`](Self::network), [`keypair`](Self::keypair), [`server`](Self::server)) and the
+/// port. Seeds are applied at [`start`](Self::start) in the order flavors, images, networks,
+/// keypairs, servers, so a server can name a seeded flavor, image, network or keypair; give them
+/// fixed ids to refer to them (or look them up afterwards with [`FakeCloud::flavor_id`],
+/// [`FakeCloud::network_id`], [`FakeCloud::image_id`], [`FakeCloud::server_id`]).
 ///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use stackclient::testing::{FakeCloud, FakeFlavor, FakeNetwork, FakeServer};
+///
+/// const APP_NET: &str = "0e3fbd3c-5a6e-4b7e-9d1a-2c6f8b1e4d00";
 /// let fake = FakeCloud::builder()
 ///     .build_delay(Duration::from_millis(50))
-///     .token_lifetime(Duration::from_secs(2))
+///     .token_lifetime(Duration::from_secs(60))
 ///     .max_limit(2)
+///     .flavor(FakeFlavor::new("c1.huge").id("100").ram(65536).vcpus(16))
+///     .network(FakeNetwork::new("app").id(APP_NET).subnet("10.9.0.0/24"))
+///     .server(FakeServer::new("web-1").flavor("100").network(APP_NET))
 ///     .start()
 ///     .await?;
-/// # let _ = fake;
+/// let client = fake.client()?;
+/// let id = fake.server_id("web-1").expect("seeded");
+/// let server = client.compute().servers().get(&id).await?;
+/// assert_eq!(server.addresses["app"][0].addr, "10.9.0.2");
 /// # Ok(())
 /// # }
 /// ```
@@ -26,10 +43,26 @@ use super::state::Settings;
 #[must_use = "a builder does nothing until `start` is awaited"]
 pub struct FakeCloudBuilder {
     settings: Settings,
+    seeds: Seeds,
 }
 
 impl FakeCloudBuilder {
-    /// How long issued tokens stay valid (`expires_at - issued_at`). Default one hour.
+    /// How long issued tokens stay valid (`expires_at - issued_at`). Default one hour. A client
+    /// refreshes its token a margin before it expires, and after a 401.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// let fake = FakeCloud::builder().token_lifetime(Duration::from_secs(600)).start().await?;
+    /// let info = fake.client()?.authenticate().await?;
+    /// let lifetime = info.expires_at - chrono::Utc::now();
+    /// assert!(lifetime <= chrono::Duration::seconds(600) && lifetime > chrono::Duration::seconds(590));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
         self.settings.token_lifetime = lifetime;
         self
@@ -81,14 +114,89 @@ impl FakeCloudBuilder {
     }
 
     /// The project's name (in domain `Default`). Default `admin`.
+    ///
+    /// The fake has one user in one project: every resource belongs to it, and tokens can only
+    /// be scoped to it (or to the domain `Default`, or the system), so tests of several projects
+    /// need several fake clouds.
     pub fn project(mut self, project: impl Into<String>) -> Self {
         self.settings.project = project.into();
         self
     }
 
-    /// Whether to start with the networks `public` (external) and `private`. Default `true`.
+    /// Whether to start with the networks `public` (external, subnet `172.24.4.0/24`) and
+    /// `private` (`10.0.0.0/24`). Default `true`.
     pub fn seed_networks(mut self, seed: bool) -> Self {
         self.settings.seed_networks = seed;
+        self
+    }
+
+    /// Whether to start with the flavors m1.tiny (`1`), m1.small (`2`) and m1.nano (`42`).
+    /// Default `true`. Without them, [`FakeServer`]s need a [`flavor`](FakeServer::flavor) of
+    /// your own.
+    pub fn seed_flavors(mut self, seed: bool) -> Self {
+        self.settings.seed_flavors = seed;
+        self
+    }
+
+    /// Whether to start with the six seeded images (see the [module docs](super)), among them
+    /// [`FakeCloud::IMAGE_ID`]. Default `true`. Without them, [`FakeServer`]s need an
+    /// [`image`](FakeServer::image) of your own.
+    pub fn seed_images(mut self, seed: bool) -> Self {
+        self.settings.seed_images = seed;
+        self
+    }
+
+    /// Adds a flavor at start (see [`FakeCloud::add_flavor`]).
+    pub fn flavor(mut self, flavor: FakeFlavor) -> Self {
+        self.seeds.flavors.push(flavor);
+        self
+    }
+
+    /// Adds an image at start (see [`FakeCloud::add_image`]).
+    pub fn image(mut self, image: FakeImage) -> Self {
+        self.seeds.images.push(image);
+        self
+    }
+
+    /// Adds a network and its subnets at start (see [`FakeCloud::add_network`]).
+    pub fn network(mut self, network: FakeNetwork) -> Self {
+        self.seeds.networks.push(network);
+        self
+    }
+
+    /// Adds a keypair at start (see [`FakeCloud::add_keypair`]).
+    pub fn keypair(mut self, keypair: FakeKeypair) -> Self {
+        self.seeds.keypairs.push(keypair);
+        self
+    }
+
+    /// Adds a server at start, already `ACTIVE` (see [`FakeCloud::add_server`]).
+    pub fn server(mut self, server: FakeServer) -> Self {
+        self.seeds.servers.push(server);
+        self
+    }
+
+    /// Serves on `127.0.0.1:port` instead of a free port the system picks (default `0`: any),
+    /// e.g. for a fake that other processes are pointed at. Starting fails when the port is
+    /// taken.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// // A port known to be free (a fixed one, e.g. 5999, works the same way).
+    /// let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    /// let fake = FakeCloud::builder().port(port).start().await?;
+    /// assert_eq!(fake.url(), format!("http://127.0.0.1:{port}"));
+    /// assert_eq!(fake.auth_url(), format!("http://127.0.0.1:{port}/identity"));
+    /// let err = FakeCloud::builder().port(port).start().await.unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn port(mut self, port: u16) -> Self {
+        self.settings.port = port;
         self
     }
 
@@ -110,14 +218,17 @@ impl FakeCloudBuilder {
         self
     }
 
-    /// Binds `127.0.0.1:0` and starts serving on the current Tokio runtime.
+    /// Binds `127.0.0.1:<port>` (a free port by default), applies the seeds and starts serving
+    /// on the current Tokio runtime.
     ///
     /// # Errors
-    /// When the listener cannot be bound.
+    /// When the listener cannot be bound, or a seed is refused (kind
+    /// [`InvalidInput`](std::io::ErrorKind::InvalidInput), wrapping a
+    /// [`SeedError`](super::SeedError) with the fake API's answer).
     ///
     /// # Panics
     /// Outside a Tokio runtime.
     pub async fn start(self) -> std::io::Result<FakeCloud> {
-        FakeCloud::launch(self.settings).await
+        FakeCloud::launch(self.settings, &self.seeds).await
     }
 }

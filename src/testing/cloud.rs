@@ -6,23 +6,45 @@ use std::sync::atomic::Ordering;
 
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 
 use super::builder::FakeCloudBuilder;
 use super::fault::InjectedFault;
 use super::ids;
 use super::record::RequestRecord;
+use super::seed::{
+    self, FakeFlavor, FakeImage, FakeKeypair, FakeNetwork, FakeServer, SeedError, SeededNetwork,
+    Seeds,
+};
 use super::server;
 use super::state::{Settings, Shared, Token, TokenScope};
+use crate::client::{Client, ClientOptions};
 use crate::config::{
     AppCredentialRef, Auth, AuthMethod, CloudConfig, DomainRef, ProjectRef, Scope, SecretString,
     UserRef,
 };
+use crate::session::Session;
 
 /// An in-process OpenStack cloud (Keystone v3, Nova v2.1, Neutron v2.0, Glance v2) on `127.0.0.1`, for
 /// examples and tests. See the [module documentation](super) for what it serves.
 ///
 /// Dropping it stops the server and closes its connections.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use stackclient::testing::FakeCloud;
+///
+/// let fake = FakeCloud::start().await?;
+/// assert!(fake.url().starts_with("http://127.0.0.1:"));
+/// assert_eq!(fake.compute_url(), format!("{}/compute/v2.1", fake.url()));
+/// let client = fake.client()?;
+/// let networks = client.network().networks().list().all().await?;
+/// assert_eq!(networks.len(), 2); // public and private
+/// drop(fake); // stops serving
+/// assert!(client.compute().servers().list().all().await.is_err());
+/// # Ok(())
+/// # }
+/// ```
 pub struct FakeCloud {
     addr: SocketAddr,
     shared: Arc<Shared>,
@@ -56,7 +78,20 @@ impl FakeCloud {
 
     /// Starts a fake cloud with the defaults: user `admin` / password `secret`, project `admin`,
     /// domain `Default` (id `default`), tokens valid one hour, builds taking 300 ms, the
-    /// networks `public` and `private`.
+    /// flavors, images and networks of the [module docs](super#seeding), on a free port.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// assert_eq!((fake.username(), fake.password(), fake.project_name()), ("admin", "secret", "admin"));
+    /// assert_eq!(fake.flavor_id("m1.tiny").as_deref(), Some("1"));
+    /// assert!(fake.network_id("private").is_some());
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Errors
     /// When the listener cannot be bound.
@@ -67,10 +102,11 @@ impl FakeCloud {
         FakeCloud::builder().start().await
     }
 
-    pub(crate) async fn launch(settings: Settings) -> std::io::Result<FakeCloud> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    pub(crate) async fn launch(settings: Settings, seeds: &Seeds) -> std::io::Result<FakeCloud> {
+        let listener = TcpListener::bind(("127.0.0.1", settings.port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(format!("http://{addr}"), settings));
+        seeds.apply(&shared)?;
         let task = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
         Ok(FakeCloud { addr, shared, task })
     }
@@ -108,6 +144,21 @@ impl FakeCloud {
 
     /// Password auth scoped to the project by name, user and project in domain `Default`, region
     /// `RegionOne`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::FakeCloud;
+    /// use stackclient::{Client, ClientOptions, Session};
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// let config = fake.config();
+    /// assert_eq!(config.auth.auth_url.to_string(), fake.auth_url());
+    /// let client = Client::new(ClientOptions::new(Session::new(config)))?;
+    /// assert_eq!(client.authenticate().await?.user_id, fake.user_id());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn config(&self) -> CloudConfig {
         let settings = &self.shared.settings;
         let method = AuthMethod::Password {
@@ -122,6 +173,88 @@ impl FakeCloud {
             domain: DomainRef::Name(self.shared.identity.domain_name.to_string()),
         });
         CloudConfig::new(Auth::new(self.auth_url(), method, scope)).with_region("RegionOne")
+    }
+
+    /// [`ClientOptions`] for this cloud: a new [`Session`] on [`config`](Self::config), the
+    /// SDK's defaults otherwise. Clone it for more clients sharing the token, or change it
+    /// (`fake.options().timeout(...)`) before [`Client::new`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::Client;
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// let opts = fake.options();
+    /// let (a, b) = (Client::new(opts.clone())?, Client::new(opts)?); // two pools, one session
+    /// a.compute().flavors().list().all().await?;
+    /// b.network().networks().list().all().await?;
+    /// assert_eq!(fake.token_requests(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn options(&self) -> ClientOptions {
+        ClientOptions::new(Session::new(self.config()))
+    }
+
+    /// A [`Client`] for this cloud, on [`options`](Self::options) (its own session: each call
+    /// authenticates once more).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// let client = fake.client()?;
+    /// let info = client.authenticate().await?;
+    /// assert_eq!(info.project_id.as_deref(), Some(fake.project_id()));
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Client::new`] (the TLS setup; the fake itself is plain HTTP).
+    pub fn client(&self) -> crate::Result<Client> {
+        Client::new(self.options())
+    }
+
+    /// A `clouds.yaml` naming this cloud `cloud` (password auth as [`config`](Self::config),
+    /// `auth_url` `http://127.0.0.1:PORT/identity/v3`, region `RegionOne`, interface `public`),
+    /// for other processes: the openstack CLI, openstacksdk, or this crate's
+    /// [`CloudConfig::load`](crate::CloudConfig::load) with `OS_CLIENT_CONFIG_FILE` and
+    /// `OS_CLOUD`. See `examples/fakecloud.rs`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::FakeCloud;
+    /// use stackclient::ConfigLoader;
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// let yaml = fake.clouds_yaml("fakecloud");
+    /// assert!(yaml.contains(&format!("auth_url: {}/v3", fake.auth_url())));
+    /// # let _ = ConfigLoader::new;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn clouds_yaml(&self, cloud: &str) -> String {
+        let settings = &self.shared.settings;
+        let quote = |s: &str| serde_json::Value::String(s.to_string()).to_string();
+        format!(
+            "# The stackclient fake cloud at {base} (examples/fakecloud.rs).\n\
+             clouds:\n  {cloud}:\n    auth:\n      auth_url: {auth}/v3\n      \
+             username: {user}\n      password: {password}\n      project_name: {project}\n      \
+             user_domain_name: Default\n      project_domain_name: Default\n    \
+             region_name: RegionOne\n    interface: public\n    identity_api_version: 3\n",
+            base = self.shared.base,
+            cloud = quote(cloud),
+            auth = self.auth_url(),
+            user = quote(&settings.username),
+            password = quote(&settings.password),
+            project = quote(&settings.project),
+        )
     }
 
     /// Application credential auth (by id, with its secret; no scope, the credential carries the
@@ -181,7 +314,27 @@ impl FakeCloud {
         self.shared.token_requests.load(Ordering::SeqCst)
     }
 
-    /// Every request answered so far, oldest first (the most recent 10 000).
+    /// Every request received so far, oldest first (the most recent 10 000), with what was
+    /// answered; see [`RequestRecord`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// let client = fake.client()?;
+    /// client.authenticate().await?;
+    /// fake.clear_requests();
+    /// client.network().networks().get_opt("no-such-network").await?;
+    /// let log = fake.requests();
+    /// assert_eq!(log.len(), 2); // Neutron's version document, then the network
+    /// assert_eq!(log[1].path, "/network/v2.0/networks/no-such-network");
+    /// assert_eq!((log[1].status, log[1].authenticated), (404, true));
+    /// assert_eq!(fake.token_requests(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.shared.lock().log.iter().cloned().collect()
     }
@@ -191,7 +344,32 @@ impl FakeCloud {
         self.shared.lock().log.clear();
     }
 
-    /// Revokes every token issued so far: requests carrying them answer 401 from now on.
+    /// Revokes every token issued so far: requests carrying them answer 401 from now on (with
+    /// Keystone's body and `WWW-Authenticate`), as after a revocation or a Keystone restart
+    /// with new keys.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// let client = fake.client()?;
+    /// client.compute().flavors().list().all().await?;
+    /// fake.expire_tokens();
+    /// // The 401 makes the client log in again once and replay the request.
+    /// client.compute().flavors().list().all().await?;
+    /// assert_eq!(fake.token_requests(), 2);
+    /// let replayed: Vec<u16> = fake
+    ///     .requests()
+    ///     .iter()
+    ///     .filter(|r| r.path == "/compute/v2.1/flavors/detail")
+    ///     .map(|r| r.status)
+    ///     .collect();
+    /// assert_eq!(replayed, [200, 401, 200]);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn expire_tokens(&self) {
         self.shared.lock().tokens.clear();
     }
@@ -210,16 +388,114 @@ impl FakeCloud {
         id
     }
 
-    /// Answers the next `n` requests (any path) with `status` and a service-shaped fault body.
+    /// Answers the next `n` requests (any path) with `status` and a service-shaped fault body:
+    /// `inject_fault(InjectedFault::new(status).times(n))`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::compute::CreateServer;
+    /// use stackclient::testing::FakeCloud;
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// let client = fake.client()?;
+    /// client.compute().flavors().list().all().await?; // logs in, discovers Nova
+    /// fake.fail_next(1, 500);
+    /// let request = CreateServer::new("web-1", "1").image(FakeCloud::IMAGE_ID).networks_none();
+    /// let err = client.compute().servers().create(&request).await.unwrap_err(); // a POST: not retried
+    /// assert_eq!(err.status(), Some(500));
+    /// assert_eq!((fake.pending_faults(), fake.server_count()), (0, 0));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn fail_next(&self, n: usize, status: u16) {
         self.inject_fault(InjectedFault::new(status).times(n));
     }
 
-    /// Queues a fault; see [`InjectedFault`].
+    /// Queues a fault: the next matching requests fail, wait, or lose their connection; see
+    /// [`InjectedFault`].
     pub fn inject_fault(&self, fault: InjectedFault) {
         if fault.remaining > 0 {
             self.shared.lock().faults.push(fault);
         }
+    }
+
+    /// Drops every queued fault that has not been used up.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    /// How many requests the queued faults will still take, in all.
+    pub fn pending_faults(&self) -> usize {
+        self.shared
+            .lock()
+            .faults
+            .iter()
+            .map(|f| f.remaining)
+            .fold(0, usize::saturating_add)
+    }
+
+    /// Adds a flavor; returns its id. See [`FakeFlavor`].
+    ///
+    /// # Errors
+    /// Nova's 409 when the id or the name is taken; 400 for an empty id or name.
+    pub fn add_flavor(&self, flavor: FakeFlavor) -> Result<String, SeedError> {
+        seed::add_flavor(&self.shared, &flavor)
+    }
+
+    /// Adds an image to the fake Glance; returns its id. See [`FakeImage`].
+    ///
+    /// # Errors
+    /// 409 when the id is taken; 400 for an id that is not a UUID or an unknown visibility.
+    pub fn add_image(&self, image: FakeImage) -> Result<String, SeedError> {
+        seed::add_image(&self.shared, &image)
+    }
+
+    /// Adds a network and its subnets (all or nothing); returns their ids. See [`FakeNetwork`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::{FakeCloud, FakeNetwork, FakeServer, FakeSubnet};
+    ///
+    /// let fake = FakeCloud::builder().seed_networks(false).start().await?;
+    /// let net = fake.add_network(
+    ///     FakeNetwork::new("db").with_subnet(FakeSubnet::new("192.168.50.0/24").gateway_ip("192.168.50.254")),
+    /// )?;
+    /// let server = fake.add_server(FakeServer::new("db-1").network(&net.id))?;
+    /// let server = fake.client()?.compute().servers().get(&server).await?;
+    /// assert_eq!(server.addresses["db"][0].addr, "192.168.50.1");
+    ///
+    /// let err = fake.add_network(FakeNetwork::new("bad").subnet("10.0.0.0/33")).unwrap_err();
+    /// assert_eq!(err.status, 400);
+    /// assert_eq!(fake.network_id("bad"), None); // nothing kept
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// Neutron's 400 for a bad CIDR or gateway; 409 when an id is taken.
+    pub fn add_network(&self, network: FakeNetwork) -> Result<SeededNetwork, SeedError> {
+        seed::add_network(&self.shared, &network)
+    }
+
+    /// Adds a keypair of the fake's user; returns its name (a keypair's id). See
+    /// [`FakeKeypair`].
+    ///
+    /// # Errors
+    /// Nova's 409 `Key pair '<name>' already exists.`, 400 for a bad name or public key.
+    pub fn add_keypair(&self, keypair: FakeKeypair) -> Result<String, SeedError> {
+        seed::add_keypair(&self.shared, &keypair)
+    }
+
+    /// Adds a server, already built (`ACTIVE`); returns its id. See [`FakeServer`].
+    ///
+    /// # Errors
+    /// Nova's 400 for an unknown flavor, image, network or keypair (`Flavor 9 could not be
+    /// found.`, `Can not find requested image`, `Network <id> could not be found.`, `Invalid
+    /// key_name provided.`) or an image too large for the flavor; 409 when the id is taken.
+    pub fn add_server(&self, server: FakeServer) -> Result<String, SeedError> {
+        seed::add_server(&self.shared, &server)
     }
 
     /// Makes every server created from now on end its build in `ERROR` with a fault carrying
@@ -243,6 +519,37 @@ impl FakeCloud {
             .map(|n| n.id.clone())
     }
 
+    /// The id of the flavor with this name, if any (e.g. `m1.tiny` is `1`).
+    pub fn flavor_id(&self, name: &str) -> Option<String> {
+        self.shared
+            .lock()
+            .flavors
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.id.clone())
+    }
+
+    /// The id of the subnet with this name, if any (e.g. `private-subnet`).
+    pub fn subnet_id(&self, name: &str) -> Option<String> {
+        self.shared
+            .lock()
+            .subnets
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.id.clone())
+    }
+
+    /// The id of the newest server with this name that is not deleted, if any.
+    pub fn server_id(&self, name: &str) -> Option<String> {
+        self.shared
+            .lock()
+            .servers
+            .iter()
+            .rev()
+            .find(|s| s.name == name && s.is_live())
+            .map(|s| s.id.clone())
+    }
+
     /// The id of the image with this name, if any (e.g. `cirros-0.6.2-x86_64-disk`,
     /// `ubuntu-24.04-server-cloudimg-amd64`, or a snapshot made by `createImage`).
     pub fn image_id(&self, name: &str) -> Option<String> {
@@ -255,10 +562,23 @@ impl FakeCloud {
     }
 
     /// How many servers exist (including ones building or being deleted).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::{FakeCloud, FakeServer};
+    ///
+    /// let fake = FakeCloud::builder().server(FakeServer::new("a")).server(FakeServer::new("b")).start().await?;
+    /// assert_eq!(fake.server_count(), 2);
+    /// let id = fake.server_id("a").expect("seeded");
+    /// fake.client()?.compute().servers().delete(&id).await?;
+    /// assert_eq!(fake.server_count(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn server_count(&self) -> usize {
         let mut state = self.shared.lock();
-        let now = Instant::now();
-        state.servers.iter_mut().for_each(|s| s.settle(now));
+        super::nova::settle_servers(&mut state);
         state.servers.iter().filter(|s| s.is_live()).count()
     }
 }

@@ -98,6 +98,14 @@ impl Resp {
         serde_json::from_slice(&self.body).ok()
     }
 
+    /// Replaces the `Content-Type` (e.g. Nova's faults are `application/json; charset=UTF-8`).
+    pub(crate) fn with_content_type(mut self, value: &'static str) -> Self {
+        self.headers.retain(|(name, _)| name != CONTENT_TYPE);
+        self.headers
+            .push((CONTENT_TYPE, HeaderValue::from_static(value)));
+        self
+    }
+
     /// Adds a header; a value that is not a valid header value is dropped.
     pub(crate) fn with_header(mut self, name: &'static str, value: &str) -> Self {
         if let Ok(v) = HeaderValue::from_str(value) {

@@ -1,29 +1,176 @@
-//! An in-process fake cloud (Keystone, Nova, Neutron, Glance) for examples and tests.
+//! A test kit: an in-process fake OpenStack cloud (Keystone, Nova, Neutron, Glance) to test
+//! your own code against, without a cloud, mocks or network access.
 //!
-//! [`FakeCloud`] is a real HTTP/1.1 server (keep-alive on) on `127.0.0.1` with an ephemeral
-//! port and in-memory state. Bodies, headers and status codes follow the OpenStack API
-//! references, so a client that works against it speaks the real protocol. Enable it with the
-//! cargo feature `testing`.
+//! [`FakeCloud`] is a real HTTP/1.1 server (keep-alive on) on `127.0.0.1` with in-memory state.
+//! Bodies, headers and status codes follow the services (Keystone 29, Nova 33, Neutron 28,
+//! Glance v2), checked against real ones (see [Faithfulness](#faithfulness)), so code that works
+//! against it speaks the real protocol: through this crate's [`Client`](crate::Client), through
+//! any other HTTP client, or from another process (the openstack CLI, openstacksdk, Terraform)
+//! with `examples/fakecloud.rs`. Enable it with the cargo feature `testing`, usually only for
+//! tests:
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use stackclient::testing::FakeCloud;
+//! ```toml
+//! [dev-dependencies]
+//! stackclient = { version = "0.1", features = ["testing"] }
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
 //!
-//! let fake = FakeCloud::start().await?;
-//! let config = fake.config(); // password auth, project `admin`, region `RegionOne`
-//! let http = reqwest::Client::new();
-//! let resp = http
-//!     .post(format!("{}/v3/auth/tokens", fake.auth_url()))
-//!     .json(&serde_json::json!({"auth": {"identity": {"methods": ["password"], "password": {
-//!         "user": {"name": "admin", "domain": {"name": "Default"}, "password": "secret"}}}}}))
-//!     .send()
+//! A test starts a fake, seeds what it needs, runs the code under test with a client for the
+//! fake, injects faults, and asserts on the state and on the requests the fake received:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use stackclient::compute::ServerStatus;
+//! use stackclient::testing::{FakeCloud, FakeFlavor, FakeServer, InjectedFault};
+//!
+//! // Start (a free port) with a flavor of our own and a server that is already ACTIVE.
+//! let fake = FakeCloud::builder()
+//!     .flavor(FakeFlavor::new("c1.large").id("100").ram(16384).vcpus(8))
+//!     .server(FakeServer::new("db-1").flavor("100"))
+//!     .start()
 //!     .await?;
-//! assert_eq!(resp.status(), 201);
-//! assert_eq!(fake.token_requests(), 1);
-//! # let _ = config;
+//! let client = fake.client()?; // password auth as the fake's admin user
+//!
+//! // Nova fails twice, then answers: the GET is retried.
+//! fake.inject_fault(
+//!     InjectedFault::new(503).path_prefix("/compute/v2.1/servers").times(2).retry_after(Duration::ZERO),
+//! );
+//! let active = client.compute().servers().list().status(ServerStatus::Active).all().await?;
+//! assert_eq!(active.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["db-1"]);
+//!
+//! let lists: Vec<_> = fake
+//!     .requests()
+//!     .into_iter()
+//!     .filter(|r| r.path == "/compute/v2.1/servers/detail")
+//!     .collect();
+//! assert_eq!(lists.iter().map(|r| r.status).collect::<Vec<_>>(), [503, 503, 200]);
+//! assert_eq!(lists[2].query_param("status").as_deref(), Some("ACTIVE"));
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Starting
+//!
+//! - [`FakeCloud::start`] starts one with the defaults: user `admin` / password `secret` in
+//!   project `admin` (domain `Default`), region `RegionOne`, tokens valid an hour, builds and
+//!   actions taking 300 ms, the seeds below; [`FakeCloud::builder`] changes any of that
+//!   ([`FakeCloudBuilder`]: timings, user, project, admin role, `max_limit`, which seeds, a fixed
+//!   [`port`](FakeCloudBuilder::port)). Each fake is independent, so tests run in parallel; it
+//!   stops when dropped. It runs on the test's Tokio runtime (current-thread runtimes work) and
+//!   uses Tokio's clock, so tests with paused time do not wait for builds.
+//! - [`FakeCloud::client`] gives a [`Client`](crate::Client) for it,
+//!   [`FakeCloud::options`] the [`ClientOptions`](crate::ClientOptions) to build clients from
+//!   (e.g. with a timeout), [`FakeCloud::config`] the [`CloudConfig`](crate::CloudConfig)
+//!   (password auth; [`FakeCloud::app_credential_config`] an application credential), and
+//!   [`FakeCloud::clouds_yaml`] a `clouds.yaml` for other processes. [`FakeCloud::url`],
+//!   [`FakeCloud::auth_url`], [`FakeCloud::compute_url`] and the others give the endpoints;
+//!   [`FakeCloud::issue_token`] a token without a login.
+//!
+//! # Seeding
+//!
+//! | what | default seeds | add your own (builder, or at runtime; the ids are returned) |
+//! | --- | --- | --- |
+//! | flavors | m1.tiny (`1`), m1.small (`2`), m1.nano (`42`) | [`FakeFlavor`]: [`FakeCloudBuilder::flavor`], [`FakeCloud::add_flavor`] |
+//! | images | six, among them CirrOS 0.6.2 ([`FakeCloud::IMAGE_ID`]) | [`FakeImage`]: [`FakeCloudBuilder::image`], [`FakeCloud::add_image`] |
+//! | networks, subnets | `public` (external, `172.24.4.0/24`), `private` (`10.0.0.0/24`) | [`FakeNetwork`], [`FakeSubnet`]: [`FakeCloudBuilder::network`], [`FakeCloud::add_network`] ([`SeededNetwork`]) |
+//! | keypairs | none | [`FakeKeypair`]: [`FakeCloudBuilder::keypair`], [`FakeCloud::add_keypair`] |
+//! | servers | none | [`FakeServer`] (already `ACTIVE`): [`FakeCloudBuilder::server`], [`FakeCloud::add_server`] |
+//!
+//! [`FakeCloudBuilder::seed_flavors`], [`seed_images`](FakeCloudBuilder::seed_images) and
+//! [`seed_networks`](FakeCloudBuilder::seed_networks) leave the defaults out. Networks, subnets,
+//! keypairs and servers are made through the fake's own API, so a seed the real service would
+//! refuse fails with its answer ([`SeedError`]: `400 Flavor 9 could not be found.`). Look seeds
+//! up by name with [`FakeCloud::flavor_id`], [`image_id`](FakeCloud::image_id),
+//! [`network_id`](FakeCloud::network_id), [`subnet_id`](FakeCloud::subnet_id),
+//! [`server_id`](FakeCloud::server_id). Anything else (routers, security groups, ports, server
+//! groups, …) a test creates through the API as a client would.
+//!
+//! **One project.** The fake has one user in one project (name set with
+//! [`FakeCloudBuilder::project`]; tokens may also be scoped to the domain or the system): every
+//! resource belongs to it, and a token for another project is refused. Tests that need several
+//! projects need several fakes. [`FakeCloudBuilder::admin`]`(false)` makes the user a plain
+//! member, for the policy checks the fake models.
+//!
+//! # Injecting faults
+//!
+//! [`FakeCloud::inject_fault`] queues an [`InjectedFault`] for the next matching requests,
+//! matched by service ([`on_compute`](InjectedFault::on_compute), `on_network`, `on_identity`,
+//! `on_image`), [`path_prefix`](InjectedFault::path_prefix), [`method`](InjectedFault::method),
+//! [`times`](InjectedFault::times):
+//!
+//! | fault | the client sees |
+//! | --- | --- |
+//! | [`InjectedFault::new`]`(503)` | that status, with the service's fault body and request id (`Retry-After` with [`retry_after`](InjectedFault::retry_after)) |
+//! | [`InjectedFault::rate_limit`]`(d)` | `429` with `Retry-After` |
+//! | [`InjectedFault::delay`]`(d)` | the real answer, late (for timeouts) |
+//! | [`InjectedFault::reset`]`()` | the connection closed without an answer (the request is not applied) |
+//!
+//! [`FakeCloud::fail_next`] is `new(status).times(n)` for any path; [`FakeCloud::clear_faults`]
+//! drops what is queued. [`FakeCloud::expire_tokens`] revokes every token (the next request is
+//! 401 and a client re-authenticates); [`FakeCloudBuilder::token_lifetime`] makes them expire on
+//! their own. [`FakeCloud::fail_server_builds`] and
+//! [`FakeCloudBuilder::fail_builds_with_prefix`] make builds end in `ERROR` with a fault.
+//!
+//! # Reading the requests
+//!
+//! [`FakeCloud::requests`] returns every request received, oldest first, as a
+//! [`RequestRecord`]: method, path, query ([`query_param`](RequestRecord::query_param)),
+//! headers ([`header`](RequestRecord::header)), JSON body, status answered, request id,
+//! microversion asked for, whether the token was valid and whether a fault was injected.
+//! Tokens, passwords and secrets read [`REDACTED`]. [`FakeCloud::clear_requests`] starts a new
+//! log; [`FakeCloud::token_requests`] counts logins.
+//!
+//! # For other processes
+//!
+//! `cargo run --example fakecloud -- --port 5999` serves a fake until Ctrl-C and writes a
+//! `clouds.yaml` for it (`--clouds-yaml PATH`, default `./fakecloud-clouds.yaml`, cloud
+//! `fakecloud`); it prints the `export OS_CLIENT_CONFIG_FILE=… OS_CLOUD=fakecloud` to use it.
+//! `tests/fakecloud_cli.rs` runs python-openstackclient 9 against it: `token issue`,
+//! `flavor list`, `network list`, `image list`, `server list`, `server create --wait` (by
+//! names), `port list --device-id`, `console log show`, `server delete --wait`. By hand, these
+//! work as well: `server show`, `reboot [--hard] --wait`, `stop`, `start`, `pause`,
+//! `unpause`, `lock`, `unlock`, `resize --wait` and `resize confirm`, `server image create
+//! --wait`, `server set --property`, `server add port` / `remove port`, `keypair create`
+//! (generated or `--public-key`), `keypair list`, `flavor show`, `image show`, `image delete`,
+//! `network create`/`delete`, `subnet create`/`list`/`show`, `port create`/`list`, `router
+//! create`/`set --external-gateway`/`add subnet`/`show`, `floating ip create`/`list`,
+//! `security group create`/`list`, `security group rule create`/`list`, `server group
+//! create`/`list`, `limits show --absolute`, `quota show`, `availability zone list --compute`
+//! / `--network`, `catalog list`, `versions show`. Not served (404): Keystone's admin API
+//! (`project list`, `user list`, `endpoint list`), instance actions (`server event list`),
+//! volumes, and image upload or create (`image create`).
+//!
+//! # Faithfulness
+//!
+//! `tests/fake_vs_real.rs` runs one scenario against the fake and, when `OS_CLOUD` is set,
+//! against a real cloud (`.ci/run` uses the loopback minicloud: Keystone 29, Nova 33, Neutron
+//! 28 under uWSGI) and compares what a client observes: 401 bodies and `WWW-Authenticate`, 404
+//! bodies of Nova and Neutron, the typed errors, `limit=1` paging links of Nova and Neutron,
+//! network, subnet and port bodies, booting on a port, the task states of a build and of a
+//! reboot, a second delete while deleting (204) and after (404), the port unbound after the
+//! server is gone; 43 observations are the same. The differences kept, and why:
+//!
+//! - **`Date`.** The fake's answers carry a `Date` header; Nova and Neutron under uWSGI without
+//!   a web server in front (the minicloud) send none. Deployments behind Apache, nginx or
+//!   HAProxy send it, and it is what a client estimates clock skew from.
+//! - **Optional Neutron extensions.** Networks show `dns_domain`, `l2_adjacency` and
+//!   `qos_policy_id`, as in the API reference (a deployment with DNS integration, segments and
+//!   QoS); the minicloud's ML2 shows `vlan_transparent` and `qinq` instead. Which fields a
+//!   network has depends on the deployment's extensions either way; `GET /v2.0/extensions`
+//!   lists the 27 whose behaviour the fake models.
+//! - **Image service.** The minicloud's image service is a stub; the fake answers as Glance
+//!   does (webob's JSON errors, Glance's list filters and paging).
+//! - **Timing.** Builds, actions and deletes take the builder's delays (300 ms, 300 ms, none),
+//!   where a loopback Nova takes seconds; a deleted server is gone at once unless
+//!   [`FakeCloudBuilder::delete_delay`] is set, so a second `DELETE` is then 404, not 204.
+//!   Task states are shown in Nova's order, each for an equal share of the delay.
+//! - **One host, one project, one user**, and no Keystone admin API; flavors and images are
+//!   read-only through the API (seed them instead).
+//!
+//! Malformed JSON is a 400 shaped like the service's faults and the server never panics on
+//! input. Nova's faults are `application/json; charset=UTF-8`, as webob sends them.
 //!
 //! # URL layout
 //!
@@ -38,12 +185,15 @@
 //! | `GET /compute/v2.1/flavors[/detail]`, `/flavors/{id}` | m1.tiny (`1`), m1.small (`2`), m1.nano (`42`) |
 //! | `GET /compute/v2.1/servers[/detail]`, `/servers/{id}` | list (filters, paging), show |
 //! | `POST /compute/v2.1/servers`, `DELETE /servers/{id}` | create (202), delete (204) |
-//! | `POST /compute/v2.1/servers/{id}/action` | `reboot`, `os-start`, `os-stop`, `pause`, `unpause`, `suspend`, `resume`, `lock`, `unlock`, `resize`, `confirmResize`, `revertResize`, `rebuild`, `createImage` |
+//! | `POST /compute/v2.1/servers/{id}/action` | `reboot`, `os-start`, `os-stop`, `pause`, `unpause`, `suspend`, `resume`, `lock`, `unlock`, `resize`, `confirmResize`, `revertResize`, `rebuild`, `createImage`, `os-getConsoleOutput` |
 //! | `/compute/v2.1/servers/{id}/metadata[/{key}]` | `GET`, `POST` (merge), `PUT` (replace), `DELETE` |
 //! | `/compute/v2.1/servers/{id}/tags[/{tag}]` | `GET`, `PUT`, `DELETE` (2.26+) |
 //! | `/compute/v2.1/servers/{id}/os-interface[/{port_id}]` | list, attach (200), show, detach (202) |
 //! | `/compute/v2.1/os-keypairs[/{name}]` | list, create (import; generate below 2.92), show, delete |
 //! | `/compute/v2.1/os-server-groups[/{id}]` | list, create, show, delete |
+//! | `GET /compute/v2.1/flavors/{id}/os-extra_specs[/{key}]` | a flavor's extra specs |
+//! | `GET /compute/v2.1/limits`, `/os-quota-sets/{project}[/detail\|/defaults]` | Nova's default quotas, usage counted |
+//! | `GET /compute/v2.1/os-availability-zone[/detail]` | `nova` (and `internal`) on the one host |
 //! | `GET /network/` | `{"versions": [v2.0]}` |
 //! | `GET, POST /network/v2.0/networks`, `GET, PUT, DELETE /networks/{id}` | networks |
 //! | `… /subnets[/{id}]`, `… /ports[/{id}]` | subnets (IPv4), ports |
@@ -51,6 +201,7 @@
 //! | `… /floatingips[/{id}]` | floating IPs |
 //! | `… /security-groups[/{id}]`, `GET, POST /security-group-rules`, `GET, DELETE /security-group-rules/{id}` | security groups and rules |
 //! | `GET, PUT, DELETE …/{networks,subnets,ports,routers,floatingips,security-groups}/{id}/tags[/{tag}]` | tags (list, replace, clear, check, add, remove) |
+//! | `GET /network/v2.0/extensions[/{alias}]`, `/quotas/{project}[/details\|/default]`, `/availability_zones` | extensions modelled, default quotas with usage, none |
 //! | `GET /image/` | 300, `{"versions": [v2.17, …]}` |
 //! | `GET /image/v2/images[/{id}]`, `DELETE /image/v2/images/{id}` | images |
 //!
@@ -90,7 +241,12 @@
 //!   `os:scheduler_hints.group` an existing server group, which the server joins; the one fake
 //!   host takes one member of an `anti-affinity` group (or `max_server_per_host`), so the next
 //!   build ends in `ERROR` with `No valid host was found`. Lists also filter on `tags`,
-//!   `tags-any`, `not-tags`, `not-tags-any` (2.26) and `locked` (2.73).
+//!   `tags-any`, `not-tags`, `not-tags-any` (2.26) and `locked` (2.73). Each address of a
+//!   server is a Neutron port (`device_owner` `compute:nova`, `device_id` the server, the
+//!   server's security groups): `networks: [{"uuid"}]` makes one, `[{"port"}]` binds an existing
+//!   free one (`400 Port id … could not be found.`, `409 Port … is still in use.`); deleting
+//!   the server (or detaching the interface) deletes the ports Nova made and unbinds the ones
+//!   it was given; a build that found no host gives its ports back and shows no addresses.
 //! - **Server actions.** Each takes the action delay and shows Nova's task states on the way
 //!   (`rebooting` → `reboot_pending` → `reboot_started`; `pausing`; `resize_prep` →
 //!   `resize_migrating` → `resize_migrated` → `resize_finish`, then `VERIFY_RESIZE` on the new
@@ -145,9 +301,7 @@
 //!   Neutron's checks and errors (`SecurityGroupRuleExists` 409 for a duplicate, …). An admin
 //!   may delete `default` (the next list makes a new one); without the admin role
 //!   ([`FakeCloudBuilder::admin`]) it is 409 `SecurityGroupCannotRemoveDefault`.
-//! - **Failures.** Malformed JSON is a 400 shaped like the service's faults; the server never
-//!   panics on input. [`FakeCloud::fail_next`] and [`FakeCloud::inject_fault`] make the next
-//!   requests fail; [`FakeCloud::expire_tokens`] revokes every token.
+//! - **Failures.** See [Injecting faults](#injecting-faults).
 //!
 //! Paths with an empty segment (`/servers/`, `/servers//action`) are 404, as a real cloud would
 //! answer a URL built from an empty id.
@@ -162,10 +316,15 @@ mod keystone;
 mod neutron;
 mod nova;
 mod record;
+mod seed;
 mod server;
 mod state;
 
 pub use builder::FakeCloudBuilder;
 pub use cloud::FakeCloud;
 pub use fault::InjectedFault;
-pub use record::RequestRecord;
+pub use record::{REDACTED, RequestRecord};
+pub use seed::{
+    FakeFlavor, FakeImage, FakeKeypair, FakeNetwork, FakeServer, FakeSubnet, SeedError,
+    SeededNetwork,
+};

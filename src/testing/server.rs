@@ -1,6 +1,5 @@
 //! The HTTP/1.1 server: accept loop, request reading, logging, fault injection and routing.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -15,9 +14,9 @@ use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
-use super::fault::InjectedFault;
+use super::fault::{FaultKind, InjectedFault};
 use super::http::{Req, Resp, reason};
-use super::record::RequestRecord;
+use super::record::{self, RequestRecord};
 use super::state::{LOG_CAPACITY, Shared, TokenScope};
 use super::{glance, ids, keystone, neutron, nova};
 
@@ -37,7 +36,7 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
                     connections.spawn(async move {
                         let service = service_fn(move |req| {
                             let shared = Arc::clone(&shared);
-                            async move { Ok::<_, Infallible>(handle(&shared, req).await) }
+                            async move { handle(&shared, req).await.ok_or(ConnectionReset) }
                         });
                         let _ = http1::Builder::new()
                             .keep_alive(true)
@@ -53,8 +52,21 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
+/// The error a handler returns to make hyper close the connection without answering
+/// ([`InjectedFault::reset`]).
+#[derive(Debug)]
+struct ConnectionReset;
+
+impl std::fmt::Display for ConnectionReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by an injected fault")
+    }
+}
+
+impl std::error::Error for ConnectionReset {}
+
 /// Which service a path belongs to, for fault shapes and request id headers.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Service {
     Identity,
     Compute,
@@ -64,7 +76,8 @@ pub(crate) enum Service {
 }
 
 impl Service {
-    fn of(path: &str) -> (Service, Option<&str>) {
+    /// The service of a path and the rest of the path below the service's prefix.
+    pub(crate) fn of(path: &str) -> (Service, Option<&str>) {
         for (prefix, service) in [
             ("/identity", Service::Identity),
             ("/compute", Service::Compute),
@@ -98,10 +111,10 @@ impl Ctx<'_> {
     }
 }
 
-async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>> {
+/// Answers one request; `None` closes the connection without answering (an injected reset).
+async fn handle(shared: &Shared, req: Request<Incoming>) -> Option<Response<Full<Bytes>>> {
     let request_id = ids::request_id();
     let (parts, body) = req.into_parts();
-    let (service, rest) = Service::of(parts.uri.path());
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(413),
@@ -116,42 +129,79 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
     if req.method == Method::POST && req.path == "/identity/v3/auth/tokens" {
         shared.token_requests.fetch_add(1, Ordering::SeqCst);
     }
+    let fault = take_fault(shared, req.method.as_str(), &req.path);
+    if let Some(fault) = &fault {
+        if !fault.wait.is_zero() {
+            tokio::time::sleep(fault.wait.min(ids::MAX_DELAY)).await;
+        }
+    }
+    // The token is checked when the request is handled (after an injected wait).
     let scope = shared.token_scope(req.header("x-auth-token"));
-    let ctx = Ctx {
-        shared,
-        req: &req,
-        scope,
-    };
-
-    let resp = if let Some(fault) = take_fault(shared, &req.path) {
-        let resp = fault_response(service, fault.status, "Injected fault.");
-        match fault.retry_after {
-            Some(d) => resp.with_header("retry-after", &d.as_secs().to_string()),
-            None => resp,
+    let (service, _) = Service::of(&req.path);
+    let resp = match fault.as_ref().map(|f| f.kind) {
+        Some(FaultKind::Reset) => {
+            record(shared, &req, scope.is_some(), 0, true, request_id);
+            return None;
         }
-    } else if let Err(status) = body {
-        fault_response(service, status, "The request body could not be read.")
-    } else {
-        match (service, rest) {
-            (Service::Identity, Some(rest)) => keystone::route(&ctx, rest),
-            (Service::Compute, Some(rest)) => nova::route(&ctx, rest),
-            (Service::Network, Some(rest)) => neutron::route(&ctx, rest),
-            (Service::Image, Some(rest)) => glance::route(&ctx, rest),
-            _ => fault_response(Service::Other, 404, "The resource could not be found."),
+        Some(FaultKind::Status(status)) => {
+            injected_response(service, status, fault.as_ref().and_then(|f| f.retry_after))
         }
+        Some(FaultKind::Pass) | None => match body {
+            Err(status) => fault_response(service, status, "The request body could not be read."),
+            Ok(_) => route(shared, &req, scope),
+        },
     };
 
     let mut resp = resp.with_header("x-openstack-request-id", &request_id);
     if service == Service::Compute {
         resp = resp.with_header("x-compute-request-id", &request_id);
     }
-    record(shared, &req, scope.is_some(), resp.status, request_id);
-    resp.into_hyper()
+    let injected = fault.is_some();
+    record(
+        shared,
+        &req,
+        scope.is_some(),
+        resp.status,
+        injected,
+        request_id,
+    );
+    Some(resp.into_hyper())
 }
 
-fn take_fault(shared: &Shared, path: &str) -> Option<InjectedFault> {
+/// Routes a request to its service; also used for the fake's own seeding requests.
+pub(crate) fn route(shared: &Shared, req: &Req, scope: Option<TokenScope>) -> Resp {
+    let ctx = Ctx { shared, req, scope };
+    match Service::of(&req.path) {
+        (Service::Identity, Some(rest)) => keystone::route(&ctx, rest),
+        (Service::Compute, Some(rest)) => nova::route(&ctx, rest),
+        (Service::Network, Some(rest)) => neutron::route(&ctx, rest),
+        (Service::Image, Some(rest)) => glance::route(&ctx, rest),
+        _ => fault_response(Service::Other, 404, "The resource could not be found."),
+    }
+}
+
+/// The answer of an injected status fault; 429 (and 413) carry Nova's `retryAfter` too.
+fn injected_response(service: Service, status: u16, retry_after: Option<Duration>) -> Resp {
+    let message = if status == 429 {
+        "This request was rate-limited."
+    } else {
+        "Injected fault."
+    };
+    let Some(delay) = retry_after else {
+        return fault_response(service, status, message);
+    };
+    let seconds = delay.as_secs().to_string();
+    let resp = if service == Service::Compute && matches!(status, 413 | 429) {
+        nova::fault_retry_after(status, message, &seconds)
+    } else {
+        fault_response(service, status, message)
+    };
+    resp.with_header("retry-after", &seconds)
+}
+
+fn take_fault(shared: &Shared, method: &str, path: &str) -> Option<InjectedFault> {
     let mut state = shared.lock();
-    let fault = state.faults.iter_mut().find(|f| f.matches(path))?;
+    let fault = state.faults.iter_mut().find(|f| f.matches(method, path))?;
     fault.remaining -= 1;
     let taken = fault.clone();
     state.faults.retain(|f| f.remaining > 0);
@@ -175,17 +225,45 @@ pub(crate) fn fault_response(service: Service, status: u16, message: &str) -> Re
     }
 }
 
-fn record(shared: &Shared, req: &Req, authenticated: bool, status: u16, request_id: String) {
+fn record(
+    shared: &Shared,
+    req: &Req,
+    authenticated: bool,
+    status: u16,
+    injected: bool,
+    request_id: String,
+) {
     let microversion = req
         .header("openstack-api-version")
         .or_else(|| req.header("x-openstack-nova-api-version"))
         .map(str::to_string);
+    let headers = req
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let value = if record::is_secret_header(name.as_str()) {
+                record::REDACTED.to_string()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            (name.as_str().to_string(), value)
+        })
+        .collect();
+    let mut body = req.json_body();
+    if let Some(body) = body.as_mut() {
+        if req.path == "/identity/v3/auth/tokens" {
+            record::redact_auth_body(body);
+        }
+    }
     let entry = RequestRecord {
         method: req.method.to_string(),
         path: req.path.clone(),
         query: req.raw_query.clone(),
+        headers,
+        body,
         authenticated,
         status,
+        injected,
         request_id,
         microversion,
     };

@@ -17,6 +17,7 @@ use super::neutron::ports::Port;
 use super::neutron::routers::Router;
 use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
 use super::neutron::subnets::Subnet;
+use super::nova::flavors::Flavor;
 use super::nova::keypairs::Keypair;
 use super::nova::model::Server;
 use super::nova::server_groups::ServerGroup;
@@ -37,6 +38,10 @@ pub(crate) struct Settings {
     pub(crate) password: String,
     pub(crate) project: String,
     pub(crate) seed_networks: bool,
+    pub(crate) seed_flavors: bool,
+    pub(crate) seed_images: bool,
+    /// The port to bind on 127.0.0.1 (0: any free port).
+    pub(crate) port: u16,
     /// Whether the user has the `admin` role (Nova then ignores server locks).
     pub(crate) admin: bool,
     pub(crate) fail_prefix: Option<String>,
@@ -54,6 +59,9 @@ impl Default for Settings {
             password: "secret".into(),
             project: "admin".into(),
             seed_networks: true,
+            seed_flavors: true,
+            seed_images: true,
+            port: 0,
             admin: true,
             fail_prefix: None,
         }
@@ -179,6 +187,8 @@ pub(crate) struct State {
     pub(crate) security_group_rules: Vec<SecurityGroupRule>,
     /// Glance images: the seeds and server snapshots.
     pub(crate) images: Vec<Image>,
+    /// Nova flavors, sorted by id.
+    pub(crate) flavors: Vec<Flavor>,
     pub(crate) log: VecDeque<RequestRecord>,
     pub(crate) faults: Vec<InjectedFault>,
     /// When set, every new server build fails with this message.
@@ -218,7 +228,12 @@ impl Shared {
             next_segment: 1,
             ..State::default()
         };
-        state.images = Image::seeds(&identity.project_id);
+        if settings.seed_images {
+            state.images = Image::seeds(&identity.project_id);
+        }
+        if settings.seed_flavors {
+            state.flavors = Flavor::seeds();
+        }
         if settings.seed_networks {
             state.networks = Network::seeds(&identity.project_id, &mut state.next_segment);
             state.subnets = Subnet::seeds(&state.networks);

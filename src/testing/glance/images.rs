@@ -78,7 +78,11 @@ const QUEUED_ID: &str = "4a6b8c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d";
 
 impl Image {
     fn seed(id: &str, name: &str, owner: &str, age_hours: i64, now: DateTime<Utc>) -> Image {
-        let created = now - Duration::hours(age_hours);
+        Image::new(id, name, owner, now - Duration::hours(age_hours))
+    }
+
+    /// An active public `qcow2`/`bare` image without size, created at `created`.
+    pub(crate) fn new(id: &str, name: &str, owner: &str, created: DateTime<Utc>) -> Image {
         Image {
             id: id.into(),
             name: Some(name.into()),

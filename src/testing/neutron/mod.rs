@@ -1,5 +1,6 @@
 //! Neutron (networking v2.0) under `/network`.
 
+mod extensions;
 pub(crate) mod floating_ips;
 pub(crate) mod model;
 mod networks;
@@ -159,6 +160,17 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
             security_groups::delete_rule(ctx, id)
         }
         ["security-group-rules"] | ["security-group-rules", _] => method_not_allowed(),
+        ["availability_zones"] if get => extensions::availability_zones(),
+        ["extensions"] if get => extensions::list(),
+        ["extensions", alias] if get => extensions::show(alias),
+        ["quotas", project] if get => extensions::quotas(ctx, project, false),
+        ["quotas", project, "details"] if get => extensions::quotas(ctx, project, true),
+        ["quotas", project, "default"] if get => extensions::quotas(ctx, project, false),
+        ["availability_zones"]
+        | ["extensions"]
+        | ["extensions", _]
+        | ["quotas", _]
+        | ["quotas", _, _] => method_not_allowed(),
         _ => not_found(),
     }
 }

@@ -635,10 +635,7 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
 /// 409 `NetworkInUse` while a port (listed by id, as Neutron does) or a server has an address on it.
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     let mut state = ctx.shared.lock();
-    let now = tokio::time::Instant::now();
-    for s in &mut state.servers {
-        s.settle(now);
-    }
+    crate::testing::nova::settle_servers(&mut state);
     let Some(network) = state.networks.iter().find(|n| n.id == id) else {
         return network_not_found(id);
     };

@@ -214,7 +214,11 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
         .query_all("security_groups")
         .map(str::to_string)
         .collect();
-    let all: Vec<Map<String, Value>> = ctx.shared.lock().ports.iter().map(Port::to_json).collect();
+    let all: Vec<Map<String, Value>> = {
+        let mut state = ctx.shared.lock();
+        crate::testing::nova::settle_servers(&mut state);
+        state.ports.iter().map(Port::to_json).collect()
+    };
     let c = Collection {
         name: "ports",
         filterable: &FILTERABLE,
@@ -234,7 +238,8 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
 
 /// `GET /v2.0/ports/{id}`.
 pub(crate) fn show(ctx: &Ctx<'_>, id: &str) -> Resp {
-    let state = ctx.shared.lock();
+    let mut state = ctx.shared.lock();
+    crate::testing::nova::settle_servers(&mut state);
     match state.ports.iter().find(|p| p.id == id) {
         Some(p) => Resp::json(200, &json!({"port": p.to_json()})),
         None => port_not_found(id),

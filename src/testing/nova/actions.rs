@@ -15,7 +15,8 @@ use crate::testing::server::Ctx;
 use crate::testing::state::State;
 
 /// The actions this fake performs.
-const ACTIONS: [&str; 14] = [
+const ACTIONS: [&str; 15] = [
+    "os-getConsoleOutput",
     "reboot",
     "os-start",
     "os-stop",
@@ -83,9 +84,21 @@ pub(crate) fn action(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
         "confirmResize" => finish_resize(ctx, id, true),
         "revertResize" => finish_resize(ctx, id, false),
         "rebuild" => rebuild(ctx, version, id, &args),
+        "os-getConsoleOutput" => console_output(ctx, id, &args),
         _ => create_image(ctx, version, id, &args),
     };
     result.unwrap_or_else(|resp| resp)
+}
+
+/// `os-getConsoleOutput`: the fake driver's log; 409 `Instance {id} is not ready` while the
+/// server has no host yet (Nova's `check_instance_host`).
+fn console_output(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
+    let mut state = ctx.shared.lock();
+    let server = live_server(&mut state, id)?;
+    if !server.has_host() {
+        return Err(fault(409, &format!("Instance {id} is not ready")));
+    }
+    super::extras::console_output(args)
 }
 
 /// One of the actions that only move the server from one vm_state to another.
@@ -320,7 +333,7 @@ fn resize(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
             .check(server, admin)?;
         server.image_id.clone()
     };
-    let Some(flavor) = flavors::find(&flavor_ref) else {
+    let Some(flavor) = flavors::find(&state, &flavor_ref).cloned() else {
         return Err(fault(
             400,
             &format!("Flavor {flavor_ref} could not be found."),
@@ -332,7 +345,7 @@ fn resize(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
         return Err(fault(400, "When resizing, instances must change flavor!"));
     }
     if let Some(image) = &image {
-        check_fits(image, flavor)?;
+        check_fits(image, &flavor)?;
     }
     if let Some(Value::String(dc)) = args.get("OS-DCF:diskConfig") {
         server.disk_config = dc.clone();
@@ -472,7 +485,7 @@ fn rebuild(ctx: &Ctx<'_>, version: Microversion, id: &str, args: &Value) -> Resu
     if image.status != "active" {
         return Err(fault(400, &format!("Image {image_id} is not active.")));
     }
-    if let Some(flavor) = flavors::find(&flavor_id) {
+    if let Some(flavor) = flavors::find(&state, &flavor_id) {
         check_fits(&image, flavor)?;
     }
     if let Some(Some(key)) = &key_name {
@@ -524,8 +537,9 @@ fn rebuild(ctx: &Ctx<'_>, version: Microversion, id: &str, args: &Value) -> Resu
     );
     let server = server.clone();
     let groups = super::server_groups::groups_of(&state, &server.id);
+    let flavors = state.flavors.clone();
     drop(state);
-    let mut body = view::rebuild(ctx.shared, &server, version, &groups);
+    let mut body = view::rebuild(ctx.shared, &flavors, &server, version, &groups);
     if let Value::Object(m) = &mut body {
         m.insert("adminPass".into(), json!(admin_pass));
     }
@@ -592,7 +606,7 @@ fn create_image(
     if let Some(b) = &base_id {
         properties.insert("base_image_ref".into(), json!(b));
     }
-    let flavor_disk = flavors::find(&flavor_id).map_or(0, |f| f.disk);
+    let flavor_disk = flavors::find(&state, &flavor_id).map_or(0, |f| f.disk);
     let size = base.as_ref().and_then(|b| b.size).unwrap_or(21_430_272);
     state.images.push(Image {
         id: image_id.clone(),

@@ -1,59 +1,77 @@
 //! `GET /flavors`, `/flavors/detail`, `/flavors/{id}`.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
 use super::{Microversion, Paging, fault, links};
 use crate::testing::http::Resp;
 use crate::testing::server::Ctx;
+use crate::testing::state::State;
 
 /// A flavor of the fake cloud.
+#[derive(Clone, Debug)]
 pub(crate) struct Flavor {
-    pub(crate) id: &'static str,
-    pub(crate) name: &'static str,
+    pub(crate) id: String,
+    pub(crate) name: String,
     /// MiB.
     pub(crate) ram: u64,
     /// GiB.
     pub(crate) disk: u64,
     pub(crate) vcpus: u64,
+    /// GiB.
+    pub(crate) ephemeral: u64,
+    /// MiB.
+    pub(crate) swap: u64,
+    pub(crate) is_public: bool,
+    pub(crate) description: Option<String>,
+    pub(crate) extra_specs: BTreeMap<String, String>,
 }
 
-/// The flavors, sorted by id as Nova sorts them by default (`flavorid` ascending).
-pub(crate) const FLAVORS: [Flavor; 3] = [
-    Flavor {
-        id: "1",
-        name: "m1.tiny",
-        ram: 512,
-        disk: 1,
-        vcpus: 1,
-    },
-    Flavor {
-        id: "2",
-        name: "m1.small",
-        ram: 2048,
-        disk: 20,
-        vcpus: 1,
-    },
-    Flavor {
-        id: "42",
-        name: "m1.nano",
-        ram: 128,
-        disk: 1,
-        vcpus: 1,
-    },
-];
+impl Flavor {
+    fn seed(id: &str, name: &str, ram: u64, disk: u64) -> Flavor {
+        Flavor {
+            id: id.into(),
+            name: name.into(),
+            ram,
+            disk,
+            vcpus: 1,
+            ephemeral: 0,
+            swap: 0,
+            is_public: true,
+            description: None,
+            extra_specs: BTreeMap::new(),
+        }
+    }
+
+    /// The seeded flavors, as a devstack's (and the minicloud's): m1.tiny (`1`), m1.small (`2`),
+    /// m1.nano (`42`).
+    pub(crate) fn seeds() -> Vec<Flavor> {
+        vec![
+            Flavor::seed("1", "m1.tiny", 512, 1),
+            Flavor::seed("2", "m1.small", 2048, 20),
+            Flavor::seed("42", "m1.nano", 128, 1),
+        ]
+    }
+}
+
+/// Nova sorts flavors by `flavorid` ascending, as strings.
+pub(crate) fn sort(flavors: &mut [Flavor]) {
+    flavors.sort_by(|a, b| a.id.cmp(&b.id));
+}
 
 /// A flavor by id.
-pub(crate) fn find(id: &str) -> Option<&'static Flavor> {
-    FLAVORS.iter().find(|f| f.id == id)
+pub(crate) fn find<'a>(state: &'a State, id: &str) -> Option<&'a Flavor> {
+    state.flavors.iter().find(|f| f.id == id)
 }
 
 fn summary(base: &str, f: &Flavor, version: Microversion) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), json!(f.id));
     m.insert("name".into(), json!(f.name));
-    m.insert("links".into(), links(base, "flavors", f.id));
+    m.insert("links".into(), links(base, "flavors", &f.id));
     if version.at_least(55) {
-        m.insert("description".into(), Value::Null);
+        m.insert("description".into(), json!(f.description));
     }
     Value::Object(m)
 }
@@ -69,18 +87,18 @@ fn detail(base: &str, f: &Flavor, version: Microversion) -> Value {
     // Before 2.75 a flavor without swap shows "" rather than 0.
     m.insert(
         "swap".into(),
-        if version.at_least(75) {
-            json!(0)
-        } else {
+        if f.swap == 0 && !version.at_least(75) {
             json!("")
+        } else {
+            json!(f.swap)
         },
     );
     m.insert("rxtx_factor".into(), json!(1.0));
-    m.insert("OS-FLV-EXT-DATA:ephemeral".into(), json!(0));
+    m.insert("OS-FLV-EXT-DATA:ephemeral".into(), json!(f.ephemeral));
     m.insert("OS-FLV-DISABLED:disabled".into(), json!(false));
-    m.insert("os-flavor-access:is_public".into(), json!(true));
+    m.insert("os-flavor-access:is_public".into(), json!(f.is_public));
     if version.at_least(61) {
-        m.insert("extra_specs".into(), json!({}));
+        m.insert("extra_specs".into(), json!(f.extra_specs));
     }
     Value::Object(m)
 }
@@ -110,15 +128,17 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
         Ok(p) => p,
         Err(resp) => return resp,
     };
+    let state = ctx.shared.lock();
     if let Some(marker) = paging.marker {
-        if find(marker).is_none() {
+        if find(&state, marker).is_none() {
             return Paging::marker_not_found(marker);
         }
     }
-    let page: Vec<&Flavor> = FLAVORS
+    let page: Vec<&Flavor> = state
+        .flavors
         .iter()
         .filter(|f| f.ram >= min_ram && f.disk >= min_disk)
-        .filter(|f| paging.marker.is_none_or(|m| f.id > m))
+        .filter(|f| paging.marker.is_none_or(|m| f.id.as_str() > m))
         .take(paging.limit)
         .collect();
     let body: Vec<Value> = page
@@ -143,7 +163,7 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
         base,
         collection,
         page.len(),
-        page.last().map(|f| f.id),
+        page.last().map(|f| f.id.as_str()),
     ) {
         out.insert("flavors_links".into(), links);
     }
@@ -152,7 +172,8 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
 
 /// `GET /flavors/{id}`.
 pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
-    match find(id) {
+    let state = ctx.shared.lock();
+    match find(&state, id) {
         Some(f) => Resp::json(
             200,
             &json!({"flavor": detail(&ctx.shared.base, f, version)}),

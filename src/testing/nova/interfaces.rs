@@ -16,6 +16,7 @@ use super::schema::{self, no_extra, object, required};
 use super::{Microversion, fault};
 use crate::testing::http::Resp;
 use crate::testing::ids;
+use crate::testing::neutron::ports::Port;
 use crate::testing::server::Ctx;
 
 fn view(a: &Address, version: Microversion) -> Value {
@@ -211,29 +212,44 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
                 &format!("Network {network_id} could not be found."),
             ));
         };
-        let (subnet_id, addr) = match wanted_ip {
-            Some(ip) => (
-                state
+        let groups = live_server(&mut state, id)?.security_groups.clone();
+        let mut address = match wanted_ip {
+            Some(ip) => {
+                let subnet_id = state
                     .subnets
                     .iter()
                     .find(|s| s.network_id == network_id)
-                    .map(|s| s.id.clone()),
-                ip,
-            ),
-            None => super::servers::allocate_address(&mut state, &network_id)
-                .unwrap_or((None, String::new())),
+                    .map(|s| s.id.clone());
+                let fixed_ips = match (&subnet_id, ip.parse()) {
+                    (Some(s), Ok(addr)) => vec![(s.clone(), addr)],
+                    _ => Vec::new(),
+                };
+                let port = Port::service(
+                    &network_id,
+                    &ctx.shared.identity.project_id,
+                    "compute:nova",
+                    id,
+                    fixed_ips,
+                );
+                let address = Address {
+                    port_id: port.id.clone(),
+                    network_id: network_id.clone(),
+                    network_name,
+                    subnet_id,
+                    addr: ip,
+                    mac: port.mac_address.clone(),
+                    tag: None,
+                    detach_at: None,
+                    neutron_port: false,
+                };
+                state.ports.push(port);
+                address
+            }
+            None => super::servers::nova_port(ctx.shared, &mut state, id, &network_id, &groups)
+                .ok_or_else(|| fault(404, &format!("Network {network_id} could not be found.")))?,
         };
-        Address {
-            port_id: ids::uuid4(),
-            network_id: network_id.clone(),
-            network_name,
-            subnet_id,
-            addr,
-            mac: ids::mac(),
-            tag,
-            detach_at: None,
-            neutron_port: false,
-        }
+        address.tag = tag;
+        address
     };
     let body = json!({ "interfaceAttachment": view(&address, version) });
     let server: &mut Server = live_server(&mut state, id)?;
@@ -258,15 +274,11 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str, port_id: &str) -> Resp {
     let Some(address) = server.addresses.iter_mut().find(|a| a.port_id == port_id) else {
         return port_not_found(port_id);
     };
-    let give_back = address.neutron_port && address.detach_at.is_none();
-    if address.detach_at.is_none() {
+    let first_detach = address.detach_at.is_none();
+    let theirs = address.neutron_port;
+    if first_detach {
         address.detach_at = Some(ids::deadline(delay).0);
-    }
-    if give_back {
-        if let Some(port) = state.ports.iter_mut().find(|p| p.id == port_id) {
-            port.device_id.clear();
-            port.device_owner.clear();
-        }
+        super::servers::release_port(&mut state, port_id, theirs);
     }
     Resp::empty(202)
 }

@@ -3,7 +3,8 @@
 mod actions;
 mod checks;
 mod crypto;
-mod flavors;
+mod extras;
+pub(crate) mod flavors;
 mod interfaces;
 pub(crate) mod keypairs;
 mod microversion;
@@ -18,6 +19,7 @@ use hyper::Method;
 use serde_json::{Value, json};
 
 pub(crate) use microversion::Microversion;
+pub(crate) use servers::settle_all as settle_servers;
 
 use super::http::{Req, Resp, encode_query, segments};
 use super::server::Ctx;
@@ -38,10 +40,22 @@ pub(crate) fn fault(status: u16, message: &str) -> Resp {
         503 => "serviceUnavailable",
         _ => "computeFault",
     };
+    // webob's faults (Nova's) carry a charset; its successful answers do not.
     Resp::json(
         status,
         &json!({ name: {"code": status, "message": message} }),
     )
+    .with_content_type("application/json; charset=UTF-8")
+}
+
+/// A 413/429 fault with Nova's `retryAfter` (the `Retry-After` value, as a string), as Nova's
+/// fault wrapper adds it.
+pub(crate) fn fault_retry_after(status: u16, message: &str, retry_after: &str) -> Resp {
+    Resp::json(
+        status,
+        &json!({"overLimit": {"code": status, "message": message, "retryAfter": retry_after}}),
+    )
+    .with_content_type("application/json; charset=UTF-8")
 }
 
 pub(crate) fn not_found() -> Resp {
@@ -139,6 +153,19 @@ fn dispatch(ctx: &Ctx<'_>, path: &str, version: Microversion) -> Resp {
         ["flavors"] if get => flavors::list(ctx, version, false),
         ["flavors", "detail"] if get => flavors::list(ctx, version, true),
         ["flavors", id] if get => flavors::show(ctx, version, id),
+        ["flavors", id, "os-extra_specs"] if get => extras::extra_specs(ctx, id, None),
+        ["flavors", id, "os-extra_specs", key] if get => extras::extra_specs(ctx, id, Some(key)),
+        ["limits"] if get => extras::limits(ctx, version),
+        ["os-availability-zone"] if get => extras::availability_zones(ctx, false),
+        ["os-availability-zone", "detail"] if get => extras::availability_zones(ctx, true),
+        ["os-quota-sets", project] if get => extras::quota_set(ctx, version, project, false),
+        ["os-quota-sets", project, "detail"] if get => {
+            extras::quota_set(ctx, version, project, true)
+        }
+        // The fake never changes a quota: the defaults are what every project has.
+        ["os-quota-sets", project, "defaults"] if get => {
+            extras::quota_set(ctx, version, project, false)
+        }
         ["servers"] if get => servers::list(ctx, version, false),
         ["servers"] if post => servers::create(ctx, version),
         ["servers", "detail"] if get => servers::list(ctx, version, true),
@@ -179,7 +206,12 @@ fn dispatch(ctx: &Ctx<'_>, path: &str, version: Microversion) -> Resp {
             _,
             "action" | "metadata" | "tags" | "os-interface",
         ]
-        | ["servers", _, "metadata" | "tags" | "os-interface", _] => method_not_allowed(),
+        | ["servers", _, "metadata" | "tags" | "os-interface", _]
+        | ["limits" | "os-availability-zone" | "os-quota-sets"]
+        | ["flavors", _, "os-extra_specs"]
+        | ["flavors", _, "os-extra_specs", _]
+        | ["os-availability-zone", "detail"]
+        | ["os-quota-sets", _, _] => method_not_allowed(),
         _ => not_found(),
     }
 }

@@ -13,6 +13,8 @@ use super::{
 };
 use crate::testing::http::Resp;
 use crate::testing::ids;
+use crate::testing::neutron::ports::Port;
+use crate::testing::neutron::security_groups::ensure_default;
 use crate::testing::server::Ctx;
 use crate::testing::state::State;
 
@@ -23,10 +25,20 @@ pub(crate) fn not_found(id: &str) -> Resp {
     fault(404, &format!("Instance {id} could not be found."))
 }
 
+/// Advances every server by the clock. A build that failed before it launched (no valid host)
+/// gives its ports back, as Nova deallocates the network of an instance it could not build:
+/// the server shows no addresses and Neutron lists none of its ports.
 pub(crate) fn settle_all(state: &mut State) {
     let now = Instant::now();
+    let mut released = Vec::new();
     for s in &mut state.servers {
         s.settle(now);
+        if s.vm_state == VmState::Error && s.launched_at.is_none() && !s.addresses.is_empty() {
+            released.extend(s.addresses.drain(..).map(|a| (a.port_id, a.neutron_port)));
+        }
+    }
+    for (port_id, theirs) in released {
+        release_port(state, &port_id, theirs);
     }
 }
 
@@ -247,7 +259,7 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
         .iter()
         .map(|s| {
             if detailed {
-                view::detail(shared, s, version, None)
+                view::detail(shared, &state.flavors, s, version, None)
             } else {
                 view::summary(shared, s)
             }
@@ -280,7 +292,7 @@ pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
     match state.servers.iter().find(|s| s.id == id && s.is_live()) {
         Some(s) => Resp::json(
             200,
-            &json!({"server": view::detail(ctx.shared, s, version, Some(&groups))}),
+            &json!({"server": view::detail(ctx.shared, &state.flavors, s, version, Some(&groups))}),
         ),
         None => not_found(id),
     }
@@ -301,6 +313,11 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
         return fault(409, &format!("Instance {id} is locked"));
     }
     if !server.deleting() {
+        let released: Vec<(String, bool)> = server
+            .addresses
+            .iter()
+            .map(|a| (a.port_id.clone(), a.neutron_port))
+            .collect();
         server.task_state = Some("deleting");
         server.pending = Some(Pending::after(
             delay,
@@ -308,8 +325,116 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
             Transition::Deleted,
         ));
         server.settle(Instant::now());
+        for (port_id, theirs) in released {
+            release_port(&mut state, &port_id, theirs);
+        }
     }
     Resp::empty(204)
+}
+
+/// A port Nova makes for a server on `network_id` (`device_owner` `compute:nova`, the server's
+/// security groups), with the first free address of the network's first subnet, and the
+/// server's address on it; `None` when the network is gone.
+pub(crate) fn nova_port(
+    shared: &crate::testing::state::Shared,
+    state: &mut State,
+    server_id: &str,
+    network_id: &str,
+    group_names: &[String],
+) -> Option<Address> {
+    let (subnet_id, addr) = allocate_address(state, network_id)?;
+    let net = state.networks.iter().find(|n| n.id == network_id)?;
+    let (network_name, port_security) = (net.name.clone(), net.port_security_enabled);
+    let project_id = shared.identity.project_id.clone();
+    let mut groups = Vec::new();
+    if port_security {
+        for name in group_names {
+            let id = if name == "default" {
+                Some(ensure_default(state, &project_id))
+            } else {
+                state
+                    .security_groups
+                    .iter()
+                    .find(|g| (g.name == *name || g.id == *name) && g.project_id == project_id)
+                    .map(|g| g.id.clone())
+            };
+            groups.extend(id);
+        }
+    }
+    let fixed_ips = match (&subnet_id, addr.parse()) {
+        (Some(subnet), Ok(ip)) => vec![(subnet.clone(), ip)],
+        _ => Vec::new(),
+    };
+    let mut port = Port::service(
+        network_id,
+        &project_id,
+        "compute:nova",
+        server_id,
+        fixed_ips,
+    );
+    port.security_groups = groups;
+    port.port_security_enabled = port_security;
+    let address = Address {
+        port_id: port.id.clone(),
+        network_id: network_id.to_string(),
+        network_name,
+        subnet_id,
+        addr,
+        mac: port.mac_address.clone(),
+        tag: None,
+        detach_at: None,
+        neutron_port: false,
+    };
+    state.ports.push(port);
+    Some(address)
+}
+
+/// Binds an existing (free) port to a server, as booting with `{"port": id}` does; the
+/// server's address on it.
+fn bind_port(state: &mut State, server_id: &str, port_id: &str) -> Option<Address> {
+    let port = state.ports.iter_mut().find(|p| p.id == port_id)?;
+    port.device_id = server_id.to_string();
+    port.device_owner = "compute:nova".into();
+    port.revision_number += 1;
+    port.updated_at = Utc::now();
+    let (subnet_id, addr) = port
+        .fixed_ips
+        .first()
+        .map(|(s, ip)| (Some(s.clone()), ip.to_string()))
+        .unwrap_or((None, String::new()));
+    let (network_id, mac) = (port.network_id.clone(), port.mac_address.clone());
+    let network_name = state
+        .networks
+        .iter()
+        .find(|n| n.id == network_id)
+        .map(|n| n.name.clone())
+        .unwrap_or_default();
+    Some(Address {
+        port_id: port_id.to_string(),
+        network_id,
+        network_name,
+        subnet_id,
+        addr,
+        mac,
+        tag: None,
+        detach_at: None,
+        neutron_port: true,
+    })
+}
+
+/// What Nova does with a server's port when the server is deleted or the interface detached:
+/// a port the caller brought (`theirs`) is unbound and kept, a port Nova made is deleted.
+pub(crate) fn release_port(state: &mut State, port_id: &str, theirs: bool) {
+    if theirs {
+        if let Some(port) = state.ports.iter_mut().find(|p| p.id == port_id) {
+            port.device_id.clear();
+            port.device_owner.clear();
+            port.revision_number += 1;
+            port.updated_at = Utc::now();
+        }
+    } else {
+        state.ports.retain(|p| p.id != port_id);
+    }
 }
 
 /// A fixed address for a new port of a server on `network_id`: `(subnet id, address)`, the
@@ -403,7 +528,14 @@ fn allowed_key(key: &str, version: Microversion) -> bool {
 enum NetworkRequest {
     Auto,
     None,
-    Ids(Vec<String>),
+    Ids(Vec<NetworkItem>),
+}
+
+/// One item of `networks`: a network to make a port on, or an existing port.
+#[derive(Clone)]
+enum NetworkItem {
+    Network(String),
+    Port(String),
 }
 
 /// A validated create request.
@@ -572,13 +704,6 @@ fn parse_create(body: &Value, version: Microversion) -> Result<CreateRequest, Re
             ));
         }
     };
-    if flavors::find(&flavor_id).is_none() {
-        return Err(fault(
-            400,
-            &format!("Flavor {flavor_id} could not be found."),
-        ));
-    }
-
     let boots_from_volume = server
         .get("block_device_mapping_v2")
         .and_then(Value::as_array)
@@ -627,10 +752,11 @@ fn parse_create(body: &Value, version: Microversion) -> Result<CreateRequest, Re
             let mut ids = Vec::new();
             for item in items {
                 if let Some(port) = item.get("port").and_then(Value::as_str) {
-                    return Err(fault(400, &format!("Port id {port} could not be found.")));
+                    ids.push(NetworkItem::Port(port.to_string()));
+                    continue;
                 }
                 match item.get("uuid").and_then(Value::as_str) {
-                    Some(uuid) => ids.push(uuid.to_string()),
+                    Some(uuid) => ids.push(NetworkItem::Network(uuid.to_string())),
                     None => {
                         return Err(fault(
                             400,
@@ -855,6 +981,12 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     };
 
     let mut state = shared.lock();
+    let Some(flavor) = flavors::find(&state, &request.flavor_id).cloned() else {
+        return fault(
+            400,
+            &format!("Flavor {} could not be found.", request.flavor_id),
+        );
+    };
     let image = match &request.image_id {
         None => None,
         Some(id) => match state.images.iter().find(|i| &i.id == id) {
@@ -865,8 +997,8 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
             Some(i) => Some(i.clone()),
         },
     };
-    if let (Some(image), Some(flavor)) = (&image, flavors::find(&request.flavor_id)) {
-        if let Err(resp) = actions::check_fits(image, flavor) {
+    if let Some(image) = &image {
+        if let Err(resp) = actions::check_fits(image, &flavor) {
             return resp;
         }
     }
@@ -889,22 +1021,39 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
             }),
         },
     };
-    let network_ids: Vec<String> = match &request.networks {
+    let items: Vec<NetworkItem> = match &request.networks {
         NetworkRequest::None => Vec::new(),
         NetworkRequest::Auto => state
             .networks
             .iter()
             .find(|n| !n.external && n.project_id == shared.identity.project_id)
-            .map(|n| vec![n.id.clone()])
+            .map(|n| vec![NetworkItem::Network(n.id.clone())])
             .unwrap_or_default(),
-        NetworkRequest::Ids(ids) => {
-            if let Some(missing) = ids
-                .iter()
-                .find(|id| !state.networks.iter().any(|n| &n.id == *id))
-            {
-                return fault(400, &format!("Network {missing} could not be found."));
+        NetworkRequest::Ids(items) => {
+            for item in items {
+                match item {
+                    NetworkItem::Network(id) => {
+                        if !state.networks.iter().any(|n| &n.id == id) {
+                            return fault(400, &format!("Network {id} could not be found."));
+                        }
+                    }
+                    NetworkItem::Port(id) => match state.ports.iter().find(|p| &p.id == id) {
+                        None => return fault(400, &format!("Port id {id} could not be found.")),
+                        Some(p) if !p.device_id.is_empty() => {
+                            return fault(409, &format!("Port {id} is still in use."));
+                        }
+                        Some(_) => {}
+                    },
+                }
             }
-            ids.clone()
+            if request.count > 1 && items.iter().any(|i| matches!(i, NetworkItem::Port(_))) {
+                return fault(
+                    400,
+                    "Unable to launch multiple instances with a single configured port ID. \
+                     Please launch your instance one by one with different ports.",
+                );
+            }
+            items.clone()
         }
     };
     let failure = state.build_failure.clone().or_else(|| {
@@ -920,24 +1069,20 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     let now = Utc::now();
     let mut first_id = None;
     for index in 0..request.count {
+        let server_id = ids::uuid4();
         let mut addresses = Vec::new();
-        for net_id in &network_ids {
-            let Some((subnet_id, addr)) = allocate_address(&mut state, net_id) else {
-                continue;
+        for item in &items {
+            let address = match item {
+                NetworkItem::Network(net_id) => nova_port(
+                    shared,
+                    &mut state,
+                    &server_id,
+                    net_id,
+                    &request.security_groups,
+                ),
+                NetworkItem::Port(port_id) => bind_port(&mut state, &server_id, port_id),
             };
-            if let Some(net) = state.networks.iter().find(|n| &n.id == net_id) {
-                addresses.push(Address {
-                    port_id: ids::uuid4(),
-                    network_id: net.id.clone(),
-                    network_name: net.name.clone(),
-                    subnet_id,
-                    addr,
-                    mac: ids::mac(),
-                    tag: None,
-                    detach_at: None,
-                    neutron_port: false,
-                });
-            }
+            addresses.extend(address);
         }
         // The one fake host holds this many more members of an anti-affinity group.
         let no_room =
@@ -955,7 +1100,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
         };
         let server = Server {
             seq: state.server_seq,
-            id: ids::uuid4(),
+            id: server_id,
             name,
             flavor_id: request.flavor_id.clone(),
             old_flavor_id: None,

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::flavors;
+use super::flavors::Flavor;
 use super::model::Server;
 use super::{Microversion, links};
 use crate::testing::ids;
@@ -18,6 +18,9 @@ const PROGRESS_STATUSES: [&str; 6] = [
     "MIGRATING",
 ];
 
+/// The fake's one compute host (`OS-EXT-SRV-ATTR:host`, availability zone hosts).
+pub(crate) const HOST: &str = "fake-host";
+
 /// `{id, name, links}` (`GET /servers`).
 pub(crate) fn summary(shared: &Shared, s: &Server) -> Value {
     json!({"id": s.id, "name": s.name, "links": links(&shared.base, "servers", &s.id)})
@@ -27,6 +30,7 @@ pub(crate) fn summary(shared: &Shared, s: &Server) -> Value {
 /// single server) is what only the single-server view has (`server_groups`, 2.71).
 pub(crate) fn detail(
     shared: &Shared,
+    flavors: &[Flavor],
     s: &Server,
     version: Microversion,
     server_groups: Option<&[String]>,
@@ -53,7 +57,10 @@ pub(crate) fn detail(
     );
     m.insert("addresses".into(), addresses(s));
     m.insert("image".into(), image(base, s, version));
-    m.insert("flavor".into(), flavor(base, &s.flavor_id, version));
+    m.insert(
+        "flavor".into(),
+        flavor(base, flavors, &s.flavor_id, version),
+    );
     if PROGRESS_STATUSES.contains(&status) {
         m.insert("progress".into(), json!(0));
     }
@@ -85,10 +92,7 @@ pub(crate) fn detail(
         json!(s.terminated_at.map(ids::micros_naive)),
     );
     let host = s.has_host();
-    m.insert(
-        "OS-EXT-SRV-ATTR:host".into(),
-        json!(host.then_some("fake-host")),
-    );
+    m.insert("OS-EXT-SRV-ATTR:host".into(), json!(host.then_some(HOST)));
     m.insert(
         "OS-EXT-SRV-ATTR:hypervisor_hostname".into(),
         json!(host.then_some("fake-host.localdomain")),
@@ -180,11 +184,12 @@ const REBUILD_KEYS: [&str; 16] = [
 /// `server_groups` (2.71), `locked_reason` (2.73); from 2.75 all of it.
 pub(crate) fn rebuild(
     shared: &Shared,
+    flavors: &[Flavor],
     s: &Server,
     version: Microversion,
     groups: &[String],
 ) -> Value {
-    let mut full = detail(shared, s, version, Some(groups));
+    let mut full = detail(shared, flavors, s, version, Some(groups));
     if version.at_least(57) {
         if let Value::Object(m) = &mut full {
             m.insert("user_data".into(), json!(s.user_data));
@@ -263,16 +268,16 @@ fn image(base: &str, s: &Server, version: Microversion) -> Value {
 }
 
 /// `{id, links}` below 2.47, the embedded flavor from 2.47.
-fn flavor(base: &str, id: &str, version: Microversion) -> Value {
-    match flavors::find(id) {
+fn flavor(base: &str, flavors: &[Flavor], id: &str, version: Microversion) -> Value {
+    match flavors.iter().find(|f| f.id == id) {
         Some(f) if version.at_least(47) => json!({
             "original_name": f.name,
             "vcpus": f.vcpus,
             "ram": f.ram,
             "disk": f.disk,
-            "ephemeral": 0,
-            "swap": 0,
-            "extra_specs": {}
+            "ephemeral": f.ephemeral,
+            "swap": f.swap,
+            "extra_specs": f.extra_specs
         }),
         _ => json!({
             "id": id,
