@@ -358,7 +358,7 @@ struct Listing<T> {
     state: Option<StreamState<T>>,
 }
 
-type PageResult<T> = (StreamState<T>, Result<Option<Vec<T>>, Error>);
+type PageResult<T> = (StreamState<T>, Result<Vec<T>, Error>);
 
 // The items are only moved, never pinned: the stream is `Unpin` whatever `T` is.
 impl<T> Unpin for Listing<T> {}
@@ -380,12 +380,11 @@ impl<T: DeserializeOwned + Send + 'static> futures_core::Stream for Listing<T> {
                 let (st, result) = futures_util::ready!(fetching.as_mut().poll(cx));
                 this.fetching = None;
                 match result {
-                    Ok(Some(items)) => {
+                    Ok(items) => {
                         this.items = items.into_iter();
                         this.state = Some(st);
                     }
-                    // The last page was empty, or an error: the stream ends (the state is dropped).
-                    Ok(None) => return Poll::Ready(None),
+                    // An error ends the stream (the state is dropped).
                     Err(e) => return Poll::Ready(Some(Err(e))),
                 }
                 continue;
@@ -415,7 +414,7 @@ impl<T: DeserializeOwned + Send + 'static> futures_core::Stream for Listing<T> {
 /// marker, or `done`, or the loop to report.
 async fn next_page<T: DeserializeOwned + Send + 'static>(
     st: &mut StreamState<T>,
-) -> Result<Option<Vec<T>>, Error> {
+) -> Result<Vec<T>, Error> {
     let fetched: FetchedPage<T> = fetch(&st.client, &st.spec, st.marker.as_deref()).await?;
     st.pages += 1;
     let FetchedPage { page, url } = fetched;
@@ -480,7 +479,7 @@ async fn next_page<T: DeserializeOwned + Send + 'static>(
         }
         _ => st.done = true,
     }
-    Ok(Some(fresh))
+    Ok(fresh)
 }
 
 /// Sort direction for list calls (`sort_dir`).
