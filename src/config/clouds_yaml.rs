@@ -353,7 +353,10 @@ mod direct {
             let mut out = Map::new();
             while let Some(k) = map.next_key_seed(KeySeed)? {
                 let v = map.next_value_seed(Seed)?;
-                out.insert(k, v);
+                // A duplicate key: the general path reports it with its position.
+                if out.insert(k, v).is_some() {
+                    return Err(de::Error::custom("duplicate mapping key"));
+                }
             }
             Ok(Value::Object(out))
         }
@@ -630,6 +633,11 @@ mod tests {
             assert_eq!(direct, general, "{doc}");
             assert_eq!(parse_yaml(doc).unwrap(), general, "{doc}");
         }
+        // A duplicate key is an error (the general path names it), never "the last one wins".
+        let dup = "clouds:\n  c:\n    auth: {auth_url: x}\n  c:\n    auth: {}\n";
+        let err = parse_yaml(dup).unwrap_err();
+        assert!(err.contains("duplicate entry with key \"c\""), "{err}");
+        assert!(err.contains("line 2"), "{err}");
         // A list as a key is refused by both paths.
         assert!(parse_yaml("? [a, b]\n: v\n").is_err());
     }
