@@ -86,20 +86,31 @@ fn crate_range(service: &str) -> Option<(ApiVersion, ApiVersion)> {
 /// not sent. A pin is sent as given, even above [`crate::compute::MAX_MICROVERSION`].
 fn pinned(client: &Client, service: &str) -> Result<Option<ApiVersion>, Error> {
     let cfg = client.session().config();
-    let Some(raw) = cfg.api_versions.get(service) else {
-        return Ok(None);
-    };
+    match cfg.api_versions.get(service) {
+        Some(raw) => parse_pin(
+            service,
+            raw,
+            &format!("{}_api_version", service.replace('-', "_")),
+        )
+        .map_err(Error::Config),
+        None => Ok(None),
+    }
+}
+
+/// Reads a `<service>_api_version` value (shown as `key` in the message): `Ok(None)` for "negotiate"
+/// (`latest`, the bare major version) and for services without microversions, `Ok(Some(v))` for a
+/// pin, `Err` naming the key for anything else. The config loader checks every value with it, so a
+/// bad one fails at load time, naming its source.
+pub(crate) fn parse_pin(service: &str, raw: &str, key: &str) -> Result<Option<ApiVersion>, String> {
     let raw = raw.trim();
     let Some((lo, _)) = crate_range(service) else {
         return Ok(None);
     };
     let bad = || {
-        Error::Config(format!(
-            "{}_api_version {raw:?} is not a microversion like {}.79, {} or latest",
-            service.replace('-', "_"),
-            lo.major,
-            lo.major
-        ))
+        format!(
+            "{key} {raw:?} is not a microversion like {}.79, {} or latest",
+            lo.major, lo.major
+        )
     };
     if raw.eq_ignore_ascii_case("latest") {
         return Ok(None);

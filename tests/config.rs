@@ -1759,3 +1759,40 @@ fn secrets_never_appear_in_errors() {
         assert_hidden("Debug of Error", &format!("{e:?}"));
     }
 }
+
+#[test]
+fn a_bad_compute_microversion_fails_at_load_naming_its_source() {
+    let s = Sandbox::new("bad-microversion");
+    s.write(
+        "cwd/clouds.yaml",
+        "clouds:\n  c:\n    auth:\n      auth_url: https://k.example.com/v3\n      user_id: u\n      \
+         password: p\n    compute_api_version: banana\n    identity_api_version: 3\n",
+    );
+    let msg = load_err(s.loader().cloud("c"));
+    assert!(
+        msg.contains("compute_api_version \"banana\" is not a microversion like 2.79, 2 or latest"),
+        "{msg}"
+    );
+    assert!(msg.contains("clouds.yaml"), "names the file: {msg}");
+    // Pins, `latest` and the bare major version load.
+    for ok in ["2.79", "latest", "2"] {
+        s.write(
+            "cwd/clouds.yaml",
+            &format!(
+                "clouds:\n  c:\n    auth:\n      auth_url: https://k.example.com/v3\n      user_id: u\n      \
+                 password: p\n    compute_api_version: {ok}\n"
+            ),
+        );
+        assert_eq!(load(s.loader().cloud("c")).api_versions["compute"], ok);
+    }
+    let msg = load_err(env_loader().vars([
+        ("OS_AUTH_URL", "https://k.example.com/v3"),
+        ("OS_USER_ID", "u"),
+        ("OS_PASSWORD", "p"),
+        ("OS_COMPUTE_API_VERSION", "3.1"),
+    ]));
+    assert!(
+        msg.contains("OS_COMPUTE_API_VERSION \"3.1\" is not a microversion"),
+        "{msg}"
+    );
+}

@@ -1126,6 +1126,8 @@ fn build(
             }
             let shown = style.show(k);
             if let Some(version) = text(value, &shown)? {
+                let service_type = service.replace('_', "-");
+                crate::endpoint::parse_pin(&service_type, &version, &shown)?;
                 config
                     .api_versions
                     .insert(service.replace('_', "-"), version);
