@@ -389,7 +389,11 @@ impl FakeCloud {
     }
 
     /// Answers the next `n` requests (any path) with `status` and a service-shaped fault body:
-    /// `inject_fault(InjectedFault::new(status).times(n))`.
+    /// `inject_fault(InjectedFault::new(status).times(n))`. Mind the order: the count comes first.
+    ///
+    /// # Panics
+    ///
+    /// When `status` is not an HTTP status code (100–599), e.g. when the arguments are swapped.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]

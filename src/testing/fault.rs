@@ -116,7 +116,16 @@ impl InjectedFault {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `status` is not an HTTP status code (100–599): a test that asks for one has its
+    /// arguments mixed up (see [`FakeCloud::fail_next`](super::FakeCloud::fail_next)`(n, status)`).
     pub fn new(status: u16) -> Self {
+        assert!(
+            (100..=599).contains(&status),
+            "InjectedFault::new({status}): not an HTTP status code (100-599)"
+        );
         InjectedFault::with_kind(FaultKind::Status(status))
     }
 

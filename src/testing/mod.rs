@@ -107,7 +107,7 @@
 //! | [`InjectedFault::delay`]`(d)` | the real answer, late (for timeouts) |
 //! | [`InjectedFault::reset`]`()` | the connection closed without an answer (the request is not applied) |
 //!
-//! [`FakeCloud::fail_next`] is `new(status).times(n)` for any path; [`FakeCloud::clear_faults`]
+//! [`FakeCloud::fail_next`]`(n, status)` (count first) is `new(status).times(n)` for any path; [`FakeCloud::clear_faults`]
 //! drops what is queued. [`FakeCloud::expire_tokens`] revokes every token (the next request is
 //! 401 and a client re-authenticates); [`FakeCloudBuilder::token_lifetime`] makes them expire on
 //! their own. [`FakeCloud::fail_server_builds`] and
