@@ -60,9 +60,18 @@ impl Options {
                     opts.port = v.parse().map_err(|_| format!("--port {v}: not a port"))?;
                 }
                 "--clouds-yaml" => opts.clouds_yaml = PathBuf::from(value("--clouds-yaml")?),
-                "--cloud" => opts.cloud = value("--cloud")?,
+                "--cloud" => {
+                    opts.cloud = value("--cloud")?;
+                    // An empty OS_CLOUD counts as unset: the printed export would not work.
+                    if opts.cloud.trim().is_empty() {
+                        return Err(format!("--cloud needs a non-empty name\n{USAGE}"));
+                    }
+                }
                 "--no-demo-server" => opts.demo_server = false,
-                "-h" | "--help" => return Err(USAGE.into()),
+                "-h" | "--help" => {
+                    println!("{USAGE}");
+                    std::process::exit(0);
+                }
                 other => return Err(format!("unknown argument {other}\n{USAGE}")),
             }
         }
@@ -87,7 +96,10 @@ pub async fn start(opts: &Options) -> Result<Running, Box<dyn std::error::Error>
     if opts.demo_server {
         builder = builder.server(FakeServer::new("demo-1").metadata("purpose", "demo"));
     }
-    let fake = builder.start().await?;
+    let fake = builder
+        .start()
+        .await
+        .map_err(|e| format!("serving on 127.0.0.1:{}: {e}", opts.port))?;
     std::fs::write(&opts.clouds_yaml, fake.clouds_yaml(&opts.cloud))
         .map_err(|e| format!("writing {}: {e}", opts.clouds_yaml.display()))?;
     let path = opts.clouds_yaml.display();
