@@ -507,7 +507,7 @@ pub(crate) async fn request_token(
         request_id: request_id.clone(),
     })?;
     let t = parsed.token;
-    let expires_at = super::parse_keystone_time(&t.expires_at).ok_or_else(|| Error::Auth {
+    let expires_at = crate::timestamp::parse(&t.expires_at).ok_or_else(|| Error::Auth {
         status: Some(raw.status),
         url: shown_url.clone(),
         message: format!(
@@ -525,7 +525,7 @@ pub(crate) async fn request_token(
         system_scope: t.system.is_some(),
         roles: t.roles.iter().filter_map(|r| r.name.clone()).collect(),
         methods: t.methods.clone(),
-        issued_at: t.issued_at.as_deref().and_then(super::parse_keystone_time),
+        issued_at: t.issued_at.as_deref().and_then(crate::timestamp::parse),
         expires_at,
     };
     // Keystone's clock at the answer: the `Date` header (second resolution), else `issued_at` of this

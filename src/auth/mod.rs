@@ -124,8 +124,3 @@ impl fmt::Debug for Token {
             .finish_non_exhaustive()
     }
 }
-
-/// Parses Keystone's timestamps: `2015-11-06T15:32:17.893769Z`, with an offset, or without a zone (UTC).
-pub(crate) fn parse_keystone_time(s: &str) -> Option<DateTime<Utc>> {
-    crate::timestamp::parse(s)
-}

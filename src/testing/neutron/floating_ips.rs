@@ -101,7 +101,7 @@ impl FloatingIp {
     }
 }
 
-fn fip_not_found(id: &str) -> Resp {
+pub(super) fn fip_not_found(id: &str) -> Resp {
     error(
         404,
         "FloatingIPNotFound",

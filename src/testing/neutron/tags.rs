@@ -66,36 +66,17 @@ fn find<'a>(state: &'a mut State, collection: &str, id: &str) -> Option<Tagged<'
     }
 }
 
+/// The resource's own 404, as its collection answers it.
 fn missing(collection: &str, id: &str) -> Resp {
-    let kind = match collection {
-        "networks" => "Network",
-        "subnets" => "Subnet",
-        "ports" => "Port",
-        "routers" => "Router",
-        "floatingips" => "Floating IP",
-        "security-groups" => "Security group",
-        _ => return not_found(),
-    };
-    let (kind_type, message) = match collection {
-        "floatingips" => (
-            "FloatingIPNotFound",
-            format!("Floating IP {id} could not be found"),
-        ),
-        "security-groups" => (
-            "SecurityGroupNotFound",
-            format!("Security group {id} does not exist"),
-        ),
-        _ => (
-            match collection {
-                "networks" => "NetworkNotFound",
-                "subnets" => "SubnetNotFound",
-                "ports" => "PortNotFound",
-                _ => "RouterNotFound",
-            },
-            format!("{kind} {id} could not be found."),
-        ),
-    };
-    error(404, kind_type, &message)
+    match collection {
+        "networks" => super::networks::network_not_found(id),
+        "subnets" => super::subnets::subnet_not_found(id),
+        "ports" => super::ports::port_not_found(id),
+        "routers" => super::routers::router_not_found(id),
+        "floatingips" => super::floating_ips::fip_not_found(id),
+        "security-groups" => super::security_groups::group_not_found(id),
+        _ => not_found(),
+    }
 }
 
 fn tag_not_found(tag: &str) -> Resp {
