@@ -102,6 +102,22 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The id of the project the request's token is scoped to (the caller's project): what new
+    /// resources belong to and what a non-admin caller sees.
+    pub(crate) fn project_id(&self) -> &str {
+        &self.shared.identity.project_id
+    }
+
+    /// The id of the user the request's token was issued to.
+    pub(crate) fn user_id(&self) -> &str {
+        &self.shared.identity.user_id
+    }
+
+    /// Whether the caller holds the `admin` role (sees and may change every project's resources).
+    pub(crate) fn is_admin(&self) -> bool {
+        self.shared.settings.admin
+    }
+
     /// keystonemiddleware's 401 for a missing, unknown or expired token.
     pub(crate) fn unauthorized(&self) -> Resp {
         keystone::unauthorized(

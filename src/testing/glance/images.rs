@@ -556,7 +556,7 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
         Ok(q) => q,
         Err(resp) => return resp,
     };
-    let project_id = &ctx.shared.identity.project_id;
+    let project_id = ctx.project_id();
     let mut state = ctx.shared.lock();
     settle_all(&mut state);
     let marker = match &q.marker {

@@ -357,7 +357,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
     };
     let mut fip = FloatingIp {
         id,
-        project_id: project.unwrap_or_else(|| ctx.shared.identity.project_id.clone()),
+        project_id: project.unwrap_or_else(|| ctx.project_id().to_string()),
         floating_network_id: network_id,
         address: ip,
         port_id: holder.id.clone(),

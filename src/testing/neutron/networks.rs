@@ -599,7 +599,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> R
     let project_id = changes
         .project_id
         .take()
-        .unwrap_or_else(|| ctx.shared.identity.project_id.clone());
+        .unwrap_or_else(|| ctx.project_id().to_string());
     let octet = state.next_net_octet;
     state.next_net_octet = octet.wrapping_add(1).max(1);
     let segment = u64::from(state.next_segment);

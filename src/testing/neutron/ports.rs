@@ -444,7 +444,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> R
         name: String::new(),
         description: String::new(),
         network_id: network_id.into(),
-        project_id: ctx.shared.identity.project_id.clone(),
+        project_id: ctx.project_id().to_string(),
         mac_address: ids::mac(),
         admin_state_up: true,
         device_id: String::new(),

@@ -426,7 +426,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
         id: ids::uuid4(),
         name: String::new(),
         description: String::new(),
-        project_id: ctx.shared.identity.project_id.clone(),
+        project_id: ctx.project_id().to_string(),
         admin_state_up: true,
         gateway: None,
         routes: Vec::new(),

@@ -246,7 +246,7 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
         .req
         .query_first("project_id")
         .or_else(|| ctx.req.query_first("tenant_id"))
-        .unwrap_or(&ctx.shared.identity.project_id)
+        .unwrap_or(ctx.project_id())
         .to_string();
     let all: Vec<Map<String, Value>> = {
         let mut state = ctx.shared.lock();
@@ -294,7 +294,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
         Err(resp) => return resp,
     };
     let mut group =
-        SecurityGroup::new(String::new(), ctx.shared.identity.project_id.clone(), false);
+        SecurityGroup::new(String::new(), ctx.project_id().to_string(), false);
     for (key, v) in &attrs {
         let result = match key.as_str() {
             "name" => as_string(key, v, 255).and_then(|n| {
@@ -432,7 +432,7 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     let Some(group) = state.security_groups.iter().find(|g| g.id == id) else {
         return group_not_found(id);
     };
-    if group.is_default && !ctx.shared.settings.admin {
+    if group.is_default && !ctx.is_admin() {
         return error(
             409,
             "SecurityGroupCannotRemoveDefault",
@@ -957,7 +957,7 @@ pub(crate) fn create_rule(ctx: &Ctx<'_>) -> Resp {
     let Some(body) = ctx.req.json_body() else {
         return bad_request("Malformed request body");
     };
-    let project = ctx.shared.identity.project_id.clone();
+    let project = ctx.project_id().to_string();
     let mut state = ctx.shared.lock();
     if let Some(items) = body.get("security_group_rules") {
         let Some(items) = items.as_array() else {

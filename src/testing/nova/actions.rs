@@ -163,7 +163,7 @@ fn start_task(
 
 fn simple(ctx: &Ctx<'_>, id: &str, action: Simple) -> Result<Resp, Resp> {
     let delay = ctx.shared.settings.action_delay;
-    let admin = ctx.shared.settings.admin;
+    let admin = ctx.is_admin();
     let mut state = ctx.shared.lock();
     let server = live_server(&mut state, id)?;
     action.guard.check(server, admin)?;
@@ -186,7 +186,7 @@ fn reboot(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
     )?;
     let hard = kind.eq_ignore_ascii_case("hard");
     let delay = ctx.shared.settings.action_delay;
-    let admin = ctx.shared.settings.admin;
+    let admin = ctx.is_admin();
     let mut state = ctx.shared.lock();
     let server = live_server(&mut state, id)?;
     let (guard, stages): (Guard, &[Option<&str>]) = if hard {
@@ -324,7 +324,7 @@ fn resize(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
         one_of("OS-DCF:diskConfig", dc, &["AUTO", "MANUAL"])?;
     }
     let delay = ctx.shared.settings.action_delay;
-    let admin = ctx.shared.settings.admin;
+    let admin = ctx.is_admin();
     let mut state = ctx.shared.lock();
     let image = {
         let server = live_server(&mut state, id)?;
@@ -370,7 +370,7 @@ fn resize(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
 /// `confirmResize` (204) or `revertResize` (202).
 fn finish_resize(ctx: &Ctx<'_>, id: &str, confirm: bool) -> Result<Resp, Resp> {
     let delay = ctx.shared.settings.action_delay;
-    let admin = ctx.shared.settings.admin;
+    let admin = ctx.is_admin();
     let mut state = ctx.shared.lock();
     let server = live_server(&mut state, id)?;
     let action = if confirm {
@@ -472,7 +472,7 @@ fn rebuild(ctx: &Ctx<'_>, version: Microversion, id: &str, args: &Value) -> Resu
     }
 
     let delay = ctx.shared.settings.action_delay;
-    let admin = ctx.shared.settings.admin;
+    let admin = ctx.is_admin();
     let mut state = ctx.shared.lock();
     let flavor_id = {
         let server = live_server(&mut state, id)?;
@@ -561,7 +561,7 @@ fn create_image(
         Some(v) => schema::metadata("metadata", v)?,
     };
     let delay = ctx.shared.settings.action_delay;
-    let admin = ctx.shared.settings.admin;
+    let admin = ctx.is_admin();
     let shared = ctx.shared;
     let mut state = shared.lock();
     let (flavor_id, base_id) = {

@@ -109,7 +109,7 @@ pub(crate) fn quota_set(ctx: &Ctx<'_>, version: Microversion, project: &str, det
     let (instances, cores, ram, groups) = usage(&state);
     let keypairs = i64::try_from(state.keypairs.len()).unwrap_or(i64::MAX);
     drop(state);
-    let own = project == ctx.shared.identity.project_id;
+    let own = project == ctx.project_id();
     let mut m = Map::new();
     m.insert("id".into(), json!(project));
     for (key, limit) in QUOTAS.iter().filter(|(k, _)| shown(k, version)) {

@@ -134,7 +134,7 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
         return Err(fault(400, "Must input network_id when request IP address"));
     }
 
-    let admin = ctx.shared.settings.admin;
+    let admin = ctx.is_admin();
     let mut state = ctx.shared.lock();
     GUARD_ATTACH.check(live_server(&mut state, id)?, admin)?;
     let address = if let Some(port_id) = port_id {
@@ -177,7 +177,7 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
                 let own: Vec<&str> = state
                     .networks
                     .iter()
-                    .filter(|n| !n.external && n.project_id == ctx.shared.identity.project_id)
+                    .filter(|n| !n.external && n.project_id == ctx.project_id())
                     .map(|n| n.id.as_str())
                     .collect();
                 match own.as_slice() {
@@ -226,7 +226,7 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
                 };
                 let port = Port::service(
                     &network_id,
-                    &ctx.shared.identity.project_id,
+                    ctx.project_id(),
                     "compute:nova",
                     id,
                     fixed_ips,
@@ -261,7 +261,7 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
 /// `DELETE /servers/{id}/os-interface/{port_id}`: 202; the interface goes away after the
 /// action delay (and is still listed until then).
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str, port_id: &str) -> Resp {
-    let admin = ctx.shared.settings.admin;
+    let admin = ctx.is_admin();
     let delay = ctx.shared.settings.action_delay;
     let mut state = ctx.shared.lock();
     let server = match live_server(&mut state, id) {

@@ -31,7 +31,7 @@ fn not_found(ctx: &Ctx<'_>, name: &str) -> Resp {
         404,
         &format!(
             "Keypair {name} not found for user {}",
-            ctx.shared.identity.user_id
+            ctx.user_id()
         ),
     )
 }
@@ -43,7 +43,7 @@ fn other_user(ctx: &Ctx<'_>, version: Microversion) -> bool {
         && ctx
             .req
             .query_first("user_id")
-            .is_some_and(|u| u != ctx.shared.identity.user_id)
+            .is_some_and(|u| u != ctx.user_id())
 }
 
 /// `GET /os-keypairs`: `{"keypairs": [{"keypair": {name, public_key, fingerprint, type}}]}`,
@@ -120,7 +120,7 @@ pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, name: &str) -> Resp {
     m.insert("name".into(), json!(k.name));
     m.insert("public_key".into(), json!(k.public_key));
     m.insert("fingerprint".into(), json!(k.fingerprint));
-    m.insert("user_id".into(), json!(ctx.shared.identity.user_id));
+    m.insert("user_id".into(), json!(ctx.user_id()));
     m.insert("created_at".into(), json!(ids::micros_naive(k.created_at)));
     m.insert("deleted".into(), json!(false));
     m.insert("deleted_at".into(), Value::Null);
@@ -261,7 +261,7 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion) -> Result<Resp, Resp> {
     m.insert("name".into(), json!(name));
     m.insert("public_key".into(), json!(public_key));
     m.insert("fingerprint".into(), json!(fingerprint));
-    m.insert("user_id".into(), json!(ctx.shared.identity.user_id));
+    m.insert("user_id".into(), json!(ctx.user_id()));
     let status = if version.at_least(2) { 201 } else { 200 };
     Ok(Resp::json(status, &json!({ "keypair": m })))
 }

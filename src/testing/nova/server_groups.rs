@@ -80,8 +80,8 @@ fn view(ctx: &Ctx<'_>, state: &State, g: &ServerGroup, version: Microversion) ->
     }
     m.insert("members".into(), json!(live_members(state, g)));
     if version.at_least(13) {
-        m.insert("project_id".into(), json!(ctx.shared.identity.project_id));
-        m.insert("user_id".into(), json!(ctx.shared.identity.user_id));
+        m.insert("project_id".into(), json!(ctx.project_id()));
+        m.insert("user_id".into(), json!(ctx.user_id()));
     }
     Value::Object(m)
 }

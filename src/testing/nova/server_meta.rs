@@ -118,7 +118,7 @@ fn write<F>(ctx: &Ctx<'_>, id: &str, change: F) -> Result<BTreeMap<String, Strin
 where
     F: FnOnce(&BTreeMap<String, String>) -> BTreeMap<String, String>,
 {
-    let admin = ctx.shared.settings.admin;
+    let admin = ctx.is_admin();
     let mut state = ctx.shared.lock();
     let server = live_server(&mut state, id)?;
     metadata_guard("update metadata").check(server, admin)?;
@@ -136,7 +136,7 @@ where
 
 /// `DELETE /servers/{id}/metadata/{key}`: 204.
 pub(crate) fn delete_item(ctx: &Ctx<'_>, id: &str, key: &str) -> Resp {
-    let admin = ctx.shared.settings.admin;
+    let admin = ctx.is_admin();
     let mut state = ctx.shared.lock();
     let server = match live_server(&mut state, id) {
         Ok(s) => s,

@@ -303,7 +303,7 @@ pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
 /// server shows task_state `deleting` until `delete_delay` has passed, then 404.
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     let delay = ctx.shared.settings.delete_delay;
-    let admin = ctx.shared.settings.admin;
+    let admin = ctx.is_admin();
     let mut state = ctx.shared.lock();
     settle_all(&mut state);
     let Some(server) = state.servers.iter_mut().find(|s| s.id == id && s.is_live()) else {
