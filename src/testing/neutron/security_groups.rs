@@ -293,8 +293,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
         Ok(a) => a,
         Err(resp) => return resp,
     };
-    let mut group =
-        SecurityGroup::new(String::new(), ctx.project_id().to_string(), false);
+    let mut group = SecurityGroup::new(String::new(), ctx.project_id().to_string(), false);
     for (key, v) in &attrs {
         let result = match key.as_str() {
             "name" => as_string(key, v, 255).and_then(|n| {

@@ -224,13 +224,8 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
                     (Some(s), Ok(addr)) => vec![(s.clone(), addr)],
                     _ => Vec::new(),
                 };
-                let port = Port::service(
-                    &network_id,
-                    ctx.project_id(),
-                    "compute:nova",
-                    id,
-                    fixed_ips,
-                );
+                let port =
+                    Port::service(&network_id, ctx.project_id(), "compute:nova", id, fixed_ips);
                 let address = Address {
                     port_id: port.id.clone(),
                     network_id: network_id.clone(),

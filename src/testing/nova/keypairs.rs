@@ -29,10 +29,7 @@ pub(crate) struct Keypair {
 fn not_found(ctx: &Ctx<'_>, name: &str) -> Resp {
     fault(
         404,
-        &format!(
-            "Keypair {name} not found for user {}",
-            ctx.user_id()
-        ),
+        &format!("Keypair {name} not found for user {}", ctx.user_id()),
     )
 }
 
