@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::FakeCloud;
+use super::projects::FakeProject;
 use super::seed::{FakeFlavor, FakeImage, FakeKeypair, FakeNetwork, FakeServer, Seeds};
 use super::state::Settings;
 
@@ -11,8 +12,8 @@ use super::state::Settings;
 /// Timings, the user and project, the seeded state (the default flavors, images and networks,
 /// and resources of your own: [`flavor`](Self::flavor), [`image`](Self::image),
 /// [`network`](Self::network), [`keypair`](Self::keypair), [`server`](Self::server)) and the
-/// port. Seeds are applied at [`start`](Self::start) in the order flavors, images, networks,
-/// keypairs, servers, so a server can name a seeded flavor, image, network or keypair; give them
+/// port. Seeds are applied at [`start`](Self::start) in the order projects, flavors, images,
+/// networks, keypairs, servers, so a server can name a seeded flavor, image, network or keypair; give them
 /// fixed ids to refer to them (or look them up afterwards with [`FakeCloud::flavor_id`],
 /// [`FakeCloud::network_id`], [`FakeCloud::image_id`], [`FakeCloud::server_id`]).
 ///
@@ -113,13 +114,18 @@ impl FakeCloudBuilder {
         self
     }
 
-    /// The project's name (in domain `Default`). Default `admin`.
-    ///
-    /// The fake has one user in one project: every resource belongs to it, and tokens can only
-    /// be scoped to it (or to the domain `Default`, or the system), so tests of several projects
-    /// need several fake clouds.
+    /// The name of the fake's own project (in domain `Default`), where its user has its roles
+    /// and where resources go unless a seed names another. Default `admin`. More projects, with
+    /// users of their own: [`with_project`](Self::with_project).
     pub fn project(mut self, project: impl Into<String>) -> Self {
         self.settings.project = project.into();
+        self
+    }
+
+    /// Adds a project and its users at start, before the other seeds, so that seeds can name
+    /// it (see [`FakeProject`] and [`FakeCloud::add_project`]).
+    pub fn with_project(mut self, project: FakeProject) -> Self {
+        self.seeds.projects.push(project);
         self
     }
 

@@ -10,13 +10,14 @@ use tokio::task::JoinHandle;
 use super::builder::FakeCloudBuilder;
 use super::fault::InjectedFault;
 use super::ids;
+use super::projects::{self, FakeProject};
 use super::record::RequestRecord;
 use super::seed::{
     self, FakeFlavor, FakeImage, FakeKeypair, FakeNetwork, FakeServer, SeedError, SeededNetwork,
     Seeds,
 };
 use super::server;
-use super::state::{Settings, Shared, Token, TokenScope};
+use super::state::{Settings, Shared, Token};
 use crate::client::{Client, ClientOptions};
 use crate::config::{
     AppCredentialRef, Auth, AuthMethod, CloudConfig, DomainRef, ProjectRef, Scope, SecretString,
@@ -161,16 +162,26 @@ impl FakeCloud {
     /// ```
     pub fn config(&self) -> CloudConfig {
         let settings = &self.shared.settings;
+        self.password_config(
+            &settings.username,
+            settings.password.clone(),
+            settings.project.clone(),
+        )
+    }
+
+    /// Password auth for `username` in domain `Default`, scoped to `project` by name.
+    fn password_config(&self, username: &str, password: String, project: String) -> CloudConfig {
+        let domain = || DomainRef::Name(self.shared.identity.domain_name.to_string());
         let method = AuthMethod::Password {
             user: UserRef::Name {
-                name: settings.username.clone(),
-                domain: DomainRef::Name(self.shared.identity.domain_name.to_string()),
+                name: username.to_string(),
+                domain: domain(),
             },
-            password: SecretString::from(settings.password.clone()),
+            password: SecretString::from(password),
         };
         let scope = Scope::Project(ProjectRef::Name {
-            name: settings.project.clone(),
-            domain: DomainRef::Name(self.shared.identity.domain_name.to_string()),
+            name: project,
+            domain: domain(),
         });
         CloudConfig::new(Auth::new(self.auth_url(), method, scope)).with_region("RegionOne")
     }
@@ -380,7 +391,7 @@ impl FakeCloud {
         let token = Token::new(
             self.shared.settings.token_lifetime,
             vec!["password"],
-            TokenScope::Project,
+            self.shared.primary_caller(),
             false,
         );
         let id = ids::fernet_token();
@@ -437,6 +448,105 @@ impl FakeCloud {
             .iter()
             .map(|f| f.remaining)
             .fold(0, usize::saturating_add)
+    }
+
+    /// Adds a project and its users (all or nothing); returns the project's id. See
+    /// [`FakeProject`] for what each project then sees.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::{FakeCloud, FakeProject, FakeServer};
+    ///
+    /// let fake = FakeCloud::start().await?;
+    /// let id = fake.add_project(FakeProject::new("ops").user("olga", "pw").admin_user("root", "pw2"))?;
+    /// assert_eq!(fake.project_id_of("ops").as_deref(), Some(id.as_str()));
+    /// fake.add_server(FakeServer::new("ops-vm").project("ops"))?;
+    ///
+    /// // The admin lists its own project's servers, or with `all_tenants` every project's.
+    /// let admin = fake.client()?;
+    /// assert!(admin.compute().servers().list().all().await?.is_empty());
+    /// let all = admin.compute().servers().list().all_tenants(true).all().await?;
+    /// assert_eq!(all[0].tenant_id.as_deref(), Some(id.as_str()));
+    /// assert_eq!(all[0].user_id, fake.user_id_of("olga"));
+    ///
+    /// let err = fake.add_project(FakeProject::new("ops")).unwrap_err();
+    /// assert_eq!(err.status, 409);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// Keystone's 409 when the project name or id, or a user name, is taken; 400 for an empty
+    /// name or id, or one longer than 64 characters.
+    pub fn add_project(&self, project: FakeProject) -> Result<String, SeedError> {
+        projects::add_project(&self.shared, &project)
+    }
+
+    /// The id of the project named `name` (the fake's own or an added one).
+    pub fn project_id_of(&self, name: &str) -> Option<String> {
+        let state = self.shared.lock();
+        state
+            .projects
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.id.clone())
+    }
+
+    /// The id of the user named `name` (the fake's own or a [`FakeProject`]'s).
+    pub fn user_id_of(&self, name: &str) -> Option<String> {
+        let state = self.shared.lock();
+        state
+            .users
+            .iter()
+            .find(|u| u.name == name)
+            .map(|u| u.id.clone())
+    }
+
+    /// Password auth as the user named `username`, scoped to its project by name (like
+    /// [`config`](Self::config) for the fake's own user), region `RegionOne`.
+    ///
+    /// # Errors
+    /// 404 `Could not find user: {username}.` when there is no such user.
+    pub fn config_as(&self, username: &str) -> Result<CloudConfig, SeedError> {
+        let (password, project) = {
+            let state = self.shared.lock();
+            let Some(user) = state.users.iter().find(|u| u.name == username) else {
+                return Err(SeedError::new(
+                    404,
+                    format!("Could not find user: {username}."),
+                ));
+            };
+            let project = state
+                .projects
+                .iter()
+                .find(|p| p.id == user.project_id)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            (user.password.clone(), project)
+        };
+        Ok(self.password_config(username, password, project))
+    }
+
+    /// [`ClientOptions`] on a new [`Session`] for [`config_as`](Self::config_as).
+    ///
+    /// # Errors
+    /// As [`config_as`](Self::config_as).
+    pub fn options_as(&self, username: &str) -> Result<ClientOptions, SeedError> {
+        Ok(ClientOptions::new(Session::new(self.config_as(username)?)))
+    }
+
+    /// A [`Client`] authenticating as the user named `username` (see
+    /// [`config_as`](Self::config_as)), for tests of what one project sees of another's.
+    ///
+    /// # Errors
+    /// [`Error::Config`](crate::Error::Config) when there is no such user; else as
+    /// [`Client::new`].
+    pub fn client_as(&self, username: &str) -> crate::Result<Client> {
+        let options = self
+            .options_as(username)
+            .map_err(|e| crate::Error::Config(e.message))?;
+        Client::new(options)
     }
 
     /// Adds a flavor; returns its id. See [`FakeFlavor`].

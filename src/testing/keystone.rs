@@ -7,7 +7,7 @@ use tokio::time::Instant;
 use super::http::{Resp, reason};
 use super::ids;
 use super::server::Ctx;
-use super::state::{Shared, Token, TokenScope};
+use super::state::{Caller, Project, Shared, State, Token, TokenScope, User};
 
 /// Keystone's fault body: `{"error": {"code", "title", "message"}}`.
 pub(crate) fn error(status: u16, message: &str) -> Resp {
@@ -54,7 +54,7 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
             Method::DELETE => revoke(ctx),
             _ => method_not_allowed(),
         },
-        _ if ctx.scope.is_none() => ctx.unauthorized(),
+        _ if ctx.scope().is_none() => ctx.unauthorized(),
         _ => error(404, "The resource could not be found."),
     }
 }
@@ -81,6 +81,8 @@ fn versions(shared: &Shared) -> Resp {
 struct Subject {
     methods: Vec<&'static str>,
     app_cred: bool,
+    /// The authenticated user.
+    user: User,
     /// A scope the subject brings along (application credentials), else `None`.
     fixed_scope: Option<TokenScope>,
 }
@@ -118,7 +120,7 @@ fn issue(ctx: &Ctx<'_>) -> Resp {
         Ok(s) => s,
         Err(resp) => return resp,
     };
-    let scope = match (subject.fixed_scope, auth.get("scope")) {
+    let caller = match (subject.fixed_scope, auth.get("scope")) {
         (Some(_), Some(_)) => {
             return unauthorized(
                 shared,
@@ -126,9 +128,14 @@ fn issue(ctx: &Ctx<'_>) -> Resp {
                  cannot request a scope.",
             );
         }
-        (Some(fixed), None) => fixed,
-        (None, scope) => match resolve_scope(shared, scope) {
-            Ok(s) => s,
+        (Some(fixed), None) => Caller {
+            scope: fixed,
+            user_id: subject.user.id.clone(),
+            project_id: subject.user.project_id.clone(),
+            admin: subject.user.admin,
+        },
+        (None, scope) => match resolve_scope(shared, &subject.user, scope) {
+            Ok(c) => c,
             Err(resp) => return resp,
         },
     };
@@ -136,12 +143,14 @@ fn issue(ctx: &Ctx<'_>) -> Resp {
     let token = Token::new(
         shared.settings.token_lifetime,
         subject.methods,
-        scope,
+        caller,
         subject.app_cred,
     );
     let id = ids::fernet_token();
-    let body = token_body(shared, &token, true);
-    shared.lock().tokens.insert(id.clone(), token);
+    let mut state = shared.lock();
+    let body = token_body(shared, &state, &token, true);
+    state.tokens.insert(id.clone(), token);
+    drop(state);
     Resp::json(201, &body)
         .with_header("x-subject-token", &id)
         .with_header("vary", "X-Auth-Token")
@@ -160,16 +169,27 @@ fn domain_matches(shared: &Shared, domain: Option<&Value>) -> AuthResult<bool> {
     })
 }
 
-/// Whether a `user` object (by id, or by name + domain) names the fake's user.
-fn user_matches(shared: &Shared, user: &Map<String, Value>) -> AuthResult<bool> {
+/// The user a `user` object names (by id, or by name + domain); `None` when there is none.
+fn find_user(shared: &Shared, user: &Map<String, Value>) -> AuthResult<Option<User>> {
+    let state = shared.lock();
     if let Some(id) = user.get("id") {
-        return Ok(id.as_str() == Some(shared.identity.user_id.as_str()));
+        return Ok(state
+            .users
+            .iter()
+            .find(|u| id.as_str() == Some(u.id.as_str()))
+            .cloned());
     }
     let Some(name) = user.get("name") else {
         return Err(validation_error("Expecting to find id or name in user."));
     };
-    let domain_ok = domain_matches(shared, user.get("domain"))?;
-    Ok(domain_ok && name.as_str() == Some(shared.settings.username.as_str()))
+    if !domain_matches(shared, user.get("domain"))? {
+        return Ok(None);
+    }
+    Ok(state
+        .users
+        .iter()
+        .find(|u| name.as_str() == Some(u.name.as_str()))
+        .cloned())
 }
 
 fn password(shared: &Shared, method: Option<&Value>) -> AuthResult<Subject> {
@@ -179,17 +199,27 @@ fn password(shared: &Shared, method: Option<&Value>) -> AuthResult<Subject> {
     else {
         return Err(validation_error("Expecting to find user in password."));
     };
-    let password_ok =
-        user.get("password").and_then(Value::as_str) == Some(shared.settings.password.as_str());
-    if user_matches(shared, user)? && password_ok {
-        Ok(Subject {
+    let given = user.get("password").and_then(Value::as_str);
+    match find_user(shared, user)? {
+        Some(found) if given == Some(found.password.as_str()) => Ok(Subject {
             methods: vec!["password"],
             app_cred: false,
+            user: found,
             fixed_scope: None,
-        })
-    } else {
-        Err(unauthorized(shared, GENERIC_401))
+        }),
+        _ => Err(unauthorized(shared, GENERIC_401)),
     }
+}
+
+/// The fake's own user (the application credential's owner).
+fn primary_user(shared: &Shared) -> AuthResult<User> {
+    let state = shared.lock();
+    state
+        .users
+        .iter()
+        .find(|u| u.id == shared.identity.user_id)
+        .cloned()
+        .ok_or_else(|| unauthorized(shared, GENERIC_401))
 }
 
 fn application_credential(shared: &Shared, method: Option<&Value>) -> AuthResult<Subject> {
@@ -207,7 +237,8 @@ fn application_credential(shared: &Shared, method: Option<&Value>) -> AuthResult
                 "Expecting to find user in application_credential.",
             ));
         };
-        user_matches(shared, user)? && name.as_str() == Some(identity.app_cred_name)
+        find_user(shared, user)?.is_some_and(|u| u.id == identity.user_id)
+            && name.as_str() == Some(identity.app_cred_name)
     } else {
         return Err(validation_error(
             "Expecting to find id or name in application_credential.",
@@ -219,6 +250,7 @@ fn application_credential(shared: &Shared, method: Option<&Value>) -> AuthResult
         Ok(Subject {
             methods: vec!["application_credential"],
             app_cred: true,
+            user: primary_user(shared)?,
             fixed_scope: Some(TokenScope::Project),
         })
     } else {
@@ -231,20 +263,35 @@ fn token_method(ctx: &Ctx<'_>, method: Option<&Value>) -> AuthResult<Subject> {
     if id.is_none() {
         return Err(validation_error("Expecting to find id in token."));
     }
-    match ctx.shared.token_scope(id) {
-        Some(_) => Ok(Subject {
+    let user = ctx.shared.caller(id).and_then(|c| {
+        let state = ctx.shared.lock();
+        state.users.iter().find(|u| u.id == c.user_id).cloned()
+    });
+    match user {
+        Some(user) => Ok(Subject {
             methods: vec!["token"],
             app_cred: false,
+            user,
             fixed_scope: None,
         }),
         None => Err(unauthorized(ctx.shared, GENERIC_401)),
     }
 }
 
-fn resolve_scope(shared: &Shared, scope: Option<&Value>) -> AuthResult<TokenScope> {
+/// The caller a token for `user` with the requested `scope` speaks for. A project scope needs
+/// a role on the project (each user has roles on one project); domain and system scopes need
+/// the `admin` role, except for the fake's own user, who holds them on the domain and system
+/// whatever its project roles. Anything else is Keystone's 401.
+fn resolve_scope(shared: &Shared, user: &User, scope: Option<&Value>) -> AuthResult<Caller> {
+    let mut caller = Caller {
+        scope: TokenScope::Unscoped,
+        user_id: user.id.clone(),
+        project_id: String::new(),
+        admin: false,
+    };
     let scope = match scope {
-        None => return Ok(TokenScope::Unscoped),
-        Some(Value::String(s)) if s == "unscoped" => return Ok(TokenScope::Unscoped),
+        None => return Ok(caller),
+        Some(Value::String(s)) if s == "unscoped" => return Ok(caller),
         Some(Value::Object(o)) => o,
         Some(_) => {
             return Err(validation_error(
@@ -252,31 +299,50 @@ fn resolve_scope(shared: &Shared, scope: Option<&Value>) -> AuthResult<TokenScop
             ));
         }
     };
+    let beyond_projects = user.admin || user.id == shared.identity.user_id;
     if let Some(project) = scope.get("project").and_then(Value::as_object) {
-        let ok = if let Some(id) = project.get("id") {
-            id.as_str() == Some(shared.identity.project_id.as_str())
+        let found: Option<Project> = if let Some(id) = project.get("id") {
+            let state = shared.lock();
+            state
+                .projects
+                .iter()
+                .find(|p| id.as_str() == Some(p.id.as_str()))
+                .cloned()
         } else if let Some(name) = project.get("name") {
-            domain_matches(shared, project.get("domain"))?
-                && name.as_str() == Some(shared.settings.project.as_str())
+            let domain_ok = domain_matches(shared, project.get("domain"))?;
+            let state = shared.lock();
+            state
+                .projects
+                .iter()
+                .find(|p| domain_ok && name.as_str() == Some(p.name.as_str()))
+                .cloned()
         } else {
             return Err(validation_error("Expecting to find id or name in project."));
         };
-        return if ok {
-            Ok(TokenScope::Project)
-        } else {
-            Err(unauthorized(shared, GENERIC_401))
+        return match found {
+            Some(p) if p.id == user.project_id => {
+                caller.scope = TokenScope::Project;
+                caller.project_id = p.id;
+                caller.admin = user.admin;
+                Ok(caller)
+            }
+            _ => Err(unauthorized(shared, GENERIC_401)),
         };
     }
     if scope.contains_key("domain") {
-        return if domain_matches(shared, scope.get("domain"))? {
-            Ok(TokenScope::Domain)
+        return if domain_matches(shared, scope.get("domain"))? && beyond_projects {
+            caller.scope = TokenScope::Domain;
+            caller.admin = user.admin;
+            Ok(caller)
         } else {
             Err(unauthorized(shared, GENERIC_401))
         };
     }
     if let Some(system) = scope.get("system") {
-        return if system.get("all").and_then(Value::as_bool) == Some(true) {
-            Ok(TokenScope::System)
+        return if system.get("all").and_then(Value::as_bool) == Some(true) && beyond_projects {
+            caller.scope = TokenScope::System;
+            caller.admin = user.admin;
+            Ok(caller)
         } else {
             Err(unauthorized(shared, GENERIC_401))
         };
@@ -287,8 +353,12 @@ fn resolve_scope(shared: &Shared, scope: Option<&Value>) -> AuthResult<TokenScop
 }
 
 /// The `{"token": {...}}` body for an issued or validated token.
-fn token_body(shared: &Shared, token: &Token, with_catalog: bool) -> Value {
+fn token_body(shared: &Shared, state: &State, token: &Token, with_catalog: bool) -> Value {
     let identity = &shared.identity;
+    let user = state.users.iter().find(|u| u.id == token.user_id);
+    let project = state.projects.iter().find(|p| p.id == token.project_id);
+    let user_name = user.map_or("", |u| u.name.as_str());
+    let project_name = project.map_or("", |p| p.name.as_str());
     let domain = json!({"id": identity.domain_id, "name": identity.domain_name});
     let mut body = Map::new();
     body.insert("methods".into(), json!(token.methods));
@@ -296,8 +366,8 @@ fn token_body(shared: &Shared, token: &Token, with_catalog: bool) -> Value {
         "user".into(),
         json!({
             "domain": domain,
-            "id": identity.user_id,
-            "name": shared.settings.username,
+            "id": token.user_id,
+            "name": user_name,
             "password_expires_at": null
         }),
     );
@@ -315,7 +385,7 @@ fn token_body(shared: &Shared, token: &Token, with_catalog: bool) -> Value {
         TokenScope::Project => {
             body.insert(
                 "project".into(),
-                json!({"domain": domain, "id": identity.project_id, "name": shared.settings.project}),
+                json!({"domain": domain, "id": token.project_id, "name": project_name}),
             );
             body.insert("is_domain".into(), json!(false));
         }
@@ -330,6 +400,7 @@ fn token_body(shared: &Shared, token: &Token, with_catalog: bool) -> Value {
         let roles: Vec<Value> = identity
             .roles
             .iter()
+            .filter(|(_, name)| token.admin || *name != "admin")
             .map(|(id, name)| json!({"id": id, "name": name}))
             .collect();
         body.insert("roles".into(), Value::Array(roles));
@@ -374,7 +445,7 @@ fn catalog(shared: &Shared) -> Value {
 
 /// `GET /v3/auth/tokens`: validates `X-Subject-Token` for a caller with a valid `X-Auth-Token`.
 fn validate(ctx: &Ctx<'_>) -> Resp {
-    if ctx.scope.is_none() {
+    if ctx.scope().is_none() {
         return ctx.unauthorized();
     }
     let Some(subject) = ctx.req.header("x-subject-token") else {
@@ -387,7 +458,7 @@ fn validate(ctx: &Ctx<'_>) -> Resp {
             .tokens
             .get(subject)
             .filter(|t| Instant::now() < t.expires)
-            .map(|t| token_body(ctx.shared, t, with_catalog))
+            .map(|t| token_body(ctx.shared, &state, t, with_catalog))
     };
     match body {
         Some(body) => Resp::json(200, &body).with_header("x-subject-token", subject),
@@ -397,7 +468,7 @@ fn validate(ctx: &Ctx<'_>) -> Resp {
 
 /// `DELETE /v3/auth/tokens`: revokes `X-Subject-Token`.
 fn revoke(ctx: &Ctx<'_>) -> Resp {
-    if ctx.scope.is_none() {
+    if ctx.scope().is_none() {
         return ctx.unauthorized();
     }
     let subject = ctx.req.header("x-subject-token").unwrap_or_default();

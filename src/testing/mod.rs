@@ -315,6 +315,7 @@ mod ids;
 mod keystone;
 mod neutron;
 mod nova;
+mod projects;
 mod record;
 mod seed;
 mod server;
@@ -323,6 +324,7 @@ mod state;
 pub use builder::FakeCloudBuilder;
 pub use cloud::FakeCloud;
 pub use fault::InjectedFault;
+pub use projects::FakeProject;
 pub use record::{REDACTED, RequestRecord};
 pub use seed::{
     FakeFlavor, FakeImage, FakeKeypair, FakeNetwork, FakeServer, FakeSubnet, SeedError,

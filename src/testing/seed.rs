@@ -18,8 +18,9 @@ use super::glance::images::Image;
 use super::http::{Req, Resp};
 use super::ids;
 use super::nova::flavors::{self, Flavor};
+use super::projects::{self, FakeProject};
 use super::server;
-use super::state::{Shared, TokenScope};
+use super::state::{Caller, Shared, TokenScope};
 
 /// Why the fake cloud refused a seed: the status and message its API answered (or would
 /// answer) for the same request, e.g. `400 Flavor 9 could not be found.`
@@ -33,7 +34,7 @@ pub struct SeedError {
 }
 
 impl SeedError {
-    fn new(status: u16, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: u16, message: impl Into<String>) -> Self {
         SeedError {
             status,
             message: message.into(),
@@ -220,6 +221,7 @@ pub struct FakeImage {
     container_format: String,
     tags: Vec<String>,
     properties: Map<String, Value>,
+    project: Option<String>,
 }
 
 impl FakeImage {
@@ -239,7 +241,16 @@ impl FakeImage {
             container_format: "bare".into(),
             tags: Vec::new(),
             properties: Map::new(),
+            project: None,
         }
+    }
+
+    /// The project (by name) that owns it, one added with
+    /// [`FakeCloudBuilder::with_project`](super::FakeCloudBuilder::with_project); default the
+    /// fake's own. A `private` image is seen only by its project (and admins).
+    pub fn project(mut self, name: impl Into<String>) -> Self {
+        self.project = Some(name.into());
+        self
     }
 
     /// The image id (a UUID, as Glance requires).
@@ -401,6 +412,7 @@ pub struct FakeNetwork {
     external: bool,
     shared: bool,
     subnets: Vec<FakeSubnet>,
+    project: Option<String>,
 }
 
 impl FakeNetwork {
@@ -412,7 +424,16 @@ impl FakeNetwork {
             external: false,
             shared: false,
             subnets: Vec::new(),
+            project: None,
         }
+    }
+
+    /// The project (by name) that owns it and its subnets, one added with
+    /// [`FakeCloudBuilder::with_project`](super::FakeCloudBuilder::with_project); default the
+    /// fake's own. Other projects see it only when it is shared or external.
+    pub fn project(mut self, name: impl Into<String>) -> Self {
+        self.project = Some(name.into());
+        self
     }
 
     /// The network id (a UUID).
@@ -479,6 +500,7 @@ pub struct SeededNetwork {
 pub struct FakeKeypair {
     name: String,
     public_key: Option<String>,
+    user: Option<String>,
 }
 
 impl FakeKeypair {
@@ -487,7 +509,15 @@ impl FakeKeypair {
         FakeKeypair {
             name: name.into(),
             public_key: None,
+            user: None,
         }
+    }
+
+    /// The user (by name) it belongs to, one of a
+    /// [`FakeProject`](super::FakeProject)'s; default the fake's own. Keypairs are per user.
+    pub fn user(mut self, name: impl Into<String>) -> Self {
+        self.user = Some(name.into());
+        self
     }
 
     /// Imports this OpenSSH public key (`ssh-ed25519 AAAA… comment`, `ssh-rsa …`) instead; the
@@ -546,6 +576,7 @@ pub struct FakeServer {
     key_name: Option<String>,
     metadata: BTreeMap<String, String>,
     tags: Vec<String>,
+    project: Option<String>,
 }
 
 impl FakeServer {
@@ -560,7 +591,17 @@ impl FakeServer {
             key_name: None,
             metadata: BTreeMap::new(),
             tags: Vec::new(),
+            project: None,
         }
+    }
+
+    /// The project (by name) it is created in, one added with
+    /// [`FakeCloudBuilder::with_project`](super::FakeCloudBuilder::with_project), as its first
+    /// user; default the fake's own. Its networks, keypair and image must be ones that project
+    /// sees (`auto`: that project's first network that is not external).
+    pub fn project(mut self, name: impl Into<String>) -> Self {
+        self.project = Some(name.into());
+        self
     }
 
     /// The server id (a UUID).
@@ -619,6 +660,7 @@ impl FakeServer {
 /// What a builder seeds at start, applied in this order.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Seeds {
+    pub(crate) projects: Vec<FakeProject>,
     pub(crate) flavors: Vec<FakeFlavor>,
     pub(crate) images: Vec<FakeImage>,
     pub(crate) networks: Vec<FakeNetwork>,
@@ -628,6 +670,9 @@ pub(crate) struct Seeds {
 
 impl Seeds {
     pub(crate) fn apply(&self, shared: &Shared) -> Result<(), SeedError> {
+        for p in &self.projects {
+            projects::add_project(shared, p)?;
+        }
         for f in &self.flavors {
             add_flavor(shared, f)?;
         }
@@ -647,10 +692,50 @@ impl Seeds {
     }
 }
 
-/// Sends a request to the fake's own handlers as its user (project scope), unlogged and
-/// without fault injection.
+/// Who a seed acts as: the first user of the project named `project` (the fake's own user
+/// when that project has none), or the fake's own user in its own project.
+fn caller_in(shared: &Shared, project: Option<&str>) -> Result<Caller, SeedError> {
+    let Some(name) = project else {
+        return Ok(shared.primary_caller());
+    };
+    let state = shared.lock();
+    let Some(p) = state.projects.iter().find(|p| p.name == name) else {
+        return Err(SeedError::new(
+            404,
+            format!("Could not find project: {name}."),
+        ));
+    };
+    let user = state.users.iter().find(|u| u.project_id == p.id);
+    Ok(Caller {
+        scope: TokenScope::Project,
+        user_id: user.map_or_else(|| shared.identity.user_id.clone(), |u| u.id.clone()),
+        project_id: p.id.clone(),
+        admin: user.is_some_and(|u| u.admin),
+    })
+}
+
+/// Who a keypair seed acts as: the user named `user` in its project, or the fake's own user.
+fn caller_as(shared: &Shared, user: Option<&str>) -> Result<Caller, SeedError> {
+    let Some(name) = user else {
+        return Ok(shared.primary_caller());
+    };
+    let state = shared.lock();
+    let Some(u) = state.users.iter().find(|u| u.name == name) else {
+        return Err(SeedError::new(404, format!("Could not find user: {name}.")));
+    };
+    Ok(Caller {
+        scope: TokenScope::Project,
+        user_id: u.id.clone(),
+        project_id: u.project_id.clone(),
+        admin: u.admin,
+    })
+}
+
+/// Sends a request to the fake's own handlers as `caller`, unlogged and without fault
+/// injection.
 fn call(
     shared: &Shared,
+    caller: Caller,
     method: Method,
     path: &str,
     microversion: Option<&str>,
@@ -669,7 +754,7 @@ fn call(
         headers,
         body: Bytes::from(body.to_string()),
     };
-    server::route(shared, &req, Some(TokenScope::Project))
+    server::route(shared, &req, Some(caller))
 }
 
 /// The created item `{"<key>": {...}}` of a 2xx answer, else the refusal.
@@ -759,7 +844,8 @@ pub(crate) fn add_image(shared: &Shared, spec: &FakeImage) -> Result<String, See
             format!("Image with identifier {id} already exists!"),
         ));
     }
-    let mut image = Image::new(&id, &spec.name, &shared.identity.project_id, Utc::now());
+    let owner = caller_in(shared, spec.project.as_deref())?.project_id;
+    let mut image = Image::new(&id, &spec.name, &owner, Utc::now());
     image.visibility = visibility;
     image.protected = spec.protected;
     image.os_hidden = spec.hidden;
@@ -793,7 +879,15 @@ pub(crate) fn add_network(shared: &Shared, spec: &FakeNetwork) -> Result<SeededN
         "router:external": spec.external,
         "shared": spec.shared
     }});
-    let resp = call(shared, Method::POST, "/network/v2.0/networks", None, &body);
+    let caller = caller_in(shared, spec.project.as_deref())?;
+    let resp = call(
+        shared,
+        caller.clone(),
+        Method::POST,
+        "/network/v2.0/networks",
+        None,
+        &body,
+    );
     let mut id = id_of(&created(&resp, "network")?)?;
     if let Some(wanted) = &spec.id {
         let mut state = shared.lock();
@@ -804,7 +898,7 @@ pub(crate) fn add_network(shared: &Shared, spec: &FakeNetwork) -> Result<SeededN
     }
     let mut subnet_ids = Vec::new();
     for subnet in &spec.subnets {
-        match add_subnet(shared, &id, &spec.name, subnet) {
+        match add_subnet(shared, &caller, &id, &spec.name, subnet) {
             Ok(sid) => subnet_ids.push(sid),
             Err(e) => {
                 // All or nothing, like a failed request: take the network back out.
@@ -820,6 +914,7 @@ pub(crate) fn add_network(shared: &Shared, spec: &FakeNetwork) -> Result<SeededN
 
 fn add_subnet(
     shared: &Shared,
+    caller: &Caller,
     network_id: &str,
     network_name: &str,
     spec: &FakeSubnet,
@@ -846,7 +941,14 @@ fn add_subnet(
         attrs.insert("enable_dhcp".into(), json!(dhcp));
     }
     let body = json!({ "subnet": attrs });
-    let resp = call(shared, Method::POST, "/network/v2.0/subnets", None, &body);
+    let resp = call(
+        shared,
+        caller.clone(),
+        Method::POST,
+        "/network/v2.0/subnets",
+        None,
+        &body,
+    );
     let id = id_of(&created(&resp, "subnet")?)?;
     let Some(wanted) = &spec.id else {
         return Ok(id);
@@ -874,6 +976,7 @@ pub(crate) fn add_keypair(shared: &Shared, spec: &FakeKeypair) -> Result<String,
     let body = json!({ "keypair": keypair });
     let resp = call(
         shared,
+        caller_as(shared, spec.user.as_deref())?,
         Method::POST,
         "/compute/v2.1/os-keypairs",
         Some("compute 2.91"),
@@ -917,6 +1020,7 @@ pub(crate) fn add_server(shared: &Shared, spec: &FakeServer) -> Result<String, S
     let body = json!({ "server": server });
     let resp = call(
         shared,
+        caller_in(shared, spec.project.as_deref())?,
         Method::POST,
         "/compute/v2.1/servers",
         Some("compute 2.100"),

@@ -17,7 +17,7 @@ use tokio::task::JoinSet;
 use super::fault::{FaultKind, InjectedFault};
 use super::http::{Req, Resp, reason};
 use super::record::{self, RequestRecord};
-use super::state::{LOG_CAPACITY, Shared, TokenScope};
+use super::state::{Caller, LOG_CAPACITY, Shared, TokenScope};
 use super::{glance, ids, keystone, neutron, nova};
 
 /// Largest request body accepted, in bytes (1 MiB); larger bodies get 413.
@@ -94,28 +94,40 @@ impl Service {
     }
 }
 
-/// One request in context: the shared state, the request and its token's scope.
+/// One request in context: the shared state, the request and who its token speaks for.
 pub(crate) struct Ctx<'a> {
     pub(crate) shared: &'a Shared,
     pub(crate) req: &'a Req,
-    pub(crate) scope: Option<TokenScope>,
+    /// `None` when the token is absent, unknown or expired.
+    pub(crate) caller: Option<Caller>,
 }
 
 impl Ctx<'_> {
-    /// The id of the project the request's token is scoped to (the caller's project): what new
-    /// resources belong to and what a non-admin caller sees.
-    pub(crate) fn project_id(&self) -> &str {
-        &self.shared.identity.project_id
+    /// The scope of the request's token, `None` when it is absent, unknown or expired.
+    pub(crate) fn scope(&self) -> Option<TokenScope> {
+        self.caller.as_ref().map(|c| c.scope)
     }
 
-    /// The id of the user the request's token was issued to.
+    /// The id of the project the request's token is scoped to (the caller's project): what new
+    /// resources belong to and what a non-admin caller sees. Empty without a project scope
+    /// (services refuse such tokens before asking).
+    pub(crate) fn project_id(&self) -> &str {
+        self.caller.as_ref().map_or("", |c| c.project_id.as_str())
+    }
+
+    /// The id of the user the request's token was issued to (empty without a valid token).
     pub(crate) fn user_id(&self) -> &str {
-        &self.shared.identity.user_id
+        self.caller.as_ref().map_or("", |c| c.user_id.as_str())
     }
 
     /// Whether the caller holds the `admin` role (sees and may change every project's resources).
     pub(crate) fn is_admin(&self) -> bool {
-        self.shared.settings.admin
+        self.caller.as_ref().is_some_and(|c| c.admin)
+    }
+
+    /// Whether a resource of `project_id` is the caller's own or the caller is an admin.
+    pub(crate) fn may_see(&self, project_id: &str) -> bool {
+        self.is_admin() || project_id == self.project_id()
     }
 
     /// keystonemiddleware's 401 for a missing, unknown or expired token.
@@ -152,11 +164,12 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Option<Response<Full
         }
     }
     // The token is checked when the request is handled (after an injected wait).
-    let scope = shared.token_scope(req.header("x-auth-token"));
+    let caller = shared.caller(req.header("x-auth-token"));
+    let authenticated = caller.is_some();
     let (service, _) = Service::of(&req.path);
     let resp = match fault.as_ref().map(|f| f.kind) {
         Some(FaultKind::Reset) => {
-            record(shared, &req, scope.is_some(), 0, true, request_id);
+            record(shared, &req, authenticated, 0, true, request_id);
             return None;
         }
         Some(FaultKind::Status(status)) => {
@@ -164,7 +177,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Option<Response<Full
         }
         Some(FaultKind::Pass) | None => match body {
             Err(status) => fault_response(service, status, "The request body could not be read."),
-            Ok(_) => route(shared, &req, scope),
+            Ok(_) => route(shared, &req, caller),
         },
     };
 
@@ -176,7 +189,7 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Option<Response<Full
     record(
         shared,
         &req,
-        scope.is_some(),
+        authenticated,
         resp.status,
         injected,
         request_id,
@@ -185,8 +198,12 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Option<Response<Full
 }
 
 /// Routes a request to its service; also used for the fake's own seeding requests.
-pub(crate) fn route(shared: &Shared, req: &Req, scope: Option<TokenScope>) -> Resp {
-    let ctx = Ctx { shared, req, scope };
+pub(crate) fn route(shared: &Shared, req: &Req, caller: Option<Caller>) -> Resp {
+    let ctx = Ctx {
+        shared,
+        req,
+        caller,
+    };
     match Service::of(&req.path) {
         (Service::Identity, Some(rest)) => keystone::route(&ctx, rest),
         (Service::Compute, Some(rest)) => nova::route(&ctx, rest),

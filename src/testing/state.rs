@@ -129,7 +129,35 @@ impl Identity {
     }
 }
 
-/// What a token is scoped to (the fake has one user and one project).
+/// A Keystone project (in domain `Default`).
+#[derive(Clone, Debug)]
+pub(crate) struct Project {
+    pub(crate) id: String,
+    pub(crate) name: String,
+}
+
+/// A Keystone user (in domain `Default`) with roles on exactly one project: `member` and `reader`,
+/// and `admin` too when `admin` is set.
+#[derive(Clone, Debug)]
+pub(crate) struct User {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) password: String,
+    pub(crate) project_id: String,
+    pub(crate) admin: bool,
+}
+
+/// Who a request's token speaks for: its scope, user, project (empty unless project-scoped) and
+/// whether it carries the `admin` role.
+#[derive(Clone, Debug)]
+pub(crate) struct Caller {
+    pub(crate) scope: TokenScope,
+    pub(crate) user_id: String,
+    pub(crate) project_id: String,
+    pub(crate) admin: bool,
+}
+
+/// What a token is scoped to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TokenScope {
     Unscoped,
@@ -147,14 +175,19 @@ pub(crate) struct Token {
     pub(crate) scope: TokenScope,
     pub(crate) audit_id: String,
     pub(crate) app_cred: bool,
+    pub(crate) user_id: String,
+    /// The project of a project-scoped token, else empty.
+    pub(crate) project_id: String,
+    /// Whether the token carries the `admin` role.
+    pub(crate) admin: bool,
 }
 
 impl Token {
-    /// A token issued now, valid for `lifetime`.
+    /// A token issued now to `caller`, valid for `lifetime`.
     pub(crate) fn new(
         lifetime: Duration,
         methods: Vec<&'static str>,
-        scope: TokenScope,
+        caller: Caller,
         app_cred: bool,
     ) -> Self {
         let (expires, _) = ids::deadline(lifetime);
@@ -164,9 +197,12 @@ impl Token {
             issued_at,
             expires_at: ids::wall_after(issued_at, lifetime),
             methods,
-            scope,
+            scope: caller.scope,
             audit_id: ids::url_safe(22),
             app_cred,
+            user_id: caller.user_id,
+            project_id: caller.project_id,
+            admin: caller.admin,
         }
     }
 }
@@ -174,6 +210,10 @@ impl Token {
 /// Mutable state, behind one mutex that is never held across an `.await`.
 #[derive(Default)]
 pub(crate) struct State {
+    /// Keystone projects, the fake's own first.
+    pub(crate) projects: Vec<Project>,
+    /// Keystone users, the fake's own first.
+    pub(crate) users: Vec<User>,
     pub(crate) tokens: HashMap<String, Token>,
     /// Every server ever created, deleted ones kept as tombstones (for `changes-since`).
     pub(crate) servers: Vec<Server>,
@@ -193,7 +233,7 @@ pub(crate) struct State {
     pub(crate) faults: Vec<InjectedFault>,
     /// When set, every new server build fails with this message.
     pub(crate) build_failure: Option<String>,
-    /// Nova keypairs of the fake's user.
+    /// Nova keypairs of every user.
     pub(crate) keypairs: Vec<Keypair>,
     /// Sequence for keypair ids.
     pub(crate) keypair_seq: u64,
@@ -219,11 +259,19 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(base: String, settings: Settings) -> Self {
-        let mut identity = Identity::generate();
-        if !settings.admin {
-            identity.roles.retain(|(_, name)| *name != "admin");
-        }
+        let identity = Identity::generate();
         let mut state = State {
+            projects: vec![Project {
+                id: identity.project_id.clone(),
+                name: settings.project.clone(),
+            }],
+            users: vec![User {
+                id: identity.user_id.clone(),
+                name: settings.username.clone(),
+                password: settings.password.clone(),
+                project_id: identity.project_id.clone(),
+                admin: settings.admin,
+            }],
             next_net_octet: 1,
             next_segment: 1,
             ..State::default()
@@ -252,12 +300,27 @@ impl Shared {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The scope of the request's `X-Auth-Token`, `None` when it is absent, unknown or expired.
-    pub(crate) fn token_scope(&self, token: Option<&str>) -> Option<TokenScope> {
+    /// Who the request's `X-Auth-Token` speaks for, `None` when it is absent, unknown or expired.
+    pub(crate) fn caller(&self, token: Option<&str>) -> Option<Caller> {
         let token = token?;
         let state = self.lock();
         let t = state.tokens.get(token)?;
-        (Instant::now() < t.expires).then_some(t.scope)
+        (Instant::now() < t.expires).then(|| Caller {
+            scope: t.scope,
+            user_id: t.user_id.clone(),
+            project_id: t.project_id.clone(),
+            admin: t.admin,
+        })
+    }
+
+    /// The fake's own user in its own project, project-scoped: who seeds act as by default.
+    pub(crate) fn primary_caller(&self) -> Caller {
+        Caller {
+            scope: TokenScope::Project,
+            user_id: self.identity.user_id.clone(),
+            project_id: self.identity.project_id.clone(),
+            admin: self.settings.admin,
+        }
     }
 
     /// Keystone's public URL (`http://127.0.0.1:PORT/identity`), used in `WWW-Authenticate`.

@@ -511,6 +511,13 @@ fn column(image: &Image, key: &str) -> Option<String> {
     }
 }
 
+/// Whether `ctx`'s caller may see `image`: Glance shows public and community images to
+/// everyone, the rest to their owner and to admins (the fake has no image members, so `shared`
+/// images of other projects are not seen).
+pub(crate) fn seen_by(image: &Image, ctx: &Ctx<'_>) -> bool {
+    matches!(image.visibility, "public" | "community") || ctx.may_see(&image.owner)
+}
+
 fn matches(image: &Image, q: &Query, project_id: &str) -> bool {
     let visible = match q.visibility.as_deref() {
         Some("all") => true,
@@ -569,7 +576,7 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
     let mut found: Vec<&Image> = state
         .images
         .iter()
-        .filter(|i| matches(i, &q, project_id))
+        .filter(|i| seen_by(i, ctx) && matches(i, &q, project_id))
         .collect();
     found.sort_by(|a, b| compare(a, b, &q.sort));
     let page: Vec<&Image> = found
@@ -621,7 +628,7 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
 pub(crate) fn show(ctx: &Ctx<'_>, id: &str) -> Resp {
     let mut state = ctx.shared.lock();
     settle_all(&mut state);
-    match state.images.iter().find(|i| i.id == id) {
+    match state.images.iter().find(|i| i.id == id && seen_by(i, ctx)) {
         Some(image) => Resp::json(200, &image.to_json()),
         None => not_found(id),
     }
@@ -630,9 +637,16 @@ pub(crate) fn show(ctx: &Ctx<'_>, id: &str) -> Resp {
 /// `DELETE /v2/images/{id}`: 204; 403 for a protected image.
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     let mut state = ctx.shared.lock();
-    let Some(pos) = state.images.iter().position(|i| i.id == id) else {
+    let Some(pos) = state
+        .images
+        .iter()
+        .position(|i| i.id == id && seen_by(i, ctx))
+    else {
         return not_found(id);
     };
+    if !ctx.may_see(&state.images[pos].owner) {
+        return error(403, "You are not permitted to delete this image.");
+    }
     if state.images[pos].protected {
         return error(
             403,

@@ -48,7 +48,7 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
     let Some(api) = rest.strip_prefix("/v2") else {
         return not_found();
     };
-    if ctx.scope.is_none() {
+    if ctx.scope().is_none() {
         return ctx.unauthorized();
     }
     let Some(parts) = segments(api) else {

@@ -1,5 +1,6 @@
 //! Neutron (networking v2.0) under `/network`.
 
+mod access;
 mod extensions;
 pub(crate) mod floating_ips;
 pub(crate) mod model;
@@ -71,7 +72,7 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
     let Some(api) = rest.strip_prefix("/v2.0") else {
         return not_found();
     };
-    let Some(scope) = ctx.scope else {
+    let Some(scope) = ctx.scope() else {
         return ctx.unauthorized();
     };
     if scope != TokenScope::Project {
@@ -95,6 +96,11 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
         *last = last.strip_suffix(".json").unwrap_or(last);
     }
     let method = &ctx.req.method;
+    if let [collection, id, ..] = parts.as_slice() {
+        if let Some(refused) = access::check(ctx, collection, id, !get) {
+            return refused;
+        }
+    }
     match parts.as_slice() {
         [collection, id, "tags"] if tags::COLLECTIONS.contains(collection) => {
             return tags::route(ctx, collection, id, None);

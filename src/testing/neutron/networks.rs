@@ -245,6 +245,12 @@ pub(super) fn list_collection(
     keep: impl Fn(&Map<String, Value>) -> Result<bool, Resp>,
 ) -> Resp {
     let req = ctx.req;
+    let all: Vec<Map<String, Value>> = {
+        let state = ctx.shared.lock();
+        all.into_iter()
+            .filter(|item| super::access::listed(ctx, &state, c.name, item))
+            .collect()
+    };
     for (key, _) in &req.query {
         let k = key.as_str();
         if !CONTROL.contains(&k) && !c.filterable.contains(&k) && !c.extra.contains(&k) {

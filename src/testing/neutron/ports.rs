@@ -431,12 +431,13 @@ pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> R
             "Failed to parse request. Required attribute 'network_id' not specified",
         );
     };
-    let Some(network) = state.networks.iter().find(|n| n.id == network_id) else {
-        return error(
-            404,
-            "NetworkNotFound",
-            &format!("Network {network_id} could not be found."),
-        );
+    let network = state
+        .networks
+        .iter()
+        .find(|n| n.id == network_id)
+        .filter(|_| super::access::sees_network(ctx, state, network_id));
+    let Some(network) = network else {
+        return super::networks::network_not_found(network_id);
     };
     let now = Utc::now();
     let mut port = Port {

@@ -208,7 +208,7 @@ pub(crate) fn group_not_found(id: &str) -> Resp {
     )
 }
 
-fn rule_not_found(id: &str) -> Resp {
+pub(crate) fn rule_not_found(id: &str) -> Resp {
     error(
         404,
         "SecurityGroupRuleNotFound",

@@ -335,7 +335,7 @@ fn apply(s: &mut Subnet, attrs: &Map<String, Value>, creating: bool) -> Result<(
 
 /// `POST /v2.0/subnets`: 201; 404 `NetworkNotFound`; 400 for a bad CIDR, one overlapping another
 /// subnet of the network (`InvalidInput`), or what the fake does not model (IPv6, subnet pools).
-pub(crate) fn create(_ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> Resp {
+pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> Resp {
     let Some(body) = body else {
         return bad_request("Malformed request body");
     };
@@ -368,12 +368,14 @@ pub(crate) fn create(_ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> 
     let Some(net) = parse_cidr(cidr) else {
         return invalid("cidr", &format!("'{cidr}' is not a valid IP subnet"));
     };
+    if !super::access::sees_network(ctx, state, network_id) {
+        return super::networks::network_not_found(network_id);
+    }
+    if !super::access::owns_network(ctx, state, network_id) {
+        return super::access::policy_denied("create_subnet");
+    }
     let Some(network) = state.networks.iter().find(|n| n.id == network_id) else {
-        return error(
-            404,
-            "NetworkNotFound",
-            &format!("Network {network_id} could not be found."),
-        );
+        return super::networks::network_not_found(network_id);
     };
     // Neutron's `_validate_subnet_cidr`: no two subnets of one network may overlap.
     let overlapping = |(a, a_len): (Ipv4Addr, u8)| {

@@ -489,7 +489,11 @@ fn rebuild(ctx: &Ctx<'_>, version: Microversion, id: &str, args: &Value) -> Resu
         check_fits(&image, flavor)?;
     }
     if let Some(Some(key)) = &key_name {
-        if !state.keypairs.iter().any(|k| &k.name == key) {
+        if !state
+            .keypairs
+            .iter()
+            .any(|k| super::keypairs::owned(k, ctx.user_id(), key))
+        {
             return Err(fault(400, "Invalid key_name provided."));
         }
     }
@@ -592,13 +596,31 @@ fn create_image(
     for (k, v) in &metadata {
         properties.insert(k.clone(), json!(v));
     }
-    let roles: Vec<&str> = shared.identity.roles.iter().map(|(_, r)| *r).collect();
+    let roles: Vec<&str> = shared
+        .identity
+        .roles
+        .iter()
+        .map(|(_, r)| *r)
+        .filter(|r| admin || *r != "admin")
+        .collect();
+    let user_name = state
+        .users
+        .iter()
+        .find(|u| u.id == ctx.user_id())
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let project_name = state
+        .projects
+        .iter()
+        .find(|p| p.id == ctx.project_id())
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
     for (k, v) in [
         ("image_type", "snapshot".to_string()),
         ("instance_uuid", id.to_string()),
-        ("user_id", shared.identity.user_id.clone()),
-        ("owner_user_name", shared.settings.username.clone()),
-        ("owner_project_name", shared.settings.project.clone()),
+        ("user_id", ctx.user_id().to_string()),
+        ("owner_user_name", user_name),
+        ("owner_project_name", project_name),
         ("boot_roles", roles.join(",")),
     ] {
         properties.insert(k.into(), json!(v));
@@ -615,7 +637,7 @@ fn create_image(
         visibility: "private",
         protected: false,
         os_hidden: false,
-        owner: shared.identity.project_id.clone(),
+        owner: ctx.project_id().to_string(),
         checksum: None,
         os_hash_value: None,
         size: None,

@@ -212,7 +212,8 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
                 &format!("Network {network_id} could not be found."),
             ));
         };
-        let groups = live_server(&mut state, id)?.security_groups.clone();
+        let server = live_server(&mut state, id)?;
+        let (groups, owner) = (server.security_groups.clone(), server.project_id.clone());
         let mut address = match wanted_ip {
             Some(ip) => {
                 let subnet_id = state
@@ -224,8 +225,7 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
                     (Some(s), Ok(addr)) => vec![(s.clone(), addr)],
                     _ => Vec::new(),
                 };
-                let port =
-                    Port::service(&network_id, ctx.project_id(), "compute:nova", id, fixed_ips);
+                let port = Port::service(&network_id, &owner, "compute:nova", id, fixed_ips);
                 let address = Address {
                     port_id: port.id.clone(),
                     network_id: network_id.clone(),
@@ -240,7 +240,7 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
                 state.ports.push(port);
                 address
             }
-            None => super::servers::nova_port(ctx.shared, &mut state, id, &network_id, &groups)
+            None => super::servers::nova_port(&owner, &mut state, id, &network_id, &groups)
                 .ok_or_else(|| fault(404, &format!("Network {network_id} could not be found.")))?,
         };
         address.tag = tag;

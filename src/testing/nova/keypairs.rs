@@ -24,23 +24,34 @@ pub(crate) struct Keypair {
     /// `ssh` or `x509`.
     pub(crate) key_type: &'static str,
     pub(crate) created_at: DateTime<Utc>,
+    /// The user the keypair belongs to (names are unique per user).
+    pub(crate) user_id: String,
 }
 
-fn not_found(ctx: &Ctx<'_>, name: &str) -> Resp {
-    fault(
-        404,
-        &format!("Keypair {name} not found for user {}", ctx.user_id()),
-    )
+fn not_found(user_id: &str, name: &str) -> Resp {
+    fault(404, &format!("Keypair {name} not found for user {user_id}"))
 }
 
-/// Whether `user_id` (a query parameter of admins, 2.10+) names another user: that user has no
-/// keypairs in this fake.
-fn other_user(ctx: &Ctx<'_>, version: Microversion) -> bool {
-    version.at_least(10)
-        && ctx
-            .req
-            .query_first("user_id")
-            .is_some_and(|u| u != ctx.user_id())
+/// Whose keypairs a request is about: the caller's, or (2.10+) the `user_id` query parameter's,
+/// which Nova lets only admins name.
+fn owner<'a>(ctx: &'a Ctx<'_>, version: Microversion, rule: &str) -> Result<&'a str, Resp> {
+    match ctx
+        .req
+        .query_first("user_id")
+        .filter(|_| version.at_least(10))
+    {
+        Some(u) if u != ctx.user_id() && !ctx.is_admin() => Err(fault(
+            403,
+            &format!("Policy doesn't allow os_compute_api:os-keypairs:{rule} to be performed."),
+        )),
+        Some(u) => Ok(u),
+        None => Ok(ctx.user_id()),
+    }
+}
+
+/// Whether the keypair belongs to `user_id` and is called `name`.
+pub(crate) fn owned(k: &Keypair, user_id: &str, name: &str) -> bool {
+    k.user_id == user_id && k.name == name
 }
 
 /// `GET /os-keypairs`: `{"keypairs": [{"keypair": {name, public_key, fingerprint, type}}]}`,
@@ -54,12 +65,16 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     } else {
         None
     };
-    let state = ctx.shared.lock();
-    let mut all: Vec<&Keypair> = if other_user(ctx, version) {
-        Vec::new()
-    } else {
-        state.keypairs.iter().collect()
+    let user = match owner(ctx, version, "index") {
+        Ok(u) => u,
+        Err(resp) => return resp,
     };
+    let state = ctx.shared.lock();
+    let mut all: Vec<&Keypair> = state
+        .keypairs
+        .iter()
+        .filter(|k| k.user_id == user)
+        .collect();
     all.sort_by(|a, b| a.name.cmp(&b.name));
     let page: Vec<&Keypair> = match &paging {
         None => all,
@@ -106,18 +121,19 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion) -> Resp {
 
 /// `GET /os-keypairs/{name}`.
 pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, name: &str) -> Resp {
+    let user = match owner(ctx, version, "show") {
+        Ok(u) => u,
+        Err(resp) => return resp,
+    };
     let state = ctx.shared.lock();
-    let found = (!other_user(ctx, version))
-        .then(|| state.keypairs.iter().find(|k| k.name == name))
-        .flatten();
-    let Some(k) = found else {
-        return not_found(ctx, name);
+    let Some(k) = state.keypairs.iter().find(|k| owned(k, user, name)) else {
+        return not_found(user, name);
     };
     let mut m = Map::new();
     m.insert("name".into(), json!(k.name));
     m.insert("public_key".into(), json!(k.public_key));
     m.insert("fingerprint".into(), json!(k.fingerprint));
-    m.insert("user_id".into(), json!(ctx.user_id()));
+    m.insert("user_id".into(), json!(k.user_id));
     m.insert("created_at".into(), json!(ids::micros_naive(k.created_at)));
     m.insert("deleted".into(), json!(false));
     m.insert("deleted_at".into(), Value::Null);
@@ -229,11 +245,18 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion) -> Result<Resp, Resp> {
         }
     };
 
+    let user_id = ctx.user_id().to_string();
     let mut state = ctx.shared.lock();
-    if state.keypairs.iter().any(|k| k.name == name) {
+    if state.keypairs.iter().any(|k| owned(k, &user_id, name)) {
         return Err(fault(409, &format!("Key pair '{name}' already exists.")));
     }
-    if state.keypairs.len() >= QUOTA {
+    if state
+        .keypairs
+        .iter()
+        .filter(|k| k.user_id == user_id)
+        .count()
+        >= QUOTA
+    {
         return Err(fault(403, "Quota exceeded, too many key pairs."));
     }
     state.keypair_seq += 1;
@@ -245,6 +268,7 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion) -> Result<Resp, Resp> {
         fingerprint: fingerprint.clone(),
         key_type,
         created_at: Utc::now(),
+        user_id,
     });
     drop(state);
 
@@ -265,13 +289,14 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion) -> Result<Resp, Resp> {
 
 /// `DELETE /os-keypairs/{name}`: 202 (2.1) or 204 (2.2+).
 pub(crate) fn delete(ctx: &Ctx<'_>, version: Microversion, name: &str) -> Resp {
+    let user = match owner(ctx, version, "delete") {
+        Ok(u) => u,
+        Err(resp) => return resp,
+    };
     let mut state = ctx.shared.lock();
-    let pos = (!other_user(ctx, version))
-        .then(|| state.keypairs.iter().position(|k| k.name == name))
-        .flatten();
-    let Some(pos) = pos else {
+    let Some(pos) = state.keypairs.iter().position(|k| owned(k, user, name)) else {
         drop(state);
-        return not_found(ctx, name);
+        return not_found(user, name);
     };
     state.keypairs.remove(pos);
     Resp::empty(if version.at_least(2) { 204 } else { 202 })

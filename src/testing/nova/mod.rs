@@ -122,7 +122,7 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
     let Some(api_path) = rest.strip_prefix("/v2.1") else {
         return not_found();
     };
-    let Some(scope) = ctx.scope else {
+    let Some(scope) = ctx.scope() else {
         return ctx.unauthorized();
     };
     let version = match microversion::negotiate(ctx.req) {
@@ -149,6 +149,11 @@ fn dispatch(ctx: &Ctx<'_>, path: &str, version: Microversion) -> Resp {
     let m = &ctx.req.method;
     let get = matches!(*m, Method::GET | Method::HEAD);
     let (post, put, delete) = (*m == Method::POST, *m == Method::PUT, *m == Method::DELETE);
+    if let ["servers", id, ..] = parts.as_slice() {
+        if !servers::visible(ctx, id) {
+            return servers::not_found(id);
+        }
+    }
     match parts.as_slice() {
         ["flavors"] if get => flavors::list(ctx, version, false),
         ["flavors", "detail"] if get => flavors::list(ctx, version, true),

@@ -160,6 +160,9 @@ pub(crate) struct Server {
     pub(crate) seq: u64,
     pub(crate) id: String,
     pub(crate) name: String,
+    /// The project (`tenant_id`) and user (`user_id`) that created it.
+    pub(crate) project_id: String,
+    pub(crate) user_id: String,
     pub(crate) flavor_id: String,
     /// The flavor before a resize, while RESIZED.
     pub(crate) old_flavor_id: Option<String>,

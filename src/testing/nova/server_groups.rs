@@ -25,6 +25,9 @@ pub(crate) struct ServerGroup {
     pub(crate) max_server_per_host: Option<u64>,
     /// Member server ids, in the order they joined.
     pub(crate) members: Vec<String>,
+    /// The project and user that created it.
+    pub(crate) project_id: String,
+    pub(crate) user_id: String,
 }
 
 impl ServerGroup {
@@ -63,7 +66,7 @@ pub(crate) fn groups_of(state: &State, server_id: &str) -> Vec<String> {
         .collect()
 }
 
-fn view(ctx: &Ctx<'_>, state: &State, g: &ServerGroup, version: Microversion) -> Value {
+fn view(state: &State, g: &ServerGroup, version: Microversion) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), json!(g.id));
     m.insert("name".into(), json!(g.name));
@@ -80,8 +83,8 @@ fn view(ctx: &Ctx<'_>, state: &State, g: &ServerGroup, version: Microversion) ->
     }
     m.insert("members".into(), json!(live_members(state, g)));
     if version.at_least(13) {
-        m.insert("project_id".into(), json!(ctx.project_id()));
-        m.insert("user_id".into(), json!(ctx.user_id()));
+        m.insert("project_id".into(), json!(g.project_id));
+        m.insert("user_id".into(), json!(g.user_id));
     }
     Value::Object(m)
 }
@@ -109,13 +112,21 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     };
     let max = ctx.shared.settings.max_limit;
     let limit = limit.filter(|l| *l > 0).unwrap_or(max).min(max);
+    let all_projects = ctx.is_admin()
+        && ctx.req.query_first("all_projects").is_some_and(|v| {
+            !matches!(
+                v.to_ascii_lowercase().as_str(),
+                "0" | "false" | "f" | "no" | "n" | "off"
+            )
+        });
     let state = ctx.shared.lock();
     let groups: Vec<Value> = state
         .server_groups
         .iter()
+        .filter(|g| all_projects || g.project_id == ctx.project_id())
         .skip(offset)
         .take(limit)
-        .map(|g| view(ctx, &state, g, version))
+        .map(|g| view(&state, g, version))
         .collect();
     Resp::json(200, &json!({ "server_groups": groups }))
 }
@@ -124,10 +135,8 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion) -> Resp {
 pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
     let state = ctx.shared.lock();
     match state.server_groups.iter().find(|g| g.id == id) {
-        Some(g) => Resp::json(
-            200,
-            &json!({ "server_group": view(ctx, &state, g, version) }),
-        ),
+        Some(g) if !ctx.may_see(&g.project_id) => not_found(id),
+        Some(g) => Resp::json(200, &json!({ "server_group": view(&state, g, version) })),
         None => not_found(id),
     }
 }
@@ -135,11 +144,12 @@ pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
 /// `DELETE /os-server-groups/{id}`: 204; the members stay, outside any group.
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     let mut state = ctx.shared.lock();
-    let before = state.server_groups.len();
-    state.server_groups.retain(|g| g.id != id);
-    if state.server_groups.len() == before {
-        return not_found(id);
+    match state.server_groups.iter().find(|g| g.id == id) {
+        None => return not_found(id),
+        Some(g) if !ctx.may_see(&g.project_id) => return not_found(id),
+        Some(_) => {}
     }
+    state.server_groups.retain(|g| g.id != id);
     Resp::empty(204)
 }
 
@@ -225,7 +235,14 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion) -> Result<Resp, Resp> {
     let name = schema::name("name", required("server_group", group, "name")?)?.to_string();
 
     let mut state = ctx.shared.lock();
-    if state.server_groups.len() >= QUOTA {
+    let project_id = ctx.project_id().to_string();
+    if state
+        .server_groups
+        .iter()
+        .filter(|g| g.project_id == project_id)
+        .count()
+        >= QUOTA
+    {
         return Err(fault(403, "Quota exceeded, too many server groups."));
     }
     let g = ServerGroup {
@@ -234,8 +251,10 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion) -> Result<Resp, Resp> {
         policy,
         max_server_per_host: max_per_host,
         members: Vec::new(),
+        project_id,
+        user_id: ctx.user_id().to_string(),
     };
-    let body = json!({ "server_group": view(ctx, &state, &g, version) });
+    let body = json!({ "server_group": view(&state, &g, version) });
     state.server_groups.push(g);
     Ok(Resp::json(200, &body))
 }

@@ -205,6 +205,41 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
         },
     };
     let has = |s: &Server, t: &String| s.tags.contains(t);
+    let all_tenants = match req.query_first("all_tenants") {
+        None => false,
+        Some(raw) => match raw.to_ascii_lowercase().as_str() {
+            "" | "t" | "true" | "1" | "y" | "yes" | "on" => true,
+            "f" | "false" | "0" | "n" | "no" | "off" => false,
+            _ => {
+                return fault(
+                    400,
+                    &format!(
+                        "Unrecognized value '{raw}', acceptable values are: '0', '1', 'f', \
+                         'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'"
+                    ),
+                );
+            }
+        },
+    };
+    if all_tenants && !ctx.is_admin() {
+        let rule = if detailed { "detail" } else { "index" };
+        return fault(
+            403,
+            &format!(
+                "Policy doesn't allow os_compute_api:servers:{rule}:get_all_tenants to be \
+                 performed."
+            ),
+        );
+    }
+    // Nova lists the caller's project, or with `all_tenants` (admins) every project, where
+    // `project_id`/`tenant_id` and `user_id` narrow it down.
+    let project = if all_tenants {
+        req.query_first("project_id")
+            .or_else(|| req.query_first("tenant_id"))
+    } else {
+        Some(ctx.project_id())
+    };
+    let user = req.query_first("user_id").filter(|_| ctx.is_admin());
 
     let mut state = shared.lock();
     settle_all(&mut state);
@@ -223,6 +258,8 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
         .servers
         .iter()
         .filter(|s| include_deleted || s.is_live())
+        .filter(|s| project.is_none_or(|p| s.project_id == p))
+        .filter(|s| user.is_none_or(|u| s.user_id == u))
         .filter(|s| name.is_none_or(|p| name_matches(p, &s.name)))
         .filter(|s| statuses.is_empty() || statuses.iter().any(|st| st == s.status()))
         .filter(|s| flavor.is_none_or(|f| s.flavor_id == f))
@@ -284,6 +321,17 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
     Resp::json(200, &Value::Object(out))
 }
 
+/// Whether the caller may see server `id`: one of its project's, or any for an admin; `true`
+/// for ids that name no server (the handler answers those).
+pub(crate) fn visible(ctx: &Ctx<'_>, id: &str) -> bool {
+    let state = ctx.shared.lock();
+    state
+        .servers
+        .iter()
+        .find(|s| s.id == id)
+        .is_none_or(|s| ctx.may_see(&s.project_id))
+}
+
 /// `GET /servers/{id}`.
 pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
     let mut state = ctx.shared.lock();
@@ -336,7 +384,7 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
 /// security groups), with the first free address of the network's first subnet, and the
 /// server's address on it; `None` when the network is gone.
 pub(crate) fn nova_port(
-    shared: &crate::testing::state::Shared,
+    project_id: &str,
     state: &mut State,
     server_id: &str,
     network_id: &str,
@@ -345,7 +393,7 @@ pub(crate) fn nova_port(
     let (subnet_id, addr) = allocate_address(state, network_id)?;
     let net = state.networks.iter().find(|n| n.id == network_id)?;
     let (network_name, port_security) = (net.name.clone(), net.port_security_enabled);
-    let project_id = shared.identity.project_id.clone();
+    let project_id = project_id.to_string();
     let mut groups = Vec::new();
     if port_security {
         for name in group_names {
@@ -989,7 +1037,11 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     };
     let image = match &request.image_id {
         None => None,
-        Some(id) => match state.images.iter().find(|i| &i.id == id) {
+        Some(id) => match state
+            .images
+            .iter()
+            .find(|i| &i.id == id && crate::testing::glance::images::seen_by(i, ctx))
+        {
             None => return fault(400, "Can not find requested image"),
             Some(i) if i.status != "active" => {
                 return fault(400, &format!("Image {id} is not active."));
@@ -1003,7 +1055,11 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
         }
     }
     if let Some(key) = &request.key_name {
-        if !state.keypairs.iter().any(|k| &k.name == key) {
+        if !state
+            .keypairs
+            .iter()
+            .any(|k| super::keypairs::owned(k, ctx.user_id(), key))
+        {
             return fault(400, "Invalid key_name provided.");
         }
     }
@@ -1026,7 +1082,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
         NetworkRequest::Auto => state
             .networks
             .iter()
-            .find(|n| !n.external && n.project_id == shared.identity.project_id)
+            .find(|n| !n.external && n.project_id == ctx.project_id())
             .map(|n| vec![NetworkItem::Network(n.id.clone())])
             .unwrap_or_default(),
         NetworkRequest::Ids(items) => {
@@ -1074,7 +1130,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
         for item in &items {
             let address = match item {
                 NetworkItem::Network(net_id) => nova_port(
-                    shared,
+                    ctx.project_id(),
                     &mut state,
                     &server_id,
                     net_id,
@@ -1102,6 +1158,8 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
             seq: state.server_seq,
             id: server_id,
             name,
+            project_id: ctx.project_id().to_string(),
+            user_id: ctx.user_id().to_string(),
             flavor_id: request.flavor_id.clone(),
             old_flavor_id: None,
             resized_from: VmState::Active,

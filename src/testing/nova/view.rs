@@ -41,8 +41,8 @@ pub(crate) fn detail(
     m.insert("id".into(), json!(s.id));
     m.insert("name".into(), json!(s.name));
     m.insert("status".into(), json!(status));
-    m.insert("tenant_id".into(), json!(shared.identity.project_id));
-    m.insert("user_id".into(), json!(shared.identity.user_id));
+    m.insert("tenant_id".into(), json!(s.project_id));
+    m.insert("user_id".into(), json!(s.user_id));
     m.insert("metadata".into(), json!(s.metadata));
     m.insert("hostId".into(), json!(shared.identity.host_id));
     m.insert("created".into(), json!(ids::seconds_z(s.created)));

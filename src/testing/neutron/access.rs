@@ -1,0 +1,168 @@
+//! Who sees and who changes which Neutron resource, as Neutron's default policy has it
+//! (checked against Neutron 28 with two projects): an admin sees and changes everything; a
+//! project sees its own resources, networks that are `shared` or `router:external` and their
+//! subnets, and the ports on its own networks; it changes only its own. What a caller cannot see
+//! answers the collection's 404 (`NetworkNotFound`, …); what it sees but may not change answers
+//! 403 `PolicyNotAuthorized` `rule:update_network is disallowed by policy`.
+
+use serde_json::{Map, Value};
+
+use super::error;
+use super::floating_ips::fip_not_found;
+use super::networks::network_not_found;
+use super::ports::port_not_found;
+use super::routers::router_not_found;
+use super::security_groups::{group_not_found, rule_not_found};
+use super::subnets::subnet_not_found;
+use crate::testing::http::Resp;
+use crate::testing::server::Ctx;
+use crate::testing::state::State;
+
+/// Neutron's 403 for a policy rule, e.g. `rule:update_network is disallowed by policy`.
+pub(crate) fn policy_denied(rule: &str) -> Resp {
+    error(
+        403,
+        "PolicyNotAuthorized",
+        &format!("rule:{rule} is disallowed by policy"),
+    )
+}
+
+/// Whether the caller sees network `id` (a missing network is not seen).
+pub(crate) fn sees_network(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
+    state
+        .networks
+        .iter()
+        .find(|n| n.id == id)
+        .is_some_and(|n| ctx.may_see(&n.project_id) || n.shared || n.external)
+}
+
+/// Whether the caller owns network `id` (or is an admin).
+pub(crate) fn owns_network(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
+    state
+        .networks
+        .iter()
+        .find(|n| n.id == id)
+        .is_some_and(|n| ctx.may_see(&n.project_id))
+}
+
+/// What the caller may do with one item: `None` when the item does not exist (the handler
+/// answers), else whether it is seen and whether it is the caller's to change.
+fn access(ctx: &Ctx<'_>, state: &State, collection: &str, id: &str) -> Option<(bool, bool)> {
+    let own = |project_id: &str| ctx.may_see(project_id);
+    match collection {
+        "networks" => state.networks.iter().find(|n| n.id == id).map(|n| {
+            (
+                own(&n.project_id) || n.shared || n.external,
+                own(&n.project_id),
+            )
+        }),
+        "subnets" => state.subnets.iter().find(|s| s.id == id).map(|s| {
+            let seen = own(&s.project_id) || sees_network(ctx, state, &s.network_id);
+            (seen, own(&s.project_id))
+        }),
+        "ports" => state.ports.iter().find(|p| p.id == id).map(|p| {
+            let mine = own(&p.project_id);
+            (mine || owns_network(ctx, state, &p.network_id), mine)
+        }),
+        "routers" => state
+            .routers
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| (own(&r.project_id), own(&r.project_id))),
+        "floatingips" => state
+            .floating_ips
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| (own(&f.project_id), own(&f.project_id))),
+        "security-groups" => state
+            .security_groups
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| (own(&g.project_id), own(&g.project_id))),
+        "security-group-rules" => state
+            .security_group_rules
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| {
+                let group_owned = state
+                    .security_groups
+                    .iter()
+                    .find(|g| g.id == r.security_group_id)
+                    .is_some_and(|g| own(&g.project_id));
+                let mine = own(&r.project_id) || group_owned;
+                (mine, mine)
+            }),
+        _ => None,
+    }
+}
+
+fn not_found(collection: &str, id: &str) -> Resp {
+    match collection {
+        "networks" => network_not_found(id),
+        "subnets" => subnet_not_found(id),
+        "ports" => port_not_found(id),
+        "routers" => router_not_found(id),
+        "floatingips" => fip_not_found(id),
+        "security-groups" => group_not_found(id),
+        _ => rule_not_found(id),
+    }
+}
+
+/// The refusal for a request on item `id` of `collection` (`changing`: anything but a read),
+/// `None` when the caller may go on (also when there is no such item: the handler answers).
+pub(crate) fn check(ctx: &Ctx<'_>, collection: &str, id: &str, changing: bool) -> Option<Resp> {
+    if ctx.is_admin() {
+        return None;
+    }
+    let state = ctx.shared.lock();
+    let (seen, owned) = access(ctx, &state, collection, id)?;
+    drop(state);
+    if !seen {
+        return Some(not_found(collection, id));
+    }
+    if changing && !owned {
+        let singular = match collection {
+            "floatingips" => "floatingip",
+            "security-groups" => "security_group",
+            "security-group-rules" => "security_group_rule",
+            other => other.strip_suffix('s').unwrap_or(other),
+        };
+        let verb = if ctx.req.method == hyper::Method::DELETE {
+            "delete"
+        } else {
+            "update"
+        };
+        return Some(policy_denied(&format!("{verb}_{singular}")));
+    }
+    None
+}
+
+/// Whether a listed item (rendered) is one the caller sees: its own, or for networks a shared
+/// or external one, for subnets one on such a network, for ports one on its own network.
+pub(crate) fn listed(
+    ctx: &Ctx<'_>,
+    state: &State,
+    collection: &str,
+    item: &Map<String, Value>,
+) -> bool {
+    if ctx.is_admin() {
+        return true;
+    }
+    let field = |k: &str| item.get(k).and_then(Value::as_str).unwrap_or_default();
+    if field("project_id") == ctx.project_id() {
+        return true;
+    }
+    match collection {
+        "networks" => {
+            item.get("shared") == Some(&Value::Bool(true))
+                || item.get("router:external") == Some(&Value::Bool(true))
+        }
+        "subnets" => sees_network(ctx, state, field("network_id")),
+        "ports" => owns_network(ctx, state, field("network_id")),
+        "security_group_rules" => state
+            .security_groups
+            .iter()
+            .any(|g| g.id == field("security_group_id") && g.project_id == ctx.project_id()),
+        _ => false,
+    }
+}
