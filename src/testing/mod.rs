@@ -77,6 +77,7 @@
 //! | networks, subnets | `public` (external, `172.24.4.0/24`), `private` (`10.0.0.0/24`) | [`FakeNetwork`], [`FakeSubnet`]: [`FakeCloudBuilder::network`], [`FakeCloud::add_network`] ([`SeededNetwork`]) |
 //! | keypairs | none | [`FakeKeypair`]: [`FakeCloudBuilder::keypair`], [`FakeCloud::add_keypair`] |
 //! | servers | none | [`FakeServer`] (already `ACTIVE`): [`FakeCloudBuilder::server`], [`FakeCloud::add_server`] |
+//! | projects, users | `admin` with the user `admin` | [`FakeProject`] (its users, member or admin): [`FakeCloudBuilder::with_project`], [`FakeCloud::add_project`] |
 //!
 //! [`FakeCloudBuilder::seed_flavors`], [`seed_images`](FakeCloudBuilder::seed_images) and
 //! [`seed_networks`](FakeCloudBuilder::seed_networks) leave the defaults out. Networks, subnets,
@@ -87,11 +88,16 @@
 //! [`server_id`](FakeCloud::server_id). Anything else (routers, security groups, ports, server
 //! groups, …) a test creates through the API as a client would.
 //!
-//! **One project.** The fake has one user in one project (name set with
-//! [`FakeCloudBuilder::project`]; tokens may also be scoped to the domain or the system): every
-//! resource belongs to it, and a token for another project is refused. Tests that need several
-//! projects need several fakes. [`FakeCloudBuilder::admin`]`(false)` makes the user a plain
-//! member, for the policy checks the fake models.
+//! **Projects.** The fake's own user has its roles in the fake's own project (name set with
+//! [`FakeCloudBuilder::project`]; its tokens may also be scoped to the domain or the system),
+//! where resources go by default. [`FakeProject`] adds projects with users of their own;
+//! seeds name their project with [`FakeServer::project`], [`FakeNetwork::project`],
+//! [`FakeImage::project`] (and a keypair its user, [`FakeKeypair::user`]); a test acts as a user
+//! with [`FakeCloud::client_as`] (or [`config_as`](FakeCloud::config_as)). Each service then
+//! shows each project what its default policy does: a member sees its own project's servers
+//! and the shared and external networks, another project's resources answer 404, changing a
+//! visible one that is not its own 403 (see [`FakeProject`]). [`FakeCloudBuilder::admin`]`(false)`
+//! makes the fake's own user a plain member, for the policy checks the fake models.
 //!
 //! # Injecting faults
 //!
@@ -150,7 +156,10 @@
 //! bodies of Nova and Neutron, the typed errors, `limit=1` paging links of Nova and Neutron,
 //! network, subnet and port bodies, booting on a port, the task states of a build and of a
 //! reboot, a second delete while deleting (204) and after (404), the port unbound after the
-//! server is gone; 43 observations are the same. The differences kept, and why:
+//! server is gone; 43 observations are the same. A second scenario runs as an admin and as a
+//! member of another project (the minicloud's `demo`): the member's 404s and 403s on the
+//! admin's private and shared networks, server, server group and keypairs, and what its lists
+//! show; its 19 observations are the same. The differences kept, and why:
 //!
 //! - **`Date`.** The fake's answers carry a `Date` header; Nova and Neutron under uWSGI without
 //!   a web server in front (the minicloud) send none. Deployments behind Apache, nginx or
@@ -166,8 +175,10 @@
 //!   where a loopback Nova takes seconds; a deleted server is gone at once unless
 //!   [`FakeCloudBuilder::delete_delay`] is set, so a second `DELETE` is then 404, not 204.
 //!   Task states are shown in Nova's order, each for an equal share of the delay.
-//! - **One host, one project, one user**, and no Keystone admin API; flavors and images are
-//!   read-only through the API (seed them instead).
+//! - **One host**, and no Keystone admin API (projects and users are seeded, not created
+//!   through `/v3/projects`); flavors and images are read-only through the API (seed them
+//!   instead). Glance's per-project visibility follows its documentation (the minicloud has no
+//!   Glance to compare with), without image members.
 //!
 //! Malformed JSON is a 400 shaped like the service's faults and the server never panics on
 //! input. Nova's faults are `application/json; charset=UTF-8`, as webob sends them.
@@ -215,8 +226,8 @@
 //!   name + user) and token methods; project (by id, or by name + domain), domain and system
 //!   scope. Bad credentials answer 401 with Keystone's `{"error": {...}}` body. Every compute and
 //!   network call needs a valid, unexpired `X-Auth-Token` from this server, else 401 with the
-//!   same body and `WWW-Authenticate: Keystone uri="..."`; a token not scoped to the project
-//!   gets 403. Version documents need no token.
+//!   same body and `WWW-Authenticate: Keystone uri="..."`; a token not scoped to a project gets
+//!   403. A user can scope a token to its own project only (another is Keystone's 401). Version documents need no token.
 //! - **Headers.** Every answer carries `x-openstack-request-id: req-<uuid>`; compute answers also
 //!   `x-compute-request-id` and the microversion (`OpenStack-API-Version`,
 //!   `X-OpenStack-Nova-API-Version`, `Vary`).

@@ -238,8 +238,8 @@ fn lock(ctx: &Ctx<'_>, version: Microversion, id: &str, args: &Value) -> Result<
     }
     let mut state = ctx.shared.lock();
     let server = live_server(&mut state, id)?;
-    // The fake has one project, so every lock is the owner's: locking a locked server changes
-    // nothing (not even the reason), as in Nova.
+    // The fake does not track who locked a server (Nova's `locked_by` owner/admin): locking a
+    // locked server changes nothing (not even the reason), as in Nova.
     if !server.locked {
         server.locked = true;
         server.locked_reason = reason;

@@ -1,5 +1,5 @@
 //! `/os-keypairs`: list (paged by name from 2.35), create (import, or generate below 2.92),
-//! show, delete. Keypairs belong to the fake's one user and are named, not numbered.
+//! show, delete. Keypairs belong to a user and are named (unique per user), not numbered.
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};

@@ -149,9 +149,9 @@ fn dispatch(ctx: &Ctx<'_>, path: &str, version: Microversion) -> Resp {
     let m = &ctx.req.method;
     let get = matches!(*m, Method::GET | Method::HEAD);
     let (post, put, delete) = (*m == Method::POST, *m == Method::PUT, *m == Method::DELETE);
-    if let ["servers", id, ..] = parts.as_slice() {
-        if !servers::visible(ctx, id) {
-            return servers::not_found(id);
+    if let ["servers", id, rest @ ..] = parts.as_slice() {
+        if let Some(refused) = servers::refusal(ctx, id, get && rest.is_empty()) {
+            return refused;
         }
     }
     match parts.as_slice() {

@@ -321,15 +321,24 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
     Resp::json(200, &Value::Object(out))
 }
 
-/// Whether the caller may see server `id`: one of its project's, or any for an admin; `true`
-/// for ids that name no server (the handler answers those).
-pub(crate) fn visible(ctx: &Ctx<'_>, id: &str) -> bool {
-    let state = ctx.shared.lock();
-    state
-        .servers
-        .iter()
-        .find(|s| s.id == id)
-        .is_none_or(|s| ctx.may_see(&s.project_id))
+/// The refusal of a request on server `id` of another project (an admin may reach any):
+/// Nova's 404, except that a `GET` of one still `scheduling` is answered from its build
+/// request, where the `servers:show` policy answers 403. `None` when the caller may go on,
+/// and for ids that name no server (the handler answers those).
+pub(crate) fn refusal(ctx: &Ctx<'_>, id: &str, show: bool) -> Option<Resp> {
+    let mut state = ctx.shared.lock();
+    settle_all(&mut state);
+    let s = state.servers.iter().find(|s| s.id == id)?;
+    if ctx.may_see(&s.project_id) {
+        return None;
+    }
+    if show && s.task_state == Some("scheduling") {
+        return Some(fault(
+            403,
+            "Policy doesn't allow os_compute_api:servers:show to be performed.",
+        ));
+    }
+    Some(not_found(id))
 }
 
 /// `GET /servers/{id}`.

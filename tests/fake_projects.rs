@@ -1,0 +1,481 @@
+//! The fake cloud with two projects: what a member of one sees and may change of the other's
+//! resources. Expected statuses and messages are what Keystone 29, Nova 33 and Neutron 28
+//! answered on the loopback minicloud for the same calls, made as `demo` (a member of project
+//! `demo`) on resources of project `admin`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![cfg(feature = "testing")]
+
+use stackclient::compute::{CreateServerGroup, ServerGroupPolicy};
+use stackclient::network::{CreatePort, CreateSubnet, UpdateNetwork};
+use stackclient::testing::{FakeCloud, FakeKeypair, FakeNetwork, FakeProject, FakeServer};
+use stackclient::{Client, Error};
+
+const SHARED_NET: &str = "5d2e3f40-1a2b-4c3d-8e9f-000000000001";
+
+struct Env {
+    fake: FakeCloud,
+    admin: Client,
+    bob: Client,
+}
+
+async fn env() -> Env {
+    let fake = FakeCloud::builder()
+        .with_project(
+            FakeProject::new("tenant-b")
+                .user("bob", "bob-secret")
+                .user("carol", "carol-secret"),
+        )
+        .network(
+            FakeNetwork::new("adm-shared")
+                .id(SHARED_NET)
+                .shared(true)
+                .subnet("10.51.0.0/24"),
+        )
+        .network(
+            FakeNetwork::new("bob-net")
+                .project("tenant-b")
+                .subnet("10.20.0.0/24"),
+        )
+        .keypair(FakeKeypair::new("deploy"))
+        .keypair(FakeKeypair::new("deploy").user("bob"))
+        .server(FakeServer::new("adm-vm"))
+        .server(FakeServer::new("bob-vm").project("tenant-b"))
+        .start()
+        .await
+        .unwrap();
+    let admin = fake.client().unwrap();
+    let bob = fake.client_as("bob").unwrap();
+    Env { fake, admin, bob }
+}
+
+fn api(e: &Error) -> (u16, String) {
+    let api = e
+        .as_api()
+        .unwrap_or_else(|| panic!("not an API error: {e}"));
+    (api.status, api.message.clone())
+}
+
+fn neutron(e: &Error) -> (u16, String, String) {
+    let api = e
+        .as_api()
+        .unwrap_or_else(|| panic!("not an API error: {e}"));
+    (
+        api.status,
+        api.code.clone().unwrap_or_default(),
+        api.message.clone(),
+    )
+}
+
+#[tokio::test]
+async fn each_user_gets_a_token_for_its_own_project_only() {
+    let env = env().await;
+    let info = env.bob.authenticate().await.unwrap();
+    let tenant_b = env.fake.project_id_of("tenant-b").unwrap();
+    assert_eq!(info.project_id.as_deref(), Some(tenant_b.as_str()));
+    assert_eq!(info.user_id, env.fake.user_id_of("bob").unwrap());
+    let roles: Vec<_> = info.roles.iter().map(String::as_str).collect();
+    assert!(
+        roles.contains(&"member") && !roles.contains(&"admin"),
+        "{roles:?}"
+    );
+
+    // Bob asking for the admin project, and a wrong password: Keystone's 401.
+    let http = reqwest::Client::new();
+    let url = format!("{}/v3/auth/tokens", env.fake.auth_url());
+    let body = |password: &str, project: &str| {
+        serde_json::json!({"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": "bob", "domain": {"name": "Default"}, "password": password}}},
+            "scope": {"project": {"name": project, "domain": {"name": "Default"}}}
+        }})
+    };
+    for (password, project) in [("bob-secret", "admin"), ("wrong", "tenant-b")] {
+        let resp = http
+            .post(&url)
+            .json(&body(password, project))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 401, "{password} {project}");
+    }
+    let resp = http
+        .post(&url)
+        .json(&body("bob-secret", "tenant-b"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let token: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(token["token"]["project"]["name"], "tenant-b");
+    assert_eq!(token["token"]["user"]["name"], "bob");
+}
+
+#[tokio::test]
+async fn nova_shows_a_member_its_own_project_and_an_admin_all_with_all_tenants() {
+    let env = env().await;
+    let servers = env.bob.compute().servers();
+    let mine = servers.list().all().await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].name, "bob-vm");
+    let tenant_b = env.fake.project_id_of("tenant-b").unwrap();
+    assert_eq!(mine[0].tenant_id.as_deref(), Some(tenant_b.as_str()));
+    assert_eq!(mine[0].user_id, env.fake.user_id_of("bob"));
+    // Nova puts the caller's project in place of a member's `project_id` filter.
+    let filtered = servers
+        .list()
+        .project_id(env.fake.project_id())
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(filtered.len(), 1);
+    assert_eq!(filtered[0].name, "bob-vm");
+
+    let adm_vm = env.fake.server_id("adm-vm").unwrap();
+    let not_found = format!("Instance {adm_vm} could not be found.");
+    assert_eq!(
+        api(&servers.get(&adm_vm).await.unwrap_err()),
+        (404, not_found.clone())
+    );
+    assert_eq!(
+        api(&servers.stop(&adm_vm).await.unwrap_err()),
+        (404, not_found.clone())
+    );
+    assert_eq!(
+        api(&servers.delete(&adm_vm).await.unwrap_err()),
+        (404, not_found)
+    );
+
+    let err = servers.list().all_tenants(true).all().await.unwrap_err();
+    assert_eq!(
+        api(&err),
+        (
+            403,
+            "Policy doesn't allow os_compute_api:servers:detail:get_all_tenants to be performed."
+                .into()
+        )
+    );
+
+    let admin = env.admin.compute().servers();
+    let own: Vec<_> = admin
+        .list()
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(own, ["adm-vm"]);
+    let mut all: Vec<_> = admin
+        .list()
+        .all_tenants(true)
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    all.sort();
+    assert_eq!(all, ["adm-vm", "bob-vm"]);
+    let theirs = admin
+        .list()
+        .all_tenants(true)
+        .project_id(&tenant_b)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0].name, "bob-vm");
+    // An admin reaches any server by id.
+    let bob_vm = env.fake.server_id("bob-vm").unwrap();
+    assert_eq!(admin.get(&bob_vm).await.unwrap().name, "bob-vm");
+}
+
+#[tokio::test]
+async fn keypairs_are_per_user_and_server_groups_per_project() {
+    let env = env().await;
+    let bob_keys = env.bob.compute().keypairs();
+    let listed = bob_keys.list().all().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    let deploy = bob_keys.get("deploy").await.unwrap();
+    assert_eq!(deploy.user_id, env.fake.user_id_of("bob"));
+    // The same name is free for another user; carol (same project) has no keypairs.
+    let carol = env.fake.client_as("carol").unwrap();
+    assert!(
+        carol
+            .compute()
+            .keypairs()
+            .list()
+            .all()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    env.fake
+        .add_keypair(FakeKeypair::new("deploy").user("carol"))
+        .unwrap();
+    let carols = carol.compute().keypairs().get("deploy").await.unwrap();
+    assert_eq!(carols.user_id, env.fake.user_id_of("carol"));
+    assert_ne!(carols.fingerprint, deploy.fingerprint);
+    let admin_deploy = env.admin.compute().keypairs().get("deploy").await.unwrap();
+    assert_eq!(admin_deploy.user_id.as_deref(), Some(env.fake.user_id()));
+
+    let group = env
+        .admin
+        .compute()
+        .server_groups()
+        .create(&CreateServerGroup::new(
+            "adm-group",
+            ServerGroupPolicy::Affinity,
+        ))
+        .await
+        .unwrap();
+    let bob_groups = env.bob.compute().server_groups();
+    assert!(bob_groups.list().all().await.unwrap().is_empty());
+    let err = bob_groups.get(&group.id).await.unwrap_err();
+    assert_eq!(
+        api(&err),
+        (
+            404,
+            format!("Instance group {} could not be found.", group.id)
+        )
+    );
+}
+
+#[tokio::test]
+async fn neutron_shows_a_member_its_own_shared_and_external_networks() {
+    let env = env().await;
+    let network = env.bob.network();
+    let mut names: Vec<_> = network
+        .networks()
+        .list()
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["adm-shared", "bob-net", "public"]);
+    let mut subnets: Vec<_> = network
+        .subnets()
+        .list()
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.cidr)
+        .collect();
+    subnets.sort();
+    assert_eq!(subnets, ["10.20.0.0/24", "10.51.0.0/24", "172.24.4.0/24"]);
+    // The admin project's server port on `private` is not Bob's to see.
+    let ports = network.ports().list().all().await.unwrap();
+    let bob_vm = env.fake.server_id("bob-vm").unwrap();
+    assert!(ports.iter().all(|p| p.device_id == bob_vm), "{ports:?}");
+
+    let private = env.fake.network_id("private").unwrap();
+    assert_eq!(
+        neutron(&network.networks().get(&private).await.unwrap_err()),
+        (
+            404,
+            "NetworkNotFound".into(),
+            format!("Network {private} could not be found.")
+        )
+    );
+    assert_eq!(
+        neutron(&network.networks().delete(&private).await.unwrap_err()).0,
+        404
+    );
+    let err = network
+        .networks()
+        .update(SHARED_NET, &UpdateNetwork::new().name("x"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        neutron(&err),
+        (
+            403,
+            "PolicyNotAuthorized".into(),
+            "rule:update_network is disallowed by policy".into()
+        )
+    );
+    let err = network.networks().delete(SHARED_NET).await.unwrap_err();
+    assert_eq!(
+        neutron(&err).2,
+        "rule:delete_network is disallowed by policy"
+    );
+    let err = network
+        .ports()
+        .create(&CreatePort::new(&private))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        neutron(&err),
+        (
+            404,
+            "NetworkNotFound".into(),
+            format!("Network {private} could not be found.")
+        )
+    );
+    let err = network
+        .subnets()
+        .create(&CreateSubnet::new(SHARED_NET, 4).cidr("10.77.0.0/24"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        neutron(&err),
+        (
+            403,
+            "PolicyNotAuthorized".into(),
+            "rule:create_subnet is disallowed by policy".into()
+        )
+    );
+    // A port on a shared network is allowed, and belongs to Bob's project.
+    let port = network
+        .ports()
+        .create(&CreatePort::new(SHARED_NET))
+        .await
+        .unwrap();
+    assert_eq!(port.project_id, env.fake.project_id_of("tenant-b"));
+
+    // The admin sees every project's networks.
+    let all = env.admin.network().networks().list().all().await.unwrap();
+    assert_eq!(all.len(), 4);
+}
+
+#[tokio::test]
+async fn security_groups_and_images_of_another_project_are_not_found() {
+    let env = env().await;
+    let admin_groups = env
+        .admin
+        .network()
+        .security_groups()
+        .list()
+        .all()
+        .await
+        .unwrap();
+    // Neutron lists every project's groups to an admin.
+    assert!(admin_groups.len() >= 2, "{admin_groups:?}");
+    let admin_default = admin_groups
+        .iter()
+        .find(|g| g.name == "default" && g.project_id.as_deref() == Some(env.fake.project_id()))
+        .expect("the admin project's default group");
+    let bob_groups = env
+        .bob
+        .network()
+        .security_groups()
+        .list()
+        .all()
+        .await
+        .unwrap();
+    assert!(bob_groups.iter().all(|g| g.id != admin_default.id));
+    let err = env
+        .bob
+        .network()
+        .security_groups()
+        .get(&admin_default.id)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        neutron(&err),
+        (
+            404,
+            "SecurityGroupNotFound".into(),
+            format!("Security group {} does not exist", admin_default.id)
+        )
+    );
+
+    // The seeded private Debian image belongs to the admin project.
+    let debian = env.fake.image_id("debian-12-genericcloud-amd64").unwrap();
+    let images = env.bob.image().images();
+    assert_eq!(images.get(&debian).await.unwrap_err().status(), Some(404));
+    let listed = images.list().all().await.unwrap();
+    assert!(listed.iter().all(|i| i.id != debian));
+    assert!(listed.iter().any(|i| i.id == FakeCloud::IMAGE_ID));
+    assert_eq!(
+        env.admin.image().images().get(&debian).await.unwrap().id,
+        debian
+    );
+}
+
+#[tokio::test]
+async fn seeds_and_projects_are_refused_as_keystone_and_nova_refuse_them() {
+    let env = env().await;
+    let err = env
+        .fake
+        .add_project(FakeProject::new("other").user("bob", "x"))
+        .unwrap_err();
+    assert_eq!(err.status, 409);
+    assert!(
+        err.message.contains("Duplicate entry found with name bob"),
+        "{err}"
+    );
+    assert!(env.fake.project_id_of("other").is_none(), "all or nothing");
+
+    let err = env
+        .fake
+        .add_server(FakeServer::new("x").project("nowhere"))
+        .unwrap_err();
+    assert_eq!(
+        (err.status, err.message.as_str()),
+        (404, "Could not find project: nowhere.")
+    );
+    let err = env.fake.config_as("nobody").unwrap_err();
+    assert_eq!(err.message, "Could not find user: nobody.");
+
+    // An added admin user sees every project's servers by id.
+    env.fake
+        .add_project(FakeProject::new("ops").admin_user("root", "pw"))
+        .unwrap();
+    let root = env.fake.client_as("root").unwrap();
+    let bob_vm = env.fake.server_id("bob-vm").unwrap();
+    assert_eq!(
+        root.compute().servers().get(&bob_vm).await.unwrap().name,
+        "bob-vm"
+    );
+}
+
+#[test]
+fn a_projects_passwords_stay_out_of_debug() {
+    let project = FakeProject::new("p")
+        .user("u", "hunter2-secret")
+        .admin_user("a", "s3cr3t-pw");
+    let shown = format!("{project:?}");
+    assert!(
+        !shown.contains("hunter2-secret") && !shown.contains("s3cr3t-pw"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn another_projects_server_still_scheduling_is_refused_by_policy_not_hidden() {
+    // Nova answers a GET of a server it has not placed yet from the build request, where the
+    // `servers:show` policy refuses another project (the minicloud answered the same).
+    let fake = FakeCloud::builder()
+        .build_delay(std::time::Duration::from_secs(60))
+        .with_project(FakeProject::new("tenant-b").user("bob", "pw"))
+        .start()
+        .await
+        .unwrap();
+    let admin = fake.client().unwrap();
+    let created = admin
+        .compute()
+        .servers()
+        .create(
+            &stackclient::compute::CreateServer::new("slow", "1")
+                .image(FakeCloud::IMAGE_ID)
+                .network(fake.network_id("private").unwrap()),
+        )
+        .await
+        .unwrap();
+    let bob = fake.client_as("bob").unwrap();
+    let err = bob.compute().servers().get(&created.id).await.unwrap_err();
+    assert_eq!(
+        api(&err),
+        (
+            403,
+            "Policy doesn't allow os_compute_api:servers:show to be performed.".into()
+        )
+    );
+    let err = bob.compute().servers().stop(&created.id).await.unwrap_err();
+    assert_eq!(api(&err).0, 404);
+}
