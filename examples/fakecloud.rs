@@ -14,14 +14,17 @@
 //! openstack server list
 //! ```
 //! The fake starts with its default seeds (flavors m1.tiny, m1.small, m1.nano; six images;
-//! networks `public` and `private`) and one `ACTIVE` server, `demo-1`. Options:
+//! networks `public` and `private`), one `ACTIVE` server, `demo-1`, and, as devstack has, a
+//! second project `demo` with the member `demo` / `secret`: the clouds.yaml also names the cloud
+//! `<NAME>-demo` for that user, who sees the shared and external networks but not the admin
+//! project's server or its `private` network. Options:
 //! `--port N` (default 5999; 0 picks a free port), `--clouds-yaml PATH` (default
 //! `./fakecloud-clouds.yaml`), `--cloud NAME` (default `fakecloud`), `--no-demo-server`.
 //! `tests/fakecloud_cli.rs` runs this code in-process and drives the openstack CLI against it.
 
 use std::path::PathBuf;
 
-use stackclient::testing::{FakeCloud, FakeServer};
+use stackclient::testing::{FakeCloud, FakeProject, FakeServer};
 
 /// What the command line asked for.
 #[derive(Clone, Debug)]
@@ -92,7 +95,9 @@ pub struct Running {
 
 /// Starts the fake cloud and writes its clouds.yaml.
 pub async fn start(opts: &Options) -> Result<Running, Box<dyn std::error::Error>> {
-    let mut builder = FakeCloud::builder().port(opts.port);
+    let mut builder = FakeCloud::builder()
+        .port(opts.port)
+        .with_project(FakeProject::new("demo").user("demo", "secret"));
     if opts.demo_server {
         builder = builder.server(FakeServer::new("demo-1").metadata("purpose", "demo"));
     }
@@ -100,7 +105,12 @@ pub async fn start(opts: &Options) -> Result<Running, Box<dyn std::error::Error>
         .start()
         .await
         .map_err(|e| format!("serving on 127.0.0.1:{}: {e}", opts.port))?;
-    std::fs::write(&opts.clouds_yaml, fake.clouds_yaml(&opts.cloud))
+    let member_cloud = format!("{}-demo", opts.cloud);
+    let yaml = fake.clouds_yaml_for(&[
+        (opts.cloud.as_str(), fake.username()),
+        (member_cloud.as_str(), "demo"),
+    ])?;
+    std::fs::write(&opts.clouds_yaml, yaml)
         .map_err(|e| format!("writing {}: {e}", opts.clouds_yaml.display()))?;
     let path = opts.clouds_yaml.display();
     let instructions = vec![
@@ -118,6 +128,7 @@ pub async fn start(opts: &Options) -> Result<Running, Box<dyn std::error::Error>
             opts.cloud
         ),
         "openstack server list".to_string(),
+        format!("as the member demo of project demo: OS_CLOUD={member_cloud}"),
     ];
     Ok(Running { fake, instructions })
 }

@@ -253,5 +253,32 @@ async fn openstack_cli_against_the_fakecloud_example() {
     let servers = cli.json(&["server", "list"]).await;
     assert_eq!(column(&servers, "Name"), ["demo-1"]);
 
+    // The member of the second project: its own token, the external network only, no servers.
+    let demo = Cli {
+        program: cli.program.clone(),
+        clouds_yaml: clouds_yaml.clone(),
+        cloud: format!("{}-demo", opts.cloud),
+    };
+    let token = demo.json(&["token", "issue"]).await;
+    assert_eq!(
+        token["project_id"],
+        fake.project_id_of("demo")
+            .expect("the example's demo project")
+    );
+    assert_eq!(
+        column(&demo.json(&["network", "list"]).await, "Name"),
+        ["public"]
+    );
+    assert_eq!(demo.json(&["server", "list"]).await, serde_json::json!([]));
+    let demo_1 = fake.server_id("demo-1").expect("seeded");
+    let mut cmd = tokio::process::Command::new(&demo.program);
+    cmd.args(["server", "show", &demo_1])
+        .env("OS_CLIENT_CONFIG_FILE", &clouds_yaml)
+        .env("OS_CLOUD", &demo.cloud);
+    let out = cmd.output().await.expect("the CLI runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("No Server found"), "{stderr}");
+
     let _ = std::fs::remove_file(&clouds_yaml);
 }

@@ -252,20 +252,86 @@ impl FakeCloud {
     /// ```
     pub fn clouds_yaml(&self, cloud: &str) -> String {
         let settings = &self.shared.settings;
+        let entry = self.clouds_yaml_entry(
+            cloud,
+            &settings.username,
+            &settings.password,
+            &settings.project,
+        );
+        format!("{}{entry}", self.clouds_yaml_head())
+    }
+
+    /// A `clouds.yaml` with one cloud per `(cloud name, user name)` pair, each as
+    /// [`clouds_yaml`](Self::clouds_yaml) writes it but as that user in its project, e.g. the
+    /// fake's admin and a member of a [`FakeProject`] side by side, as devstack's `admin` and
+    /// `demo` clouds are.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::{FakeCloud, FakeProject};
+    ///
+    /// let fake = FakeCloud::builder()
+    ///     .with_project(FakeProject::new("demo").user("demo", "demo-pw"))
+    ///     .start()
+    ///     .await?;
+    /// let yaml = fake.clouds_yaml_for(&[("fakecloud", "admin"), ("fakecloud-demo", "demo")])?;
+    /// assert!(yaml.contains("\"fakecloud-demo\":\n    auth:"));
+    /// assert!(yaml.contains("username: \"demo\"\n      password: \"demo-pw\"\n      project_name: \"demo\""));
+    /// assert_eq!(fake.clouds_yaml_for(&[("x", "nobody")]).unwrap_err().status, 404);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// 404 `Could not find user: {name}.` for a user the fake does not have.
+    pub fn clouds_yaml_for(&self, clouds: &[(&str, &str)]) -> Result<String, SeedError> {
+        let mut out = self.clouds_yaml_head();
+        for (cloud, username) in clouds {
+            let (password, project) = self.credentials_of(username)?;
+            out.push_str(&self.clouds_yaml_entry(cloud, username, &password, &project));
+        }
+        Ok(out)
+    }
+
+    fn clouds_yaml_head(&self) -> String {
+        format!(
+            "# The stackclient fake cloud at {} (examples/fakecloud.rs).\nclouds:\n",
+            self.shared.base
+        )
+    }
+
+    fn clouds_yaml_entry(&self, cloud: &str, user: &str, password: &str, project: &str) -> String {
         let quote = |s: &str| serde_json::Value::String(s.to_string()).to_string();
         format!(
-            "# The stackclient fake cloud at {base} (examples/fakecloud.rs).\n\
-             clouds:\n  {cloud}:\n    auth:\n      auth_url: {auth}/v3\n      \
+            "  {cloud}:\n    auth:\n      auth_url: {auth}/v3\n      \
              username: {user}\n      password: {password}\n      project_name: {project}\n      \
              user_domain_name: Default\n      project_domain_name: Default\n    \
              region_name: RegionOne\n    interface: public\n    identity_api_version: 3\n",
-            base = self.shared.base,
             cloud = quote(cloud),
             auth = self.auth_url(),
-            user = quote(&settings.username),
-            password = quote(&settings.password),
-            project = quote(&settings.project),
+            user = quote(user),
+            password = quote(password),
+            project = quote(project),
         )
+    }
+
+    /// The password and project name of the user named `username`.
+    fn credentials_of(&self, username: &str) -> Result<(String, String), SeedError> {
+        let state = self.shared.lock();
+        let Some(user) = state.users.iter().find(|u| u.name == username) else {
+            return Err(SeedError::new(
+                404,
+                format!("Could not find user: {username}."),
+            ));
+        };
+        let project = state
+            .projects
+            .iter()
+            .find(|p| p.id == user.project_id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        Ok((user.password.clone(), project))
     }
 
     /// Application credential auth (by id, with its secret; no scope, the credential carries the
@@ -509,22 +575,7 @@ impl FakeCloud {
     /// # Errors
     /// 404 `Could not find user: {username}.` when there is no such user.
     pub fn config_as(&self, username: &str) -> Result<CloudConfig, SeedError> {
-        let (password, project) = {
-            let state = self.shared.lock();
-            let Some(user) = state.users.iter().find(|u| u.name == username) else {
-                return Err(SeedError::new(
-                    404,
-                    format!("Could not find user: {username}."),
-                ));
-            };
-            let project = state
-                .projects
-                .iter()
-                .find(|p| p.id == user.project_id)
-                .map(|p| p.name.clone())
-                .unwrap_or_default();
-            (user.password.clone(), project)
-        };
+        let (password, project) = self.credentials_of(username)?;
         Ok(self.password_config(username, password, project))
     }
 
