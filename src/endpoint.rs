@@ -183,6 +183,24 @@ fn parent(url: &url::Url) -> Option<url::Url> {
 impl Client {
     /// The resolved endpoint of `service` (cached in the session: resolved once for every client).
     ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::{ApiVersion, ServiceType};
+    /// let compute = client.endpoint_info(ServiceType::COMPUTE).await?;
+    /// assert_eq!(compute.url.as_str(), fake.compute_url());
+    /// let version = compute.version.as_ref().expect("Nova publishes a version document");
+    /// assert_eq!(version.min_microversion, Some(ApiVersion::new(2, 1)));
+    /// assert!(compute.microversion.is_some_and(|v| v >= ApiVersion::new(2, 96)));
+    /// let network = client.endpoint_info("network").await?;
+    /// assert_eq!(network.url.as_str(), format!("{}/v2.0", fake.network_url()));
+    /// assert_eq!(network.microversion, None); // Neutron has no microversions
+    /// let err = client.endpoint_info("volumev3").await.unwrap_err();
+    /// assert!(matches!(err, stackclient::Error::EndpointNotFound { .. }));
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// [`Error::EndpointNotFound`] when the catalog has no such endpoint (an unscoped token has none),
     /// [`Error::MicroversionUnsupported`] when the cloud's range and the crate's (or the pin) do not meet,

@@ -68,6 +68,25 @@ fn msg(text: &str) -> Capped<'_> {
 pub type SourceError = std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>;
 
 /// The crate's error.
+///
+/// A service's refusal is [`Error::Api`], with the status, the fault's code and message as the
+/// service sent them, and the request id to quote to the cloud's operators:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// let missing = "8a7e2b0c-1d3f-4e5a-9b6c-7d8e9f0a1b2c";
+/// let err = client.compute().servers().get(missing).await.unwrap_err();
+/// assert!(err.is_not_found());
+/// assert_eq!(err.status(), Some(404));
+/// assert!(err.request_id().is_some_and(|id| id.starts_with("req-")));
+/// let api = err.as_api().expect("an API error");
+/// assert_eq!(api.code.as_deref(), Some("itemNotFound"));
+/// assert_eq!(api.message, format!("Instance {missing} could not be found."));
+/// assert!(!err.may_have_been_applied()); // a GET changes nothing
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -735,7 +735,34 @@ impl RequestBuilder {
         self
     }
 
-    /// Sends the request. Non-2xx answers are returned as [`Error::Api`].
+    /// Sends the request. Non-2xx answers are returned as [`Error::Api`], with the service's
+    /// fault message and request id.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::{Method, ServiceType};
+    /// let resp = client
+    ///     .request(ServiceType::NETWORK, Method::Get, "networks")
+    ///     .query("name", "public")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(resp.status(), 200);
+    /// assert!(resp.request_id().is_some_and(|id| id.starts_with("req-")));
+    /// let body: serde_json::Value = resp.json()?;
+    /// assert_eq!(body["networks"][0]["router:external"], true);
+    ///
+    /// let err = client
+    ///     .request(ServiceType::NETWORK, Method::Get, "networks/no-such-network")
+    ///     .send()
+    ///     .await
+    ///     .unwrap_err();
+    /// let api = err.as_api().expect("an API error");
+    /// assert_eq!((api.status, api.code.as_deref()), (404, Some("NetworkNotFound")));
+    /// assert_eq!(api.message, "Network no-such-network could not be found.");
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// Any [`Error`] of the pipeline: endpoint, auth, transport, timeout, API error.

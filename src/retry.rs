@@ -9,7 +9,33 @@ use std::time::{Duration, SystemTime};
 
 use backon::BackoffBuilder;
 
-/// How failed idempotent requests are retried.
+/// How failed idempotent requests are retried; set with
+/// [`ClientOptions::retry`](crate::ClientOptions::retry).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use stackclient::testing::{FakeCloud, InjectedFault};
+/// use stackclient::{Client, RetryPolicy};
+///
+/// let fake = FakeCloud::start().await?;
+/// let policy = RetryPolicy::default()
+///     .max_attempts(3)
+///     .backoff(Duration::from_millis(10), Duration::from_millis(50));
+/// let client = Client::new(fake.options().retry(policy))?;
+/// client.authenticate().await?;
+///
+/// // Two 503s, then an answer: the GET succeeds on its third attempt.
+/// fake.inject_fault(InjectedFault::new(503).path_prefix("/compute/v2.1/flavors").times(2));
+/// assert_eq!(client.compute().flavors().list().all().await?.len(), 3);
+///
+/// // Three 503s exhaust the three attempts: the last answer is the error.
+/// fake.inject_fault(InjectedFault::new(503).path_prefix("/compute/v2.1/flavors").times(3));
+/// let err = client.compute().flavors().list().all().await.unwrap_err();
+/// assert_eq!(err.status(), Some(503));
+/// assert_eq!(err.as_api().map(|a| a.attempts), Some(3));
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {

@@ -32,6 +32,37 @@ pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(120);
 /// [`Session::with_clock`] says otherwise) corrected by the offset measured when the token arrived
 /// (Keystone's `Date` header, else the token's `issued_at`). A client clock hours ahead of Keystone's
 /// therefore does not cause a login per call.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// use stackclient::{Client, ClientOptions, Session};
+///
+/// let session = Session::new(fake.config());
+/// assert!(session.auth_info().is_none()); // no I/O until the first request
+/// let opts = ClientOptions::new(session.clone());
+/// // Each task its own client (its own connection pool), one token for all of them.
+/// let tasks: Vec<_> = (0..4)
+///     .map(|_| {
+///         let client = Client::new(opts.clone()).expect("client");
+///         tokio::spawn(async move { client.compute().flavors().list().all().await })
+///     })
+///     .collect();
+/// for task in tasks {
+///     assert_eq!(task.await.expect("task")?.len(), 3);
+/// }
+/// assert_eq!(session.auth_requests(), 1);
+/// let info = session.auth_info().expect("authenticated");
+/// assert_eq!(info.project_id.as_deref(), Some(fake.project_id()));
+/// let catalog = session.catalog().expect("a service catalog");
+/// assert!(catalog.services().iter().any(|s| s.service_type == "network"));
+///
+/// // After an invalidation the next request logs in again, once.
+/// session.invalidate_token();
+/// Client::new(opts)?.network().networks().list().all().await?;
+/// assert_eq!(session.auth_requests(), 2);
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Session {
     pub(crate) inner: Arc<SessionInner>,

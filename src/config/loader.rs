@@ -121,13 +121,34 @@ const AUTH_TYPES: &str = "password, v3password, token, v3token, v3applicationcre
 /// # Ok::<(), stackclient::Error>(())
 /// ```
 ///
-/// Reading the real environment and a named cloud:
+/// A named cloud of a `clouds.yaml` (here in the current directory; [`from_process`](Self::from_process)
+/// reads the real environment and `~/.config/openstack` too), its password in `secure.yaml`:
 ///
-/// ```no_run
+/// ```
 /// use stackclient::ConfigLoader;
 ///
-/// let cfg = ConfigLoader::from_process().cloud("mycloud").load()?;
-/// println!("{} in {:?}", cfg.auth.auth_url, cfg.region_name);
+/// let dir = std::env::temp_dir().join(format!("stackclient-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).expect("temp dir");
+/// std::fs::write(dir.join("clouds.yaml"), "clouds:
+///   mycloud:
+///     auth:
+///       auth_url: https://keystone.example.com:5000
+///       username: demo
+///       project_name: demo
+///       user_domain_name: Default
+///       project_domain_name: Default
+///     region_name: RegionTwo
+/// ").expect("clouds.yaml");
+/// std::fs::write(dir.join("secure.yaml"), "clouds:\n  mycloud:\n    auth:\n      password: s3cret\n")
+///     .expect("secure.yaml");
+///
+/// let cfg = ConfigLoader::new().current_dir(&dir).cloud("mycloud").load()?;
+/// assert_eq!(cfg.auth.auth_url, "https://keystone.example.com:5000");
+/// assert_eq!(cfg.region_name.as_deref(), Some("RegionTwo"));
+/// assert!(!format!("{cfg:?}").contains("s3cret")); // secrets stay out of Debug
+/// let err = ConfigLoader::new().current_dir(&dir).cloud("other").load().unwrap_err();
+/// assert!(err.to_string().contains("other"), "{err}");
+/// std::fs::remove_dir_all(&dir).ok();
 /// # Ok::<(), stackclient::Error>(())
 /// ```
 #[derive(Clone)]
