@@ -93,6 +93,22 @@ pub(crate) fn service_type_aliases(service_type: &str) -> Vec<&str> {
 }
 
 /// The parsed service catalog.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::Interface;
+/// client.authenticate().await?;
+/// let catalog = client.session().catalog().expect("a project-scoped token has one");
+/// let nova = catalog.endpoint("compute", Interface::Public, Some("RegionOne"))?;
+/// assert_eq!(nova, fake.compute_url());
+/// // An alias finds the same service; a missing one says what there is.
+/// assert_eq!(catalog.endpoint("image", Interface::Internal, None)?, fake.image_url());
+/// let err = catalog.endpoint("dns", Interface::Public, None).unwrap_err();
+/// assert!(err.to_string().contains("compute"), "{err}");
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Catalog {
     services: Vec<CatalogService>,

@@ -94,6 +94,25 @@ pub const DEFAULT_USER_AGENT: &str = concat!("stackclient/", env!("CARGO_PKG_VER
 
 impl ClientOptions {
     /// Options with defaults, taking timeout and TLS settings from the session's config.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// use std::time::Duration;
+    /// use stackclient::{Client, ClientOptions, Session};
+    ///
+    /// let opts = ClientOptions::new(Session::new(fake.config()))
+    ///     .timeout(Duration::from_secs(20))
+    ///     .connect_timeout(Duration::from_secs(3))
+    ///     .pool_max_idle_per_host(4)
+    ///     .user_agent("inventory-sync/1.2");
+    /// assert_eq!(opts.timeout, Duration::from_secs(20));
+    /// let client = Client::new(opts)?;
+    /// client.compute().flavors().list().all().await?;
+    /// let last = fake.requests().pop().expect("recorded");
+    /// assert_eq!(last.header("user-agent"), Some("inventory-sync/1.2"));
+    /// # Ok(()) }
+    /// ```
     pub fn new(session: Session) -> Self {
         let cfg = session.config();
         let tls = TlsOptions {

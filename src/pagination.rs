@@ -504,6 +504,28 @@ impl SortDir {
 /// A list request: set filters with the resource's methods (e.g. [`crate::compute::ServerList`]), then
 /// [`send`](List::send) for one page, [`into_stream`](List::into_stream) for every item lazily (one page
 /// in memory), or [`all`](List::all).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use futures_util::TryStreamExt;
+/// use stackclient::SortDir;
+/// let flavors = client.compute().flavors();
+/// // One page of two, and the marker for the next one.
+/// let page = flavors.list().limit(2).send().await?;
+/// assert_eq!(page.items.len(), 2);
+/// let next = page.next_marker.clone().expect("a third flavor follows");
+/// let rest = flavors.list().limit(2).marker(&next).send().await?;
+/// assert_eq!(rest.items.len(), 1);
+/// // Every item, fetched page by page as the stream is read.
+/// let names: Vec<String> = flavors.list().limit(1).into_stream().map_ok(|f| f.name).try_collect().await?;
+/// assert_eq!(names.len(), 3);
+/// // Neutron sorts on the server.
+/// let nets = client.network().networks().list().sort("name", SortDir::Desc).all().await?;
+/// assert_eq!(nets.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["public", "private"]);
+/// # Ok(()) }
+/// ```
 #[must_use = "a list does nothing until sent"]
 pub struct List<T> {
     client: Client,

@@ -134,6 +134,32 @@ pub const MODIFY_ATTEMPTS: u32 = 5;
 
 /// The generic handle of a resource type: the verbs every resource has. Get one from the service
 /// handles, e.g. `client.network().networks()`. Cheap to clone (the client's pool is shared).
+///
+/// The same verbs on every resource, here Neutron networks:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::{CreateNetwork, UpdateNetwork};
+/// let networks = client.network().networks();
+/// let net = networks.create(&CreateNetwork::new().name("app")).await?;
+/// assert_eq!(networks.get(&net.id).await?.name, "app");
+/// assert_eq!(networks.find("app").await?.map(|n| n.id), Some(net.id.clone()));
+/// let renamed = networks.update(&net.id, &UpdateNetwork::new().name("app-2")).await?;
+/// assert_eq!(renamed.name, "app-2");
+/// // Read, change, write with `If-Match` on the revision, again after a 412:
+/// let described = networks
+///     .modify(&net.id, |n| Some(UpdateNetwork::new().description(format!("{} (web)", n.name))))
+///     .await?;
+/// assert_eq!(described.description.as_deref(), Some("app-2 (web)"));
+/// networks.add_tag(&net.id, "prod").await?;
+/// assert_eq!(networks.list().tags(&["prod"]).all().await?.len(), 1);
+/// networks.delete(&net.id).await?;
+/// assert!(networks.get_opt(&net.id).await?.is_none());
+/// assert!(!networks.delete_opt(&net.id).await?); // already gone
+/// # Ok(()) }
+/// ```
 pub struct Api<R> {
     client: Client,
     /// Segments before `R::COLLECTION` for a resource nested under one item of another collection

@@ -30,7 +30,30 @@ use crate::error::Error;
 /// Everything needed to authenticate against one cloud and pick its endpoints.
 ///
 /// Build it with [`CloudConfig::load`] (process environment and standard paths), with a
-/// [`ConfigLoader`] (injected variables and paths), or field by field with [`CloudConfig::new`].
+/// [`ConfigLoader`] (injected variables and paths), or field by field with [`CloudConfig::new`]:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// use stackclient::{
+///     Auth, AuthMethod, Client, ClientOptions, CloudConfig, DomainRef, Interface, ProjectRef, Scope,
+///     SecretString, Session, UserRef,
+/// };
+///
+/// let method = AuthMethod::Password {
+///     user: UserRef::Name { name: "admin".into(), domain: DomainRef::Id("default".into()) },
+///     password: SecretString::from("secret"),
+/// };
+/// let scope = Scope::Project(ProjectRef::Name { name: "admin".into(), domain: DomainRef::Id("default".into()) });
+/// let config = CloudConfig::new(Auth::new(format!("{}/v3", fake.auth_url()), method, scope))
+///     .with_region("RegionOne")
+///     .with_interface(Interface::Internal)
+///     .with_api_version("compute", "2.79");
+/// let client = Client::new(ClientOptions::new(Session::new(config)))?;
+/// let compute = client.endpoint_info("compute").await?;
+/// assert_eq!(compute.microversion.map(|v| v.to_string()).as_deref(), Some("2.79"));
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct CloudConfig {
