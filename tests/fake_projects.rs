@@ -479,3 +479,60 @@ async fn another_projects_server_still_scheduling_is_refused_by_policy_not_hidde
     let err = bob.compute().servers().stop(&created.id).await.unwrap_err();
     assert_eq!(api(&err).0, 404);
 }
+
+#[tokio::test]
+async fn another_projects_external_network_takes_no_port_of_a_member() {
+    let env = env().await;
+    let public = env.fake.network_id("public").unwrap();
+    let tenant_b = env.fake.project_id_of("tenant-b").unwrap();
+    let err = env
+        .bob
+        .network()
+        .ports()
+        .create(&CreatePort::new(&public))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        neutron(&err),
+        (
+            403,
+            "HTTPForbidden".into(),
+            format!("Tenant {tenant_b} not allowed to create port on this network")
+        )
+    );
+
+    // Nova takes the request, then the build fails when Neutron refuses the port.
+    let servers = env.bob.compute().servers();
+    let create = |net: &str| {
+        stackclient::compute::CreateServer::new("on-public", "1")
+            .image(FakeCloud::IMAGE_ID)
+            .network(net)
+    };
+    let created = servers.create(&create(&public)).await.unwrap();
+    let failed = loop {
+        let s = servers.get(&created.id).await.unwrap();
+        if s.status != stackclient::compute::ServerStatus::Build {
+            break s;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(failed.status, stackclient::compute::ServerStatus::Error);
+    let fault = failed.fault.expect("a fault");
+    assert_eq!(fault.code, 500);
+    assert_eq!(
+        fault.message,
+        format!(
+            "Build of instance {} aborted: Failed to allocate the network(s), not rescheduling.",
+            created.id
+        )
+    );
+    assert!(failed.addresses.is_empty());
+
+    // Another project's private network is not found at all.
+    let private = env.fake.network_id("private").unwrap();
+    let err = servers.create(&create(&private)).await.unwrap_err();
+    assert_eq!(
+        api(&err),
+        (400, format!("Network {private} could not be found."))
+    );
+}

@@ -895,6 +895,12 @@ async fn two_projects(admin: &Client, member: &Client, image_id: &str) -> Facts 
     };
     let private = net(json!({"network": {"name": format!("{tag}-private")}})).await;
     let shared = net(json!({"network": {"name": format!("{tag}-shared"), "shared": true}})).await;
+    let external =
+        net(json!({"network": {"name": format!("{tag}-ext"), "router:external": true}})).await;
+    let external_id = external.body["network"]["id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     let private_id = private.body["network"]["id"]
         .as_str()
         .unwrap_or("")
@@ -905,7 +911,7 @@ async fn two_projects(admin: &Client, member: &Client, image_id: &str) -> Facts 
         .to_string();
     f.insert(
         "setup.networks".into(),
-        format!("{} {}", private.status, shared.status),
+        format!("{} {} {}", private.status, shared.status, external.status),
     );
 
     let m = |method: Method, path: String, body: Option<Value>| async move {
@@ -965,6 +971,17 @@ async fn two_projects(admin: &Client, member: &Client, image_id: &str) -> Facts 
     )
     .await;
     f.insert("member.port.on_private".into(), refusal(&r, &private_id));
+    let r = m(
+        Method::Post,
+        "ports".into(),
+        Some(json!({"port": {"network_id": external_id}})),
+    )
+    .await;
+    let member_project = member_info.project_id.clone().unwrap_or_default();
+    f.insert(
+        "member.port.on_external".into(),
+        refusal(&r, &member_project),
+    );
     let r = m(
         Method::Post,
         "ports".into(),
@@ -1044,6 +1061,20 @@ async fn two_projects(admin: &Client, member: &Client, image_id: &str) -> Facts 
     )
     .await;
     f.insert("member.server.stop".into(), refusal(&r, &server_id));
+    let r = raw_with(
+        member,
+        ServiceType::COMPUTE,
+        Method::Post,
+        "servers",
+        Some(json!({"server": {
+            "name": format!("{tag}-member-vm"), "flavorRef": "42", "imageRef": image_id,
+            "networks": [{"uuid": private_id}]
+        }})),
+        v,
+        &[],
+    )
+    .await;
+    f.insert("member.server.on_private".into(), refusal(&r, &private_id));
     let r = c(
         Method::Get,
         "servers/detail".into(),
@@ -1114,6 +1145,7 @@ async fn two_projects(admin: &Client, member: &Client, image_id: &str) -> Facts 
     a(format!("servers/{server_id}"), ServiceType::COMPUTE).await;
     a(format!("networks/{private_id}"), ServiceType::NETWORK).await;
     a(format!("networks/{shared_id}"), ServiceType::NETWORK).await;
+    a(format!("networks/{external_id}"), ServiceType::NETWORK).await;
     for (k, v) in &f {
         println!("{k:<36} {v}");
     }
@@ -1124,7 +1156,15 @@ async fn two_projects(admin: &Client, member: &Client, image_id: &str) -> Facts 
 fn expected_two_projects() -> Facts {
     [
         ("projects.differ", "true"),
-        ("setup.networks", "201 201"),
+        ("setup.networks", "201 201 201"),
+        (
+            "member.port.on_external",
+            "403 HTTPForbidden Tenant <id> not allowed to create port on this network",
+        ),
+        (
+            "member.server.on_private",
+            "400 badRequest{code,message} Network <id> could not be found.",
+        ),
         ("setup.server", "202"),
         ("setup.server.built", "\"ACTIVE\""),
         ("member.network.private.get", "404 NetworkNotFound Network <id> could not be found."),

@@ -159,7 +159,7 @@
 //! server is gone; 43 observations are the same. A second scenario runs as an admin and as a
 //! member of another project (the minicloud's `demo`): the member's 404s and 403s on the
 //! admin's private and shared networks, server, server group and keypairs, and what its lists
-//! show; its 19 observations are the same. The differences kept, and why:
+//! show; its 21 observations are the same. The differences kept, and why:
 //!
 //! - **`Date`.** The fake's answers carry a `Date` header; Nova and Neutron under uWSGI without
 //!   a web server in front (the minicloud) send none. Deployments behind Apache, nginx or

@@ -45,6 +45,16 @@ pub(crate) fn owns_network(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
         .is_some_and(|n| ctx.may_see(&n.project_id))
 }
 
+/// Whether the caller may put ports on network `id`: its own, a shared one, or any for an
+/// admin (an external network of another project is not one: Neutron answers 403).
+pub(crate) fn may_attach(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
+    state
+        .networks
+        .iter()
+        .find(|n| n.id == id)
+        .is_some_and(|n| ctx.may_see(&n.project_id) || n.shared)
+}
+
 /// What the caller may do with one item: `None` when the item does not exist (the handler
 /// answers), else whether it is seen and whether it is the caller's to change.
 fn access(ctx: &Ctx<'_>, state: &State, collection: &str, id: &str) -> Option<(bool, bool)> {

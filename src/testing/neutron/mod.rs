@@ -1,6 +1,6 @@
 //! Neutron (networking v2.0) under `/network`.
 
-mod access;
+pub(crate) mod access;
 mod extensions;
 pub(crate) mod floating_ips;
 pub(crate) mod model;

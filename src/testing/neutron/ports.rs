@@ -439,6 +439,16 @@ pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> R
     let Some(network) = network else {
         return super::networks::network_not_found(network_id);
     };
+    if !super::access::may_attach(ctx, state, network_id) {
+        return error(
+            403,
+            "HTTPForbidden",
+            &format!(
+                "Tenant {} not allowed to create port on this network",
+                ctx.project_id()
+            ),
+        );
+    }
     let now = Utc::now();
     let mut port = Port {
         id: ids::uuid4(),

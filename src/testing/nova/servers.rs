@@ -13,6 +13,7 @@ use super::{
 };
 use crate::testing::http::Resp;
 use crate::testing::ids;
+use crate::testing::neutron::access;
 use crate::testing::neutron::ports::Port;
 use crate::testing::neutron::security_groups::ensure_default;
 use crate::testing::server::Ctx;
@@ -1098,7 +1099,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
             for item in items {
                 match item {
                     NetworkItem::Network(id) => {
-                        if !state.networks.iter().any(|n| &n.id == id) {
+                        if !access::sees_network(ctx, &state, id) {
                             return fault(400, &format!("Network {id} could not be found."));
                         }
                     }
@@ -1129,6 +1130,12 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
             .filter(|p| request.name.starts_with(p))
             .map(|_| "No valid host was found. There are not enough hosts available.".to_string())
     });
+    // Nova accepts another project's external network, then Neutron refuses it the port: the
+    // build fails.
+    let unattachable = items.iter().any(|item| match item {
+        NetworkItem::Network(id) => !access::may_attach(ctx, &state, id),
+        NetworkItem::Port(_) => false,
+    });
     let reservation_id = format!("r-{}", ids::alnum(8).to_ascii_lowercase());
     let admin_pass = request.admin_pass.clone().unwrap_or_else(|| ids::alnum(12));
     let now = Utc::now();
@@ -1136,7 +1143,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     for index in 0..request.count {
         let server_id = ids::uuid4();
         let mut addresses = Vec::new();
-        for item in &items {
+        for item in items.iter().filter(|_| !unattachable) {
             let address = match item {
                 NetworkItem::Network(net_id) => nova_port(
                     ctx.project_id(),
@@ -1152,7 +1159,12 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
         // The one fake host holds this many more members of an anti-affinity group.
         let no_room =
             group_room.is_some_and(|room| index >= u64::try_from(room).unwrap_or(u64::MAX));
-        let failure = if no_room {
+        let failure = if unattachable {
+            Some(format!(
+                "Build of instance {server_id} aborted: Failed to allocate the network(s), not \
+                 rescheduling."
+            ))
+        } else if no_room {
             Some("No valid host was found. There are not enough hosts available.".to_string())
         } else {
             failure.clone()
