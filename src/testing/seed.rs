@@ -668,6 +668,7 @@ fn call(
         query: Vec::new(),
         headers,
         body: Bytes::from(body.to_string()),
+        request_id: super::ids::request_id(),
     };
     server::route(shared, &req, Some(TokenScope::Project))
 }

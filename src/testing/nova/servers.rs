@@ -32,7 +32,15 @@ pub(crate) fn settle_all(state: &mut State) {
     let now = Instant::now();
     let mut released = Vec::new();
     for s in &mut state.servers {
+        let soft = s.vm_state == VmState::SoftDeleted;
         s.settle(now);
+        if soft && s.vm_state == VmState::Deleted {
+            released.extend(
+                s.addresses
+                    .iter()
+                    .map(|a| (a.port_id.clone(), a.neutron_port)),
+            );
+        }
         if s.vm_state == VmState::Error && s.launched_at.is_none() && !s.addresses.is_empty() {
             released.extend(s.addresses.drain(..).map(|a| (a.port_id, a.neutron_port)));
         }
@@ -302,6 +310,14 @@ pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
 /// deleted is 204 too, as Nova answers); 409 `Instance {id} is locked` for non-admins. The
 /// server shows task_state `deleting` until `delete_delay` has passed, then 404.
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
+    if let Some(resp) = super::soft_delete::try_soft_delete(ctx, id) {
+        return resp;
+    }
+    delete_now(ctx, id)
+}
+
+/// Deletes the server at once (not soft): `DELETE` without a reclaim interval, `forceDelete`.
+pub(crate) fn delete_now(ctx: &Ctx<'_>, id: &str) -> Resp {
     let delay = ctx.shared.settings.delete_delay;
     let admin = ctx.is_admin();
     let mut state = ctx.shared.lock();
@@ -324,10 +340,13 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
             &[Some("deleting")],
             Transition::Deleted,
         ));
+        let done = server.pending.as_ref().map(|p| (p.at, p.at_wall));
         server.settle(Instant::now());
         for (port_id, theirs) in released {
             release_port(&mut state, &port_id, theirs);
         }
+        let events = &["compute_terminate_instance"];
+        super::instance_actions::record(ctx, &mut state, id, "delete", events, done, false);
     }
     Resp::empty(204)
 }
@@ -1145,7 +1164,18 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
                 group.members.push(server.id.clone());
             }
         }
+        let done = server.pending.as_ref().map(|p| (p.at, p.at_wall));
+        let failed = matches!(
+            server.pending.as_ref().map(|p| &p.then),
+            Some(Transition::Built(Some(_)))
+        );
+        let events = &[
+            "conductor_schedule_and_build_instances",
+            "compute__do_build_and_run_instance",
+        ];
+        let id = server.id.clone();
         state.servers.push(server);
+        super::instance_actions::record(ctx, &mut state, &id, "create", events, done, failed);
     }
     drop(state);
 
