@@ -76,7 +76,7 @@ fn summary(base: &str, f: &Flavor, version: Microversion) -> Value {
     Value::Object(m)
 }
 
-fn detail(base: &str, f: &Flavor, version: Microversion) -> Value {
+pub(crate) fn detail(base: &str, f: &Flavor, version: Microversion) -> Value {
     let mut m = match summary(base, f, version) {
         Value::Object(m) => m,
         _ => Map::new(),

@@ -9,6 +9,7 @@ mod crypto;
 mod extra_specs;
 mod extras;
 mod flavor_access;
+mod flavor_manage;
 pub(crate) mod flavors;
 mod guest_actions;
 mod hypervisors;
@@ -176,7 +177,10 @@ fn dispatch(ctx: &Ctx<'_>, path: &str, version: Microversion) -> Resp {
     match parts.as_slice() {
         ["flavors"] if get => flavors::list(ctx, version, false),
         ["flavors", "detail"] if get => flavors::list(ctx, version, true),
+        ["flavors"] if post => flavor_manage::create(ctx, version),
         ["flavors", id] if get => flavors::show(ctx, version, id),
+        ["flavors", id] if put => flavor_manage::update(ctx, version, id),
+        ["flavors", id] if delete => flavor_manage::delete(ctx, id),
         ["flavors", id, "action"] if post => flavor_access::action(ctx, version, id),
         ["flavors", id, "os-flavor-access"] if get => flavor_access::index(ctx, id),
         ["flavors", id, "os-extra_specs"] if get => extra_specs::show(ctx, id, None),
