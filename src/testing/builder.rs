@@ -237,8 +237,11 @@ impl FakeCloudBuilder {
     ///     .await?;
     /// let servers = fake.client()?.compute().servers();
     /// let id = fake.server_id("db-1").expect("seeded");
-    /// servers.delete(&id).await?;
-    /// assert_eq!(servers.get(&id).await?.status, ServerStatus::SoftDeleted);
+    /// servers.delete(&id).await?; // task `soft-deleting`, then SOFT_DELETED
+    /// let server = servers.wait_for_status(&id, ServerStatus::SoftDeleted).await?;
+    /// assert_eq!(server.power_state, Some(4)); // shut down, restorable
+    /// servers.restore(&id).await?;
+    /// servers.wait_for_status(&id, ServerStatus::Active).await?;
     /// # Ok(())
     /// # }
     /// ```

@@ -385,7 +385,10 @@ fn resize(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
         "pre-migrating",
     );
     if let Some(done) = done {
-        state.migrations[at].then(&["migrating", "post-migrating", "finished"], done);
+        state.migrations[at].then(
+            &["pre-migrating", "migrating", "post-migrating", "finished"],
+            done,
+        );
     }
     Ok(Resp::empty(202))
 }

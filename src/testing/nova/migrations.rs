@@ -42,7 +42,8 @@ impl MigrationRecord {
             .map_or(("error", self.created), |(_, s, t)| (*s, *t))
     }
 
-    /// Appends statuses spread evenly from now to `done` (the last one at `done`).
+    /// Appends statuses spread evenly from now (the first) to `done` (the last; a single one at
+    /// `done`).
     pub(crate) fn then(&mut self, statuses: &[&'static str], done: (Instant, DateTime<Utc>)) {
         let (start, start_wall) = (Instant::now(), Utc::now());
         let total = done.0.saturating_duration_since(start);
