@@ -749,3 +749,48 @@ async fn soft_delete_is_reclaimed_after_the_interval() {
         .unwrap();
     assert!(ports.is_empty());
 }
+
+#[tokio::test]
+async fn server_creates_are_held_to_the_quotas() {
+    let fake = quick().start().await.unwrap();
+    let client = fake.client().unwrap();
+    let project = fake.project_id();
+    client
+        .compute()
+        .quota_sets()
+        .update(project, &UpdateQuotaSet::new().instances(1))
+        .await
+        .unwrap();
+    fake.add_server(FakeServer::new("a")).unwrap();
+    let err = client
+        .compute()
+        .servers()
+        .create(
+            &stackclient::compute::CreateServer::new("b", "1")
+                .image(FakeCloud::IMAGE_ID)
+                .network(fake.network_id("private").unwrap()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        api(&err),
+        (
+            403,
+            "Quota exceeded for instances: Requested 1, but already used 1 of 1 instances".into()
+        )
+    );
+    // m1.small has 2048 MiB: 512 used (m1.tiny) + 2048 is over a 2559 MiB quota.
+    let quotas = client.compute().quota_sets();
+    quotas
+        .update(project, &UpdateQuotaSet::new().instances(10).ram_mib(2559))
+        .await
+        .unwrap();
+    let err = fake
+        .add_server(FakeServer::new("c").flavor("2"))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Quota exceeded for ram: Requested 2048, but already used 512 of 2559 ram"),
+        "{err}"
+    );
+}

@@ -284,7 +284,10 @@
 //!   (`compute_stop_instance`, …; finished when the action is), resizes and migrations also as
 //!   migration records (`pre-migrating` → … → `finished` → `confirmed`). Admin-only calls answer
 //!   a member 403 `Policy doesn't allow os_compute_api:… to be performed.` Private flavors are
-//!   listed and shown to admins and to projects given access. Bodies are validated with Nova's messages
+//!   listed and shown to admins and to projects given access. `POST /servers` checks the
+//!   project's instances, cores and RAM quotas (Nova's defaults: 10, 20, 51200 MiB; set with
+//!   `PUT /os-quota-sets`): 403 `Quota exceeded for instances: Requested 1, but already used
+//!   10 of 10 instances`. Bodies are validated with Nova's messages
 //!   (`Invalid input for field/attribute type. Value: GENTLE. 'GENTLE' is not one of [...]`).
 //! - **Keypairs.** Imported OpenSSH keys get Nova's MD5 fingerprint (X.509 certificates a SHA-1
 //!   one); below 2.92 a keypair without `public_key` is generated (Ed25519 in OpenSSH format,

@@ -162,9 +162,8 @@ pub(crate) fn index(ctx: &Ctx<'_>, version: Microversion) -> Resp {
         .rev()
         .filter(|m| {
             let (status, _) = m.status(now);
-            let host_ok = req
-                .query_first("host")
-                .is_none_or(|h| h == view::HOST || (m.dest && h == view::HOST));
+            // Every migration is from (and any destination is) the one host.
+            let host_ok = req.query_first("host").is_none_or(|h| h == view::HOST);
             host_ok
                 && req.query_first("status").is_none_or(|s| s == status)
                 && req

@@ -1,14 +1,16 @@
 //! `PUT` and `DELETE /os-quota-sets/{project}` (admin): set a project's limits (checked
-//! against what it uses unless `force`), or drop them back to the defaults. Reads are in
-//! `extras.rs`.
+//! against what it uses unless `force`), or drop them back to the defaults; and the
+//! instances/cores/RAM check of a server create. Reads are in `extras.rs`.
 
 use serde_json::{Map, Value, json};
 
 use super::extras::{QUOTAS, limit_of, shown, usage};
+use super::flavors::Flavor;
 use super::schema;
 use super::{Microversion, fault, policy_denied};
 use crate::testing::http::Resp;
 use crate::testing::server::Ctx;
+use crate::testing::state::State;
 
 /// One quota value: an integer (or a string of one) from -1 (unlimited) to 2147483647.
 fn quota_value(key: &str, v: &Value) -> Result<i64, Resp> {
@@ -147,4 +149,34 @@ pub(crate) fn delete(ctx: &Ctx<'_>, project: &str) -> Resp {
     }
     ctx.shared.lock().quotas.remove(project);
     Resp::empty(202)
+}
+
+/// Nova's quota check of `POST /servers` for `count` servers of `flavor`: 403 `Quota exceeded
+/// for instances: Requested 1, but already used 10 of 10 instances` (likewise `cores`, `ram`).
+pub(crate) fn check_create(
+    ctx: &Ctx<'_>,
+    state: &State,
+    flavor: &Flavor,
+    count: u64,
+) -> Result<(), Resp> {
+    let (instances, cores, ram, _) = usage(state);
+    let count = i64::try_from(count).unwrap_or(i64::MAX);
+    let per = |n: u64| i64::try_from(n).unwrap_or(i64::MAX).saturating_mul(count);
+    for (key, used, requested) in [
+        ("instances", instances, count),
+        ("cores", cores, per(flavor.vcpus)),
+        ("ram", ram, per(flavor.ram)),
+    ] {
+        let allowed = limit_of(state, ctx.project_id(), key);
+        if allowed >= 0 && used.saturating_add(requested) > allowed {
+            return Err(fault(
+                403,
+                &format!(
+                    "Quota exceeded for {key}: Requested {requested}, but already used {used} \
+                     of {allowed} {key}"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

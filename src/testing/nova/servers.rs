@@ -1000,12 +1000,19 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     };
 
     let mut state = shared.lock();
-    let Some(flavor) = flavors::find(&state, &request.flavor_id).cloned() else {
+    let Some(flavor) = flavors::find(&state, &request.flavor_id)
+        .filter(|f| super::flavor_access::visible(ctx, &state, f))
+        .cloned()
+    else {
         return fault(
             400,
             &format!("Flavor {} could not be found.", request.flavor_id),
         );
     };
+    settle_all(&mut state);
+    if let Err(resp) = super::quota_sets::check_create(ctx, &state, &flavor, request.count) {
+        return resp;
+    }
     let image = match &request.image_id {
         None => None,
         Some(id) => match state.images.iter().find(|i| &i.id == id) {
