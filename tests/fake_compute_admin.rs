@@ -652,8 +652,27 @@ async fn flavor_management_extra_specs_and_access() {
             "Flavor access not found for 100 / p1 combination.".into()
         )
     );
+    let id = fake
+        .add_server(FakeServer::new("gpu-1").flavor("100"))
+        .unwrap();
     flavors.delete("100").await.unwrap();
     assert_eq!(flavors.get("100").await.unwrap_err().status(), Some(404));
+    assert_eq!(flavors.delete("100").await.unwrap_err().status(), Some(404));
+    // The server keeps the flavor it was booted with (2.47+ embeds it).
+    let server = client.compute().servers().get(&id).await.unwrap();
+    let embedded = server.flavor.as_ref().and_then(|f| f.embedded()).unwrap();
+    assert_eq!(
+        (embedded.original_name.as_str(), embedded.ram),
+        ("gpu.large", 16384)
+    );
+    // And a new server cannot use it.
+    let err = fake
+        .add_server(FakeServer::new("gpu-2").flavor("100"))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("Flavor 100 could not be found."),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -348,7 +348,7 @@ fn resize(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
             .check(server, admin)?;
         server.image_id.clone()
     };
-    let Some(flavor) = flavors::find(&state, &flavor_ref).cloned() else {
+    let Some(flavor) = flavors::find_live(&state, &flavor_ref).cloned() else {
         return Err(fault(
             400,
             &format!("Flavor {flavor_ref} could not be found."),

@@ -134,7 +134,11 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion, flavor_id: &str) -> R
     if let Err(resp) = find_visible(ctx, &state, flavor_id) {
         return resp;
     }
-    if let Some(f) = state.flavors.iter_mut().find(|f| f.id == flavor_id) {
+    if let Some(f) = state
+        .flavors
+        .iter_mut()
+        .find(|f| f.id == flavor_id && !f.deleted)
+    {
         f.extra_specs.extend(new);
     }
     Resp::json(200, &body)
@@ -169,7 +173,11 @@ pub(crate) fn update(ctx: &Ctx<'_>, version: Microversion, flavor_id: &str, key:
     if let Err(resp) = find_visible(ctx, &state, flavor_id) {
         return resp;
     }
-    if let Some(f) = state.flavors.iter_mut().find(|f| f.id == flavor_id) {
+    if let Some(f) = state
+        .flavors
+        .iter_mut()
+        .find(|f| f.id == flavor_id && !f.deleted)
+    {
         f.extra_specs.extend(new);
     }
     Resp::json(200, &body)

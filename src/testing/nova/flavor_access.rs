@@ -31,7 +31,7 @@ pub(crate) fn find_visible<'a>(
     state: &'a State,
     id: &str,
 ) -> Result<&'a Flavor, Resp> {
-    flavors::find(state, id)
+    flavors::find_live(state, id)
         .filter(|f| visible(ctx, state, f))
         .ok_or_else(|| fault(404, &format!("Flavor {id} could not be found.")))
 }

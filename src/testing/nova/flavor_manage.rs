@@ -57,13 +57,17 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     match parse(&body, version) {
         Ok(flavor) => {
             let mut state = ctx.shared.lock();
-            if state.flavors.iter().any(|f| f.name == flavor.name) {
+            if state
+                .flavors
+                .iter()
+                .any(|f| f.name == flavor.name && !f.deleted)
+            {
                 return fault(
                     409,
                     &format!("Flavor with name {} already exists.", flavor.name),
                 );
             }
-            if state.flavors.iter().any(|f| f.id == flavor.id) {
+            if flavors::find_live(&state, &flavor.id).is_some() {
                 return fault(
                     409,
                     &format!("Flavor with ID {} already exists.", flavor.id),
@@ -169,6 +173,7 @@ fn parse(body: &Value, version: Microversion) -> Result<Flavor, Resp> {
         is_public,
         description,
         extra_specs: BTreeMap::new(),
+        deleted: false,
     })
 }
 
@@ -201,7 +206,7 @@ pub(crate) fn update(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
         Err(resp) => return resp,
     };
     let mut state = ctx.shared.lock();
-    let Some(flavor) = state.flavors.iter_mut().find(|f| f.id == id) else {
+    let Some(flavor) = state.flavors.iter_mut().find(|f| f.id == id && !f.deleted) else {
         return fault(404, &format!("Flavor {id} could not be found."));
     };
     flavor.description = description;
@@ -209,16 +214,17 @@ pub(crate) fn update(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
     Resp::json(200, &json!({ "flavor": out }))
 }
 
-/// `DELETE /flavors/{id}` (202); servers keep their embedded copy, as in Nova.
+/// `DELETE /flavors/{id}` (202): gone from the API; servers booted from it keep showing it
+/// (Nova keeps a copy with each instance).
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     if !ctx.is_admin() {
         return policy_denied("os_compute_api:os-flavor-manage:delete");
     }
     let mut state = ctx.shared.lock();
-    if flavors::find(&state, id).is_none() {
+    let Some(flavor) = state.flavors.iter_mut().find(|f| f.id == id && !f.deleted) else {
         return fault(404, &format!("Flavor {id} could not be found."));
-    }
-    state.flavors.retain(|f| f.id != id);
+    };
+    flavor.deleted = true;
     state.flavor_access.remove(id);
     Resp::empty(202)
 }

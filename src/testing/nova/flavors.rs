@@ -26,6 +26,9 @@ pub(crate) struct Flavor {
     pub(crate) is_public: bool,
     pub(crate) description: Option<String>,
     pub(crate) extra_specs: BTreeMap<String, String>,
+    /// Deleted with `DELETE /flavors/{id}`: gone from the API, but the servers booted from it
+    /// keep it (Nova keeps a copy of the flavor with each instance).
+    pub(crate) deleted: bool,
 }
 
 impl Flavor {
@@ -41,6 +44,7 @@ impl Flavor {
             is_public: true,
             description: None,
             extra_specs: BTreeMap::new(),
+            deleted: false,
         }
     }
 
@@ -60,9 +64,14 @@ pub(crate) fn sort(flavors: &mut [Flavor]) {
     flavors.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
-/// A flavor by id.
+/// A flavor by id, deleted ones too (what a server booted from it shows and counts).
 pub(crate) fn find<'a>(state: &'a State, id: &str) -> Option<&'a Flavor> {
-    state.flavors.iter().find(|f| f.id == id)
+    find_live(state, id).or_else(|| state.flavors.iter().find(|f| f.id == id))
+}
+
+/// A flavor by id that is not deleted (what the API serves and new servers may use).
+pub(crate) fn find_live<'a>(state: &'a State, id: &str) -> Option<&'a Flavor> {
+    state.flavors.iter().find(|f| f.id == id && !f.deleted)
 }
 
 fn summary(base: &str, f: &Flavor, version: Microversion) -> Value {
@@ -148,6 +157,7 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
     let page: Vec<&Flavor> = state
         .flavors
         .iter()
+        .filter(|f| !f.deleted)
         .filter(|f| match is_public {
             None => true,
             Some(true) => f.is_public || super::flavor_access::has_access(ctx, &state, f),

@@ -1000,7 +1000,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     };
 
     let mut state = shared.lock();
-    let Some(flavor) = flavors::find(&state, &request.flavor_id)
+    let Some(flavor) = flavors::find_live(&state, &request.flavor_id)
         .filter(|f| super::flavor_access::visible(ctx, &state, f))
         .cloned()
     else {
