@@ -701,6 +701,31 @@ async fn aggregates_and_zones() {
     );
     aggs.delete(&a.id).await.unwrap();
     assert_eq!(aggs.get(&a.id).await.unwrap_err().status(), Some(404));
+
+    // A zone aggregate holding the host replaces `nova` for new servers.
+    let fast = aggs
+        .create(&CreateAggregate::new("fast-hosts").availability_zone("fast"))
+        .await
+        .unwrap();
+    aggs.add_host(&fast.id, "fake-host").await.unwrap();
+    let servers = client.compute().servers();
+    let boot = |az: &str| {
+        stackclient::compute::CreateServer::new("z", "1")
+            .image(FakeCloud::IMAGE_ID)
+            .network(fake.network_id("private").unwrap())
+            .availability_zone(az)
+    };
+    let err = servers.create(&boot("nova")).await.unwrap_err();
+    assert_eq!(
+        api(&err),
+        (
+            400,
+            "The requested availability zone is not available".into()
+        )
+    );
+    let created = servers.create(&boot("fast")).await.unwrap();
+    let server = servers.get(&created.id).await.unwrap();
+    assert_eq!(server.availability_zone.as_deref(), Some("fast"));
 }
 
 #[tokio::test]

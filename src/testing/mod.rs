@@ -287,7 +287,8 @@
 //!   listed and shown to admins and to projects given access. `POST /servers` checks the
 //!   project's instances, cores and RAM quotas (Nova's defaults: 10, 20, 51200 MiB; set with
 //!   `PUT /os-quota-sets`): 403 `Quota exceeded for instances: Requested 1, but already used
-//!   10 of 10 instances`. Bodies are validated with Nova's messages
+//!   10 of 10 instances`, and its `availability_zone` against the host's zone (`nova`, or the
+//!   zone of an aggregate holding `fake-host`). Bodies are validated with Nova's messages
 //!   (`Invalid input for field/attribute type. Value: GENTLE. 'GENTLE' is not one of [...]`).
 //! - **Keypairs.** Imported OpenSSH keys get Nova's MD5 fingerprint (X.509 certificates a SHA-1
 //!   one); below 2.92 a keypair without `public_key` is generated (Ed25519 in OpenSSH format,

@@ -862,15 +862,8 @@ fn parse_create(body: &Value, version: Microversion) -> Result<CreateRequest, Re
         }
     }
 
+    // Checked against the host's zone in `create` (Nova's `nova`, or an aggregate's).
     let availability_zone = optional_string(server, "availability_zone", 255)?;
-    if let Some(az) = &availability_zone {
-        if az != "nova" && !az.starts_with("nova:") {
-            return Err(fault(
-                400,
-                "The requested availability zone is not available",
-            ));
-        }
-    }
 
     let tags = match server.get("tags") {
         None => Vec::new(),
@@ -1013,6 +1006,15 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     if let Err(resp) = super::quota_sets::check_create(ctx, &state, &flavor, request.count) {
         return resp;
     }
+    let zones = super::aggregates::zones(&state);
+    let zone = match &request.availability_zone {
+        None => zones.first().cloned().unwrap_or_else(|| "nova".into()),
+        // `zone`, `zone:host` or `zone:host:node` (the host part for admins).
+        Some(az) => match az.split(':').next() {
+            Some(z) if zones.iter().any(|x| x == z) => z.to_string(),
+            _ => return fault(400, "The requested availability zone is not available"),
+        },
+    };
     let image = match &request.image_id {
         None => None,
         Some(id) => match state.images.iter().find(|i| &i.id == id) {
@@ -1139,7 +1141,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
             tags: super::server_meta::normalized(request.tags.iter().cloned()),
             security_groups: request.security_groups.clone(),
             addresses,
-            availability_zone: "nova".into(),
+            availability_zone: zone.clone(),
             pinned_az: request.availability_zone.is_some(),
             disk_config: request.disk_config.clone(),
             config_drive: request.config_drive,
