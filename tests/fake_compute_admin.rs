@@ -769,12 +769,20 @@ async fn soft_delete_is_reclaimed_after_the_interval() {
         .wait_for_status_with(&id, ServerStatus::SoftDeleted, fast())
         .await
         .unwrap();
-    let err = servers.perform(&id, ServerAction::restore()).await;
-    assert!(err.is_ok());
+    servers.perform(&id, ServerAction::restore()).await.unwrap();
     servers
         .wait_for_status_with(&id, ServerStatus::Active, fast())
         .await
         .unwrap();
+    // A DELETE of a soft-deleted server deletes it at once.
+    let other = fake.add_server(FakeServer::new("web-2")).unwrap();
+    servers.delete(&other).await.unwrap();
+    servers
+        .wait_for_status_with(&other, ServerStatus::SoftDeleted, fast())
+        .await
+        .unwrap();
+    servers.delete(&other).await.unwrap();
+    assert_eq!(servers.get(&other).await.unwrap_err().status(), Some(404));
     servers.delete(&id).await.unwrap();
     servers
         .wait_for_status_with(&id, ServerStatus::SoftDeleted, fast())

@@ -27,7 +27,12 @@ pub(crate) fn try_soft_delete(ctx: &Ctx<'_>, id: &str) -> Option<Resp> {
         lock: false,
         ..Guard::new("soft_delete", &[])
     };
-    if server.vm_state == VmState::SoftDeleted || guard.check(server, admin).is_err() {
+    if server.vm_state == VmState::SoftDeleted {
+        // Deleting a soft-deleted server deletes it for good: its reclaim is replaced.
+        server.pending = None;
+        return None;
+    }
+    if guard.check(server, admin).is_err() {
         return None;
     }
     start_task(
