@@ -27,7 +27,7 @@ use super::state::Settings;
 ///     .build_delay(Duration::from_millis(50))
 ///     .token_lifetime(Duration::from_secs(60))
 ///     .max_limit(2)
-///     .flavor(FakeFlavor::new("c1.huge").id("100").ram(65536).vcpus(16))
+///     .flavor(FakeFlavor::new("c1.huge").id("100").ram(32768).vcpus(16)) // within the default quotas
 ///     .network(FakeNetwork::new("app").id(APP_NET).subnet("10.9.0.0/24"))
 ///     .server(FakeServer::new("web-1").flavor("100").network(APP_NET))
 ///     .start()
