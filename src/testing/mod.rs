@@ -138,7 +138,10 @@
 //! create`/`set --external-gateway`/`add subnet`/`show`, `floating ip create`/`list`,
 //! `security group create`/`list`, `security group rule create`/`list`, `server group
 //! create`/`list`, `limits show --absolute`, `quota show`, `availability zone list --compute`
-//! / `--network`, `catalog list`, `versions show`. Not served (404): Keystone's admin API
+//! / `--network`, `catalog list`, `versions show`; and (`tests/fakecloud_cli_admin.rs`)
+//! `server event list`/`show`, `hypervisor list`, `compute service list`/`set --down`, `server
+//! evacuate`, `server migration list`, `aggregate create`/`add host`, `flavor create --private`,
+//! `flavor set --property`, `console url show`. Not served (404): Keystone's admin API
 //! (`project list`, `user list`, `endpoint list`), volumes (and so volume attachments), and
 //! image upload or create (`image create`).
 //!
