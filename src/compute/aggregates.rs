@@ -160,13 +160,23 @@ impl RequestBody for UpdateAggregate {}
 /// [`add_host`](Api::add_host), [`remove_host`](Api::remove_host) and
 /// [`set_metadata`](Api::set_metadata).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// use stackclient::compute::CreateAggregate;
 /// let aggs = client.compute().aggregates();
 /// let a = aggs.create(&CreateAggregate::new("ssd").availability_zone("fast")).await?;
-/// aggs.add_host(&a.id, "compute-1").await?;
-/// aggs.set_metadata(&a.id, &[("ssd", Some("true"))]).await?;
+/// aggs.add_host(&a.id, "fake-host").await?; // the fake cloud's one compute host
+/// let a = aggs.set_metadata(&a.id, &[("ssd", Some("true"))]).await?;
+/// assert_eq!(a.hosts, ["fake-host"]);
+/// assert_eq!(a.metadata.get("ssd").map(String::as_str), Some("true"));
+/// // The host is now in zone `fast`.
+/// let zones = client.compute().availability_zones().list().all().await?;
+/// assert_eq!(zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(), ["fast"]);
+/// // Unknown hosts are 404, an aggregate with hosts cannot be deleted (400).
+/// assert_eq!(aggs.add_host(&a.id, "compute-9").await.unwrap_err().status(), Some(404));
+/// assert_eq!(aggs.delete(&a.id).await.unwrap_err().status(), Some(400));
 /// # Ok(()) }
 /// ```
 pub type Aggregates = Api<Aggregate>;

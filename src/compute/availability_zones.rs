@@ -71,11 +71,16 @@ impl Resource for AvailabilityZone {
 /// /os-availability-zone`, available zones for everyone), [`list_detail`](Api::list_detail) (admin),
 /// `find_by_name`.
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// for az in client.compute().availability_zones().list().all().await? {
 ///     println!("{} available={}", az.name, az.state.available);
+///     assert_eq!((az.name.as_str(), az.state.available), ("nova", true));
 /// }
+/// let detail = client.compute().availability_zones().list_detail().all().await?;
+/// assert_eq!(detail.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(), ["internal", "nova"]);
 /// # Ok(()) }
 /// ```
 pub type AvailabilityZones = Api<AvailabilityZone>;

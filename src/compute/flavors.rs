@@ -234,15 +234,20 @@ struct ExtraSpecs {
 /// # Ok(()) }
 /// ```
 ///
-/// Admin calls (not served by the fake cloud):
+/// Admin calls: a private flavor, its extra specs and who may use it.
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// use stackclient::compute::CreateFlavor;
 /// let flavors = client.compute().flavors();
 /// let private = flavors.create(&CreateFlavor::new("gpu.large", 16384, 8, 80).public(false)).await?;
 /// flavors.set_extra_specs(&private.id, &[("hw:cpu_policy", "dedicated")]).await?;
-/// flavors.add_tenant_access(&private.id, "a1b2c3").await?;
+/// flavors.add_tenant_access(&private.id, fake.project_id()).await?;
+/// // Listed for the projects that have access (admins see the rest with `is_public=none`).
+/// let names: Vec<_> = flavors.list().all().await?.into_iter().map(|f| f.name).collect();
+/// assert!(names.contains(&"gpu.large".to_string()));
 /// # Ok(()) }
 /// ```
 pub type Flavors = Api<Flavor>;
@@ -250,11 +255,15 @@ pub type Flavors = Api<Flavor>;
 impl Api<Flavor> {
     /// `GET /flavors/{id}/os-extra_specs`: every extra spec of the flavor.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// for (key, value) in client.compute().flavors().extra_specs(id).await? {
-    ///     println!("{key}={value}");
-    /// }
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = client.compute().flavors().create(&stackclient::compute::CreateFlavor::new("gpu.large", 16384, 8, 80).id("100").public(false)).await?.id;
+    /// let flavors = client.compute().flavors();
+    /// flavors.set_extra_specs(&id, &[("hw:cpu_policy", "dedicated")]).await?;
+    /// let specs = flavors.extra_specs(&id).await?;
+    /// assert_eq!(specs.get("hw:cpu_policy").map(String::as_str), Some("dedicated"));
     /// # Ok(()) }
     /// ```
     ///
@@ -273,10 +282,17 @@ impl Api<Flavor> {
     /// `POST /flavors/{id}/os-extra_specs` `{"extra_specs": {...}}` (admin): adds or overwrites these
     /// specs (others are kept); returns the specs sent, as Nova echoes them.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = client.compute().flavors().create(&stackclient::compute::CreateFlavor::new("gpu.large", 16384, 8, 80).id("100").public(false)).await?.id;
     /// let flavors = client.compute().flavors();
-    /// flavors.set_extra_specs(id, &[("hw:cpu_policy", "dedicated"), ("hw:mem_page_size", "large")]).await?;
+    /// flavors.set_extra_specs(&id, &[("hw:cpu_policy", "dedicated"), ("hw:mem_page_size", "large")]).await?;
+    /// assert_eq!(flavors.extra_specs(&id).await?.len(), 2);
+    /// // From 2.86 Nova validates the specs it knows.
+    /// let err = flavors.set_extra_specs(&id, &[("hw:cpu_policy", "fastest")]).await.unwrap_err();
+    /// assert_eq!(err.status(), Some(400));
     /// # Ok(()) }
     /// ```
     ///
@@ -301,10 +317,16 @@ impl Api<Flavor> {
 
     /// `GET /flavors/{id}/os-extra_specs/{key}` (answer `{"<key>": "<value>"}`): one spec's value.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// let policy = client.compute().flavors().extra_spec(id, "hw:cpu_policy").await?;
-    /// println!("cpu policy {policy}");
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = client.compute().flavors().create(&stackclient::compute::CreateFlavor::new("gpu.large", 16384, 8, 80).id("100").public(false)).await?.id;
+    /// let flavors = client.compute().flavors();
+    /// flavors.set_extra_specs(&id, &[("hw:cpu_policy", "dedicated")]).await?;
+    /// let policy = flavors.extra_spec(&id, "hw:cpu_policy").await?;
+    /// assert_eq!(policy, "dedicated");
+    /// assert_eq!(flavors.extra_spec(&id, "hw:numa_nodes").await.unwrap_err().status(), Some(404));
     /// # Ok(()) }
     /// ```
     ///
@@ -318,9 +340,12 @@ impl Api<Flavor> {
     /// `PUT /flavors/{id}/os-extra_specs/{key}` `{"<key>": "<value>"}` (admin): sets one spec; returns
     /// the value stored.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// let stored = client.compute().flavors().set_extra_spec(id, "hw:cpu_policy", "shared").await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = client.compute().flavors().create(&stackclient::compute::CreateFlavor::new("gpu.large", 16384, 8, 80).id("100").public(false)).await?.id;
+    /// let stored = client.compute().flavors().set_extra_spec(&id, "hw:cpu_policy", "shared").await?;
     /// assert_eq!(stored, "shared");
     /// # Ok(()) }
     /// ```
@@ -338,9 +363,15 @@ impl Api<Flavor> {
 
     /// `DELETE /flavors/{id}/os-extra_specs/{key}` (admin): removes one spec.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// client.compute().flavors().delete_extra_spec(id, "hw:cpu_policy").await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = client.compute().flavors().create(&stackclient::compute::CreateFlavor::new("gpu.large", 16384, 8, 80).id("100").public(false)).await?.id;
+    /// let flavors = client.compute().flavors();
+    /// flavors.set_extra_spec(&id, "hw:cpu_policy", "shared").await?;
+    /// flavors.delete_extra_spec(&id, "hw:cpu_policy").await?;
+    /// assert!(flavors.extra_specs(&id).await?.is_empty());
     /// # Ok(()) }
     /// ```
     ///
@@ -364,11 +395,18 @@ impl Api<Flavor> {
 
     /// `GET /flavors/{id}/os-flavor-access` (admin): the projects given access to a private flavor.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// for access in client.compute().flavors().access(id).await? {
-    ///     println!("project {} may use flavor {}", access.tenant_id, access.flavor_id);
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = client.compute().flavors().create(&stackclient::compute::CreateFlavor::new("gpu.large", 16384, 8, 80).id("100").public(false)).await?.id;
+    /// let flavors = client.compute().flavors();
+    /// flavors.add_tenant_access(&id, "3f1c2b4a5d6e7f8091a2b3c4d5e6f708").await?;
+    /// for access in flavors.access(&id).await? {
+    ///     assert_eq!((access.flavor_id.as_str(), access.tenant_id.as_str()), ("100", "3f1c2b4a5d6e7f8091a2b3c4d5e6f708"));
     /// }
+    /// // Public flavors have no access list.
+    /// assert_eq!(flavors.access("1").await.unwrap_err().status(), Some(404));
     /// # Ok(()) }
     /// ```
     ///
@@ -387,10 +425,17 @@ impl Api<Flavor> {
     /// `POST /flavors/{id}/action` `{"addTenantAccess": {"tenant": …}}` (admin): gives a project access
     /// to a private flavor; returns the access list after the change.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// let access = client.compute().flavors().add_tenant_access(id, "3f1c2b4a5d6e7f8091a2b3c4d5e6f708").await?;
-    /// println!("{} projects have access", access.len());
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = client.compute().flavors().create(&stackclient::compute::CreateFlavor::new("gpu.large", 16384, 8, 80).id("100").public(false)).await?.id;
+    /// let flavors = client.compute().flavors();
+    /// let access = flavors.add_tenant_access(&id, "3f1c2b4a5d6e7f8091a2b3c4d5e6f708").await?;
+    /// assert_eq!(access.len(), 1);
+    /// // Twice is a conflict.
+    /// let err = flavors.add_tenant_access(&id, "3f1c2b4a5d6e7f8091a2b3c4d5e6f708").await.unwrap_err();
+    /// assert_eq!(err.status(), Some(409));
     /// # Ok(()) }
     /// ```
     ///
@@ -407,9 +452,15 @@ impl Api<Flavor> {
     /// `POST /flavors/{id}/action` `{"removeTenantAccess": {"tenant": …}}` (admin): withdraws a
     /// project's access; returns the access list after the change.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// client.compute().flavors().remove_tenant_access(id, "3f1c2b4a5d6e7f8091a2b3c4d5e6f708").await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = client.compute().flavors().create(&stackclient::compute::CreateFlavor::new("gpu.large", 16384, 8, 80).id("100").public(false)).await?.id;
+    /// let flavors = client.compute().flavors();
+    /// flavors.add_tenant_access(&id, "3f1c2b4a5d6e7f8091a2b3c4d5e6f708").await?;
+    /// let left = flavors.remove_tenant_access(&id, "3f1c2b4a5d6e7f8091a2b3c4d5e6f708").await?;
+    /// assert!(left.is_empty());
     /// # Ok(()) }
     /// ```
     ///

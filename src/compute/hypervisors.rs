@@ -135,11 +135,17 @@ impl Resource for Hypervisor {
 /// `find_by_name` through the generic [`Api`] verbs, plus [`list_summary`](Api::list_summary) and
 /// [`get_with_servers`](Api::get_with_servers).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// for h in client.compute().hypervisors().list().limit(50).all().await? {
 ///     println!("{} {:?} {:?}", h.hypervisor_hostname, h.state, h.hypervisor_type);
 /// }
+/// let all = client.compute().hypervisors().list().all().await?;
+/// assert_eq!(all.len(), 1); // the fake cloud's one compute node, on Nova's fake virt driver
+/// assert_eq!((all[0].hypervisor_hostname.as_str(), all[0].state.as_deref()), ("fake-host.localdomain", Some("up")));
+/// assert_eq!(all[0].service.as_ref().map(|s| s.host.as_str()), Some("fake-host"));
 /// # Ok(()) }
 /// ```
 pub type Hypervisors = Api<Hypervisor>;

@@ -74,10 +74,13 @@ struct LimitsBody {
 
 /// Limits (`client.compute().limits()`).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// let limits = client.compute().limits().get().await?;
 /// println!("{:?} of {:?} cores used", limits.absolute.total_cores_used, limits.absolute.max_total_cores);
+/// assert_eq!((limits.absolute.total_cores_used, limits.absolute.max_total_cores), (Some(0), Some(20)));
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]

@@ -86,9 +86,17 @@ impl Resource for Migration {
 
 /// Migrations (`client.compute().migrations()`, admin): `list()` only (Nova has no item URL here).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::compute::{LiveMigrate, ServerStatus};
+/// let servers = client.compute().servers();
+/// let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+/// servers.live_migrate(&id, LiveMigrate::new()).await?; // one host: no destination found
 /// let live = client.compute().migrations().list().migration_type("live-migration").all().await?;
+/// assert_eq!((live.len(), live[0].instance_uuid.as_str()), (1, id.as_str()));
+/// assert_eq!(live[0].source_compute.as_deref(), Some("fake-host"));
 /// # Ok(()) }
 /// ```
 pub type Migrations = Api<Migration>;

@@ -223,14 +223,20 @@ impl RequestBody for UpdateQuotaSet {}
 /// [`update`](Api::update), [`delete`](Api::delete) (revert to the defaults), plus
 /// [`detail`](Api::detail) and [`defaults`](Api::defaults). The id is a project id.
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client, project: &str) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// use stackclient::compute::UpdateQuotaSet;
+/// let project = fake.project_id();
 /// let quotas = client.compute().quota_sets();
 /// let usage = quotas.detail(project).await?;
-/// println!("{:?}", usage.cores);
-/// quotas.update(project, &UpdateQuotaSet::new().instances(20)).await?;
+/// assert_eq!(usage.cores.map(|c| (c.limit, c.in_use)), Some((20, 0))); // Nova's defaults
+/// let updated = quotas.update(project, &UpdateQuotaSet::new().instances(20)).await?;
+/// assert_eq!(updated.instances, Some(20));
+/// assert_eq!(client.compute().limits().get().await?.absolute.max_total_instances, Some(20));
 /// quotas.delete(project).await?; // back to the defaults
+/// assert_eq!(quotas.get(project).await?.instances, Some(10));
 /// # Ok(()) }
 /// ```
 pub type QuotaSets = Api<QuotaSet>;

@@ -68,14 +68,19 @@ impl Resource for ComputeService {
 /// [`Api`] verbs (Nova has no `GET /os-services/{id}`), plus [`enable`](Api::enable),
 /// [`disable`](Api::disable) and [`force_down`](Api::force_down) (2.53+).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// let services = client.compute().services();
 /// for s in services.list().binary("nova-compute").all().await? {
 ///     if let Some(id) = &s.id {
-///         services.disable(id, Some("maintenance")).await?;
+///         let disabled = services.disable(id, Some("maintenance")).await?;
+///         assert_eq!((disabled.status.as_str(), disabled.disabled_reason.as_deref()), ("disabled", Some("maintenance")));
 ///     }
 /// }
+/// let all = services.list().all().await?;
+/// assert_eq!(all.iter().map(|s| s.binary.as_str()).collect::<Vec<_>>(), ["nova-conductor", "nova-scheduler", "nova-compute"]);
 /// # Ok(()) }
 /// ```
 pub type ComputeServices = Api<ComputeService>;

@@ -28,7 +28,7 @@ use super::state::Settings;
 ///     .build_delay(Duration::from_millis(50))
 ///     .token_lifetime(Duration::from_secs(60))
 ///     .max_limit(2)
-///     .flavor(FakeFlavor::new("c1.huge").id("100").ram(65536).vcpus(16))
+///     .flavor(FakeFlavor::new("c1.huge").id("100").ram(32768).vcpus(16)) // within the default quotas
 ///     .network(FakeNetwork::new("app").id(APP_NET).subnet("10.9.0.0/24"))
 ///     .server(FakeServer::new("web-1").flavor("100").network(APP_NET))
 ///     .start()
@@ -221,6 +221,68 @@ impl FakeCloudBuilder {
     /// `No valid host was found. ...` (code 500). Default: none fail.
     pub fn fail_builds_with_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.settings.fail_prefix = Some(prefix.into());
+        self
+    }
+
+    /// Nova's `reclaim_instance_interval`: with a non-zero interval, `DELETE /servers/{id}`
+    /// soft-deletes (status `SOFT_DELETED`, restorable with `restore`, deleted at once with
+    /// `forceDelete`) and the server is reclaimed (gone) after `interval`. Default zero: deletes
+    /// at once, as Nova's default; `restore` then answers 409.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use stackclient::compute::ServerStatus;
+    /// use stackclient::testing::{FakeCloud, FakeServer};
+    ///
+    /// let fake = FakeCloud::builder()
+    ///     .reclaim_instance_interval(Duration::from_secs(3600))
+    ///     .server(FakeServer::new("db-1"))
+    ///     .start()
+    ///     .await?;
+    /// let servers = fake.client()?.compute().servers();
+    /// let id = fake.server_id("db-1").expect("seeded");
+    /// servers.delete(&id).await?; // task `soft-deleting`, then SOFT_DELETED
+    /// let server = servers.wait_for_status(&id, ServerStatus::SoftDeleted).await?;
+    /// assert_eq!(server.power_state, Some(4)); // shut down, restorable
+    /// servers.restore(&id).await?;
+    /// servers.wait_for_status(&id, ServerStatus::Active).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reclaim_instance_interval(mut self, interval: Duration) -> Self {
+        self.settings.reclaim_interval = interval;
+        self
+    }
+
+    /// Nova's `shelved_offload_time`: how long a shelved server stays `SHELVED` on its host
+    /// before it is offloaded (`SHELVED_OFFLOADED`, no host). `Some(Duration::ZERO)`, the
+    /// default as in Nova, offloads at once; `None` (Nova's `-1`) never, so `shelveOffload`
+    /// does it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use stackclient::compute::ServerStatus;
+    /// use stackclient::testing::{FakeCloud, FakeServer};
+    ///
+    /// let fake = FakeCloud::builder()
+    ///     .action_delay(Duration::ZERO)
+    ///     .shelved_offload_time(None)
+    ///     .server(FakeServer::new("db-1"))
+    ///     .start()
+    ///     .await?;
+    /// let servers = fake.client()?.compute().servers();
+    /// let id = fake.server_id("db-1").expect("seeded");
+    /// servers.shelve(&id).await?;
+    /// assert_eq!(servers.get(&id).await?.status, ServerStatus::Shelved);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn shelved_offload_time(mut self, offload_after: Option<Duration>) -> Self {
+        self.settings.shelved_offload = offload_after;
         self
     }
 

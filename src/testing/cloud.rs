@@ -669,6 +669,39 @@ impl FakeCloud {
         self.shared.lock().build_failure = Some(message.into());
     }
 
+    /// Posts `password` as the server's encrypted admin password, as its guest does through the
+    /// metadata service (`POST /openstack/latest/password`): `GET
+    /// /servers/{id}/os-server-password` shows it until it is cleared. Returns `false` when
+    /// there is no such server.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use stackclient::testing::{FakeCloud, FakeServer};
+    ///
+    /// let fake = FakeCloud::builder().server(FakeServer::new("win-1")).start().await?;
+    /// let id = fake.server_id("win-1").expect("seeded");
+    /// assert!(fake.post_server_password(&id, "c2VjcmV0IGVuY3J5cHRlZA=="));
+    /// let servers = fake.client()?.compute().servers();
+    /// assert_eq!(servers.password(&id).await?.as_deref(), Some("c2VjcmV0IGVuY3J5cHRlZA=="));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn post_server_password(&self, server_id: &str, password: impl Into<String>) -> bool {
+        let mut state = self.shared.lock();
+        if !state
+            .servers
+            .iter()
+            .any(|s| s.id == server_id && s.is_live())
+        {
+            return false;
+        }
+        state
+            .server_passwords
+            .insert(server_id.to_string(), password.into());
+        true
+    }
+
     /// Undoes [`fail_server_builds`](Self::fail_server_builds).
     pub fn succeed_server_builds(&self) {
         self.shared.lock().build_failure = None;

@@ -17,6 +17,9 @@ pub(crate) struct Req {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    /// The `x-openstack-request-id` this request is answered with (Nova records it in
+    /// instance actions).
+    pub(crate) request_id: String,
 }
 
 impl Req {
@@ -37,6 +40,7 @@ impl Req {
             query,
             headers,
             body,
+            request_id: super::ids::request_id(),
         }
     }
 

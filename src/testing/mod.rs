@@ -144,9 +144,12 @@
 //! create`/`set --external-gateway`/`add subnet`/`show`, `floating ip create`/`list`,
 //! `security group create`/`list`, `security group rule create`/`list`, `server group
 //! create`/`list`, `limits show --absolute`, `quota show`, `availability zone list --compute`
-//! / `--network`, `catalog list`, `versions show`. Not served (404): Keystone's admin API
-//! (`project list`, `user list`, `endpoint list`), instance actions (`server event list`),
-//! volumes, and image upload or create (`image create`).
+//! / `--network`, `catalog list`, `versions show`; and (`tests/fakecloud_cli_admin.rs`)
+//! `server event list`/`show`, `hypervisor list`, `compute service list`/`set --down`, `server
+//! evacuate`, `server migration list`, `aggregate create`/`add host`, `flavor create --private`,
+//! `flavor set --property`, `console url show`. Not served (404): Keystone's admin API
+//! (`project list`, `user list`, `endpoint list`), volumes (and so volume attachments), and
+//! image upload or create (`image create`).
 //!
 //! # Faithfulness
 //!
@@ -176,9 +179,13 @@
 //!   [`FakeCloudBuilder::delete_delay`] is set, so a second `DELETE` is then 404, not 204.
 //!   Task states are shown in Nova's order, each for an equal share of the delay.
 //! - **One host**, and no Keystone admin API (projects and users are seeded, not created
-//!   through `/v3/projects`); flavors and images are read-only through the API (seed them
-//!   instead). Glance's per-project visibility follows its documentation (the minicloud has no
-//!   Glance to compare with), without image members.
+//!   through `/v3/projects`); images are read-only through the API (seed them instead).
+//!   Glance's per-project visibility follows its documentation (the minicloud has no Glance to
+//!   compare with), without image members. With one compute host (`fake-host`, node
+//!   `fake-host.localdomain`, the only hypervisor and service host) a cold migration is refused
+//!   (`400 No valid host was found. No valid host found for cold migrate`) and a live migration
+//!   or an evacuation is accepted and then fails in the conductor (migration `error`; an
+//!   evacuated server `ERROR`), as on a real one-host cloud.
 //!
 //! Malformed JSON is a 400 shaped like the service's faults and the server never panics on
 //! input. Nova's faults are `application/json; charset=UTF-8`, as webob sends them.
@@ -196,15 +203,24 @@
 //! | `GET /compute/v2.1/flavors[/detail]`, `/flavors/{id}` | m1.tiny (`1`), m1.small (`2`), m1.nano (`42`) |
 //! | `GET /compute/v2.1/servers[/detail]`, `/servers/{id}` | list (filters, paging), show |
 //! | `POST /compute/v2.1/servers`, `DELETE /servers/{id}` | create (202), delete (204) |
-//! | `POST /compute/v2.1/servers/{id}/action` | `reboot`, `os-start`, `os-stop`, `pause`, `unpause`, `suspend`, `resume`, `lock`, `unlock`, `resize`, `confirmResize`, `revertResize`, `rebuild`, `createImage`, `os-getConsoleOutput` |
+//! | `POST /compute/v2.1/servers/{id}/action` | `reboot`, `os-start`, `os-stop`, `pause`, `unpause`, `suspend`, `resume`, `lock`, `unlock`, `resize`, `confirmResize`, `revertResize`, `rebuild`, `createImage`, `os-getConsoleOutput`, `rescue`, `unrescue`, `shelve`, `shelveOffload`, `unshelve`, `createBackup`, `changePassword`, `trigger_crash_dump` (2.17), `addSecurityGroup`, `removeSecurityGroup`, `restore`, `forceDelete`, and for admins `migrate`, `os-migrateLive`, `evacuate`, `os-resetState` |
+//! | `POST /compute/v2.1/servers/{id}/remote-consoles` | a noVNC URL (2.6+; other consoles are disabled, 400) |
+//! | `GET /compute/v2.1/servers/{id}/os-instance-actions[/{request_id}]` | every action recorded with its request id and events (paged from 2.58) |
+//! | `GET /compute/v2.1/servers/{id}/ips[/{label}]`, `/diagnostics` (admin), `/topology` (2.78), `GET`, `DELETE …/os-server-password` | addresses, the fake driver's diagnostics, no NUMA topology, the guest's password ([`FakeCloud::post_server_password`]) |
 //! | `/compute/v2.1/servers/{id}/metadata[/{key}]` | `GET`, `POST` (merge), `PUT` (replace), `DELETE` |
 //! | `/compute/v2.1/servers/{id}/tags[/{tag}]` | `GET`, `PUT`, `DELETE` (2.26+) |
 //! | `/compute/v2.1/servers/{id}/os-interface[/{port_id}]` | list, attach (200), show, detach (202) |
 //! | `/compute/v2.1/os-keypairs[/{name}]` | list, create (import; generate below 2.92), show, delete |
 //! | `/compute/v2.1/os-server-groups[/{id}]` | list, create, show, delete |
-//! | `GET /compute/v2.1/flavors/{id}/os-extra_specs[/{key}]` | a flavor's extra specs |
-//! | `GET /compute/v2.1/limits`, `/os-quota-sets/{project}[/detail\|/defaults]` | Nova's default quotas, usage counted |
-//! | `GET /compute/v2.1/os-availability-zone[/detail]` | `nova` (and `internal`) on the one host |
+//! | `POST /compute/v2.1/flavors`, `PUT`, `DELETE /flavors/{id}` | flavor management (admin) |
+//! | `/compute/v2.1/flavors/{id}/os-extra_specs[/{key}]` | a flavor's extra specs: `GET`, `POST` (merge), `PUT`, `DELETE` (admin; checked from 2.86) |
+//! | `GET /compute/v2.1/flavors/{id}/os-flavor-access`, `POST /flavors/{id}/action` | private flavors' access (`addTenantAccess`, `removeTenantAccess`) |
+//! | `GET /compute/v2.1/limits`, `/os-quota-sets/{project}[/detail\|/defaults]`, `PUT`, `DELETE /os-quota-sets/{project}` | Nova's default quotas unless set, usage counted |
+//! | `GET /compute/v2.1/os-availability-zone[/detail]` | `nova` (or the host's aggregate zone) and `internal` on the one host |
+//! | `/compute/v2.1/os-aggregates[/{id}]`, `POST /os-aggregates/{id}/action` | host aggregates (admin): `add_host`, `remove_host`, `set_metadata` |
+//! | `GET /compute/v2.1/os-hypervisors[/detail]`, `/os-hypervisors/{id}` | the one compute node (admin) |
+//! | `GET /compute/v2.1/os-services`, `PUT /os-services/{id}` (2.53) | conductor, scheduler, compute; disable, force down (admin) |
+//! | `GET /compute/v2.1/os-migrations` | resize, migration, live-migration and evacuation records (admin) |
 //! | `GET /network/` | `{"versions": [v2.0]}` |
 //! | `GET, POST /network/v2.0/networks`, `GET, PUT, DELETE /networks/{id}` | networks |
 //! | `… /subnets[/{id}]`, `… /ports[/{id}]` | subnets (IPv4), ports |
@@ -270,7 +286,23 @@
 //!   confirm is `400 Instance has not been resized.`); `createImage` makes a private snapshot
 //!   image (`queued` → `saving` → `active`) and names it in `Location` before 2.45, in
 //!   `image_id` from 2.45; `lock` keeps `locked_reason` (2.73). A second `DELETE` of a server
-//!   being deleted is 204, as Nova answers. Bodies are validated with Nova's messages
+//!   being deleted is 204, as Nova answers. `rescue` (`rescuing`, 200 with `adminPass`) and
+//!   `unrescue`; `shelve` (`shelving` → `shelving_image_pending_upload` →
+//!   `shelving_image_uploading`, an image `<name>-shelved` in Glance) ends `SHELVED_OFFLOADED`
+//!   with no host ([`FakeCloudBuilder::shelved_offload_time`] keeps it `SHELVED`), `unshelve`
+//!   (a zone or host only for an offloaded server, 409) deletes the image; `createBackup` makes
+//!   a `backup` image and deletes the oldest beyond `rotation`; `changePassword` shows
+//!   `PASSWORD`; with [`FakeCloudBuilder::reclaim_instance_interval`] a `DELETE` soft-deletes
+//!   (`SOFT_DELETED` until reclaimed; `restore`, `forceDelete`). Every action is recorded as an
+//!   instance action with the request id it was answered with and its events
+//!   (`compute_stop_instance`, …; finished when the action is), resizes and migrations also as
+//!   migration records (`pre-migrating` → … → `finished` → `confirmed`). Admin-only calls answer
+//!   a member 403 `Policy doesn't allow os_compute_api:… to be performed.` Private flavors are
+//!   listed and shown to admins and to projects given access. `POST /servers` checks the
+//!   project's instances, cores and RAM quotas (Nova's defaults: 10, 20, 51200 MiB; set with
+//!   `PUT /os-quota-sets`): 403 `Quota exceeded for instances: Requested 1, but already used
+//!   10 of 10 instances`, and its `availability_zone` against the host's zone (`nova`, or the
+//!   zone of an aggregate holding `fake-host`). Bodies are validated with Nova's messages
 //!   (`Invalid input for field/attribute type. Value: GENTLE. 'GENTLE' is not one of [...]`).
 //! - **Keypairs.** Imported OpenSSH keys get Nova's MD5 fingerprint (X.509 certificates a SHA-1
 //!   one); below 2.92 a keypair without `public_key` is generated (Ed25519 in OpenSSH format,

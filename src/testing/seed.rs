@@ -753,6 +753,7 @@ fn call(
         query: Vec::new(),
         headers,
         body: Bytes::from(body.to_string()),
+        request_id: super::ids::request_id(),
     };
     server::route(shared, &req, Some(caller))
 }
@@ -794,13 +795,17 @@ pub(crate) fn add_flavor(shared: &Shared, spec: &FakeFlavor) -> Result<String, S
         ));
     }
     let mut state = shared.lock();
-    if flavors::find(&state, &id).is_some() {
+    if flavors::find_live(&state, &id).is_some() {
         return Err(SeedError::new(
             409,
             format!("Flavor with ID {id} already exists."),
         ));
     }
-    if state.flavors.iter().any(|f| f.name == spec.name) {
+    if state
+        .flavors
+        .iter()
+        .any(|f| f.name == spec.name && !f.deleted)
+    {
         return Err(SeedError::new(
             409,
             format!("Flavor with name {} already exists.", spec.name),
@@ -817,6 +822,7 @@ pub(crate) fn add_flavor(shared: &Shared, spec: &FakeFlavor) -> Result<String, S
         is_public: spec.is_public,
         description: spec.description.clone(),
         extra_specs: spec.extra_specs.clone(),
+        deleted: false,
     });
     flavors::sort(&mut state.flavors);
     Ok(id)

@@ -148,12 +148,13 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Option<Response<Full
         Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(413),
         Err(_) => Err(400),
     };
-    let req = Req::new(
+    let mut req = Req::new(
         parts.method,
         &parts.uri,
         parts.headers,
         body.clone().unwrap_or_default(),
     );
+    req.request_id.clone_from(&request_id);
     if req.method == Method::POST && req.path == "/identity/v3/auth/tokens" {
         shared.token_requests.fetch_add(1, Ordering::SeqCst);
     }

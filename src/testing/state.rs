@@ -17,8 +17,11 @@ use super::neutron::ports::Port;
 use super::neutron::routers::Router;
 use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
 use super::neutron::subnets::Subnet;
+use super::nova::aggregates::Aggregate;
 use super::nova::flavors::Flavor;
+use super::nova::instance_actions::InstanceAction;
 use super::nova::keypairs::Keypair;
+use super::nova::migrations::MigrationRecord;
 use super::nova::model::Server;
 use super::nova::server_groups::ServerGroup;
 use super::record::RequestRecord;
@@ -45,6 +48,10 @@ pub(crate) struct Settings {
     /// Whether the user has the `admin` role (Nova then ignores server locks).
     pub(crate) admin: bool,
     pub(crate) fail_prefix: Option<String>,
+    /// Nova's `reclaim_instance_interval`: zero deletes at once, more soft-deletes first.
+    pub(crate) reclaim_interval: Duration,
+    /// Nova's `shelved_offload_time`: `Some(0)` offloads at once, `None` never.
+    pub(crate) shelved_offload: Option<Duration>,
 }
 
 impl Default for Settings {
@@ -64,6 +71,8 @@ impl Default for Settings {
             port: 0,
             admin: true,
             fail_prefix: None,
+            reclaim_interval: Duration::ZERO,
+            shelved_offload: Some(Duration::ZERO),
         }
     }
 }
@@ -245,6 +254,22 @@ pub(crate) struct State {
     pub(crate) next_net_octet: u8,
     /// Next provider segmentation id.
     pub(crate) next_segment: u32,
+    /// Nova instance actions of every server (deleted ones too), oldest first.
+    pub(crate) instance_actions: Vec<InstanceAction>,
+    /// Nova migration records (resizes, cold and live migrations, evacuations), oldest first.
+    pub(crate) migrations: Vec<MigrationRecord>,
+    /// Nova host aggregates, in creation order.
+    pub(crate) aggregates: Vec<Aggregate>,
+    /// Sequence for integer ids (migrations, aggregates).
+    pub(crate) nova_seq: u64,
+    /// Quota limits set with `PUT /os-quota-sets/{project}`, by project.
+    pub(crate) quotas: HashMap<String, std::collections::BTreeMap<String, i64>>,
+    /// The state of the fake's `nova-compute` service (`PUT /os-services/{id}`).
+    pub(crate) compute_service: super::nova::services::ServiceState,
+    /// Encrypted admin passwords posted by guests (`os-server-password`), by server id.
+    pub(crate) server_passwords: HashMap<String, String>,
+    /// Projects given access to private flavors, by flavor id, in the order added.
+    pub(crate) flavor_access: HashMap<String, Vec<String>>,
 }
 
 /// Everything a request handler can reach.

@@ -1152,12 +1152,19 @@ impl Api<Server> {
     /// `{"rescue": {...}}` (200): → RESCUE; returns the rescue admin password (`None` when the
     /// cloud disables password injection).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// use stackclient::compute::Rescue;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// use stackclient::compute::{Rescue, ServerStatus};
     /// let servers = client.compute().servers();
-    /// let password = servers.rescue(id, Rescue::new().rescue_image_ref("70a599e0-31e7-49b7-b260-868f441e862b")).await?;
-    /// println!("rescue password set: {}", password.is_some());
+    /// let image = stackclient::testing::FakeCloud::IMAGE_ID;
+    /// let password = servers.rescue(&id, Rescue::new().rescue_image_ref(image)).await?;
+    /// assert!(password.is_some()); // generated, as none was given
+    /// let server = servers.wait_for_status(&id, ServerStatus::Rescue).await?;
+    /// assert_eq!(server.vm_state.as_deref(), Some("rescued"));
     /// # Ok(()) }
     /// ```
     ///
@@ -1173,12 +1180,19 @@ impl Api<Server> {
 
     /// `{"unrescue": null}` (202): RESCUE → ACTIVE.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// use stackclient::compute::ServerStatus;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// use stackclient::compute::{Rescue, ServerStatus};
     /// let servers = client.compute().servers();
-    /// servers.unrescue(id).await?;
-    /// servers.wait_for_status(id, ServerStatus::Active).await?;
+    /// servers.rescue(&id, Rescue::new()).await?;
+    /// servers.wait_for_status(&id, ServerStatus::Rescue).await?;
+    /// servers.unrescue(&id).await?;
+    /// let server = servers.wait_for_status(&id, ServerStatus::Active).await?;
+    /// assert_eq!(server.vm_state.as_deref(), Some("active"));
     /// # Ok(()) }
     /// ```
     ///
@@ -1190,12 +1204,21 @@ impl Api<Server> {
 
     /// `{"shelve": null}` (202): → SHELVED / SHELVED_OFFLOADED.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
     /// use stackclient::compute::ServerStatus;
     /// let servers = client.compute().servers();
-    /// servers.shelve(id).await?;
-    /// servers.wait_for_status(id, ServerStatus::ShelvedOffloaded).await?; // or SHELVED, per `shelved_offload_time`
+    /// servers.shelve(&id).await?;
+    /// // Nova's default `shelved_offload_time = 0` offloads at once: the server leaves its host.
+    /// let server = servers.wait_for_status(&id, ServerStatus::ShelvedOffloaded).await?;
+    /// assert_eq!(server.host, None);
+    /// // Its disk was saved as an image named after it.
+    /// let image = client.image().images().find("web-1-shelved").await?.expect("shelved image");
+    /// assert_eq!(image.properties.get("instance_uuid"), Some(&serde_json::json!(id)));
     /// # Ok(()) }
     /// ```
     ///
@@ -1207,12 +1230,19 @@ impl Api<Server> {
 
     /// `{"shelveOffload": null}` (202): SHELVED → SHELVED_OFFLOADED.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).shelved_offload_time(None).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
     /// use stackclient::compute::ServerStatus;
     /// let servers = client.compute().servers();
-    /// servers.shelve_offload(id).await?;
-    /// servers.wait_for_status(id, ServerStatus::ShelvedOffloaded).await?;
+    /// servers.shelve(&id).await?; // stays SHELVED: this fake never offloads on its own
+    /// servers.wait_for_status(&id, ServerStatus::Shelved).await?;
+    /// servers.shelve_offload(&id).await?;
+    /// let server = servers.wait_for_status(&id, ServerStatus::ShelvedOffloaded).await?;
+    /// assert_eq!(server.vm_state.as_deref(), Some("shelved_offloaded"));
     /// # Ok(()) }
     /// ```
     ///
@@ -1224,12 +1254,24 @@ impl Api<Server> {
 
     /// `{"unshelve": ...}` (202): → ACTIVE; see [`Unshelve`] for the zone (2.77) and host (2.91).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
     /// use stackclient::compute::{ServerStatus, Unshelve};
     /// let servers = client.compute().servers();
-    /// servers.unshelve(id, Unshelve::new().availability_zone("az-2")).await?; // the zone needs 2.77
-    /// servers.wait_for_status(id, ServerStatus::Active).await?;
+    /// servers.shelve(&id).await?;
+    /// servers.wait_for_status(&id, ServerStatus::ShelvedOffloaded).await?;
+    /// servers.unshelve(&id, Unshelve::new().availability_zone("nova")).await?; // the zone needs 2.77
+    /// let server = servers.wait_for_status(&id, ServerStatus::Active).await?;
+    /// assert_eq!(server.pinned_availability_zone.as_deref(), Some("nova"));
+    /// // An unknown zone is refused.
+    /// servers.shelve(&id).await?;
+    /// servers.wait_for_status(&id, ServerStatus::ShelvedOffloaded).await?;
+    /// let err = servers.unshelve(&id, Unshelve::new().availability_zone("az-9")).await.unwrap_err();
+    /// assert_eq!(err.status(), Some(400));
     /// # Ok(()) }
     /// ```
     ///
@@ -1378,12 +1420,20 @@ impl Api<Server> {
     /// `{"createBackup": {...}}` (202): the new image's id as for
     /// [`create_image`](Self::create_image); `None` when Nova names none (rotation 0).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// use stackclient::compute::CreateBackup;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// use stackclient::compute::{CreateBackup, ServerStatus};
+    /// let servers = client.compute().servers();
     /// // Keep the last 7 daily backups.
-    /// let image_id = client.compute().servers().create_backup(id, CreateBackup::new("web-1-daily", "daily", 7)).await?;
-    /// println!("backup image: {image_id:?}");
+    /// let image_id = servers.create_backup(&id, CreateBackup::new("web-1-daily", "daily", 7)).await?.expect("image id (2.45+)");
+    /// servers.wait_for_status(&id, ServerStatus::Active).await?;
+    /// let image = client.image().images().get(&image_id).await?;
+    /// assert_eq!(image.properties.get("image_type"), Some(&serde_json::json!("backup")));
+    /// assert_eq!(image.properties.get("backup_type"), Some(&serde_json::json!("daily")));
     /// # Ok(()) }
     /// ```
     ///
@@ -1401,13 +1451,19 @@ impl Api<Server> {
     /// `{"migrate": null}` or, with a host, `{"migrate": {"host"}}` (2.56+) (202, admin): cold
     /// migration → VERIFY_RESIZE; confirm with [`confirm_resize`](Self::confirm_resize).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// use stackclient::compute::ServerStatus;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
     /// let servers = client.compute().servers();
-    /// servers.migrate(id, None).await?; // the scheduler picks the host
-    /// servers.wait_for_status(id, ServerStatus::VerifyResize).await?;
-    /// servers.confirm_resize(id).await?;
+    /// // This fake cloud has one compute host: the scheduler finds no other one.
+    /// let err = servers.migrate(&id, None).await.unwrap_err();
+    /// assert_eq!(err.status(), Some(400));
+    /// let migrations = client.compute().migrations().list().instance_uuid(&id).all().await?;
+    /// assert_eq!(migrations[0].status, "error");
+    /// assert_eq!(migrations[0].migration_type.as_deref(), Some("migration"));
     /// # Ok(()) }
     /// ```
     ///
@@ -1423,12 +1479,19 @@ impl Api<Server> {
 
     /// `{"os-migrateLive": {...}}` (202, admin): → MIGRATING → ACTIVE.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
     /// use stackclient::compute::{BlockMigration, LiveMigrate, ServerStatus};
     /// let servers = client.compute().servers();
-    /// servers.live_migrate(id, LiveMigrate::new().block_migration(BlockMigration::Auto)).await?;
-    /// servers.wait_for_status(id, ServerStatus::Active).await?;
+    /// servers.live_migrate(&id, LiveMigrate::new().block_migration(BlockMigration::Auto)).await?;
+    /// servers.wait_for_status(&id, ServerStatus::Active).await?;
+    /// // Accepted, but on a one-host cloud the conductor finds no destination.
+    /// let migrations = client.compute().migrations().list().migration_type("live-migration").all().await?;
+    /// assert_eq!(migrations[0].status, "error");
     /// # Ok(()) }
     /// ```
     ///
@@ -1441,11 +1504,25 @@ impl Api<Server> {
     /// `{"evacuate": {...}}` (200, admin): the admin password Nova answers before 2.14 (`None`
     /// from 2.14, which answers no body).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// use stackclient::compute::Evacuate;
-    /// // The server's host is down: rebuild it elsewhere.
-    /// client.compute().servers().evacuate(id, Evacuate::new().host("compute-2")).await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// use stackclient::compute::{Evacuate, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// // Nova evacuates only from a host whose compute service is down.
+    /// let err = servers.evacuate(&id, Evacuate::new()).await.unwrap_err();
+    /// assert_eq!(err.status(), Some(400));
+    /// let services = client.compute().services();
+    /// let compute = services.list().binary("nova-compute").all().await?.remove(0);
+    /// services.force_down(compute.id.as_deref().expect("id"), true).await?;
+    /// assert_eq!(servers.evacuate(&id, Evacuate::new()).await?.map(|_| ()), None); // no password from 2.14
+    /// // No other host to rebuild it on: the server ends in ERROR.
+    /// let server = servers.get(&id).await?;
+    /// assert_eq!(server.status, ServerStatus::Error);
+    /// assert!(server.fault.expect("fault").message.starts_with("No valid host was found."));
     /// # Ok(()) }
     /// ```
     ///
@@ -1465,11 +1542,18 @@ impl Api<Server> {
 
     /// `{"forceDelete": null}` (202): deletes a SOFT_DELETED server now.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).reclaim_instance_interval(std::time::Duration::from_secs(3600)).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// use stackclient::compute::ServerStatus;
     /// let servers = client.compute().servers();
-    /// servers.force_delete(id).await?; // with `reclaim_instance_interval` set, DELETE only soft-deletes
-    /// servers.wait_for_delete(id).await?;
+    /// servers.delete(&id).await?; // with `reclaim_instance_interval` set, DELETE only soft-deletes
+    /// assert_eq!(servers.get(&id).await?.status, ServerStatus::SoftDeleted);
+    /// servers.force_delete(&id).await?;
+    /// servers.wait_for_delete(&id).await?;
     /// # Ok(()) }
     /// ```
     ///
@@ -1481,12 +1565,19 @@ impl Api<Server> {
 
     /// `{"restore": null}` (202): SOFT_DELETED → ACTIVE.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).reclaim_instance_interval(std::time::Duration::from_secs(3600)).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
     /// use stackclient::compute::ServerStatus;
     /// let servers = client.compute().servers();
-    /// servers.restore(id).await?;
-    /// servers.wait_for_status(id, ServerStatus::Active).await?;
+    /// servers.delete(&id).await?; // soft-deleted: `reclaim_instance_interval` is set
+    /// servers.wait_for_status(&id, ServerStatus::SoftDeleted).await?;
+    /// servers.restore(&id).await?;
+    /// let server = servers.wait_for_status(&id, ServerStatus::Active).await?;
+    /// assert_eq!(server.power_state, Some(1));
     /// # Ok(()) }
     /// ```
     ///
@@ -1498,9 +1589,16 @@ impl Api<Server> {
 
     /// `{"trigger_crash_dump": null}` (202, 2.17+).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// client.compute().servers().trigger_crash_dump(id).await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// let servers = client.compute().servers();
+    /// servers.trigger_crash_dump(&id).await?;
+    /// let actions = servers.instance_actions(&id)?.all().await?;
+    /// assert_eq!(actions[0].action, "trigger_crash_dump");
     /// # Ok(()) }
     /// ```
     ///
@@ -1512,10 +1610,18 @@ impl Api<Server> {
 
     /// `{"os-resetState": {"state"}}` (202, admin).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// use stackclient::compute::ResetState;
-    /// client.compute().servers().reset_state(id, ResetState::Active).await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// use stackclient::compute::{ResetState, ServerStatus};
+    /// let servers = client.compute().servers();
+    /// servers.reset_state(&id, ResetState::Error).await?;
+    /// assert_eq!(servers.get(&id).await?.status, ServerStatus::Error);
+    /// servers.reset_state(&id, ResetState::Active).await?;
+    /// assert_eq!(servers.get(&id).await?.status, ServerStatus::Active);
     /// # Ok(()) }
     /// ```
     ///
@@ -1527,11 +1633,19 @@ impl Api<Server> {
 
     /// `{"changePassword": {"adminPass"}}` (202).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
     /// use stackclient::SecretString;
+    /// use stackclient::compute::ServerStatus;
+    /// let servers = client.compute().servers();
     /// let password = SecretString::from("n3w-Passw0rd");
-    /// client.compute().servers().change_admin_password(id, &password).await?;
+    /// servers.change_admin_password(&id, &password).await?;
+    /// servers.wait_for_status(&id, ServerStatus::Active).await?;
+    /// assert_eq!(servers.instance_actions(&id)?.all().await?[0].action, "changePassword");
     /// # Ok(()) }
     /// ```
     ///
@@ -1549,12 +1663,14 @@ impl Api<Server> {
     /// `{"os-getConsoleOutput": {"length"?}}` (200): the console log's last `length` lines (all of
     /// it for `None`), as `{"output": "..."}` holds it.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// let tail = client.compute().servers().console_output(id, Some(50)).await?;
-    /// for line in tail.lines() {
-    ///     println!("{line}");
-    /// }
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// let tail = client.compute().servers().console_output(&id, Some(2)).await?;
+    /// assert_eq!(tail.lines().collect::<Vec<_>>(), ["ANOTHER", "LAST LINE"]); // the fake virt driver's log
     /// # Ok(()) }
     /// ```
     ///
@@ -1569,9 +1685,18 @@ impl Api<Server> {
 
     /// `{"addSecurityGroup": {"name"}}` (202).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// client.compute().servers().add_security_group(id, "web").await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// use stackclient::network::CreateSecurityGroup;
+    /// client.network().security_groups().create(&CreateSecurityGroup::new("web")).await?;
+    /// let servers = client.compute().servers();
+    /// servers.add_security_group(&id, "web").await?;
+    /// let names: Vec<String> = servers.get(&id).await?.security_groups.into_iter().map(|g| g.name).collect();
+    /// assert_eq!(names, ["default", "web"]);
     /// # Ok(()) }
     /// ```
     ///
@@ -1584,9 +1709,18 @@ impl Api<Server> {
 
     /// `{"removeSecurityGroup": {"name"}}` (202).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// client.compute().servers().remove_security_group(id, "web").await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// let servers = client.compute().servers();
+    /// servers.remove_security_group(&id, "default").await?;
+    /// assert!(servers.get(&id).await?.security_groups.is_empty());
+    /// // Not on the server any more: 404.
+    /// let err = servers.remove_security_group(&id, "default").await.unwrap_err();
+    /// assert_eq!(err.status(), Some(404));
     /// # Ok(()) }
     /// ```
     ///
@@ -1600,11 +1734,15 @@ impl Api<Server> {
     /// `POST /servers/{id}/remote-consoles` `{"remote_console": {"protocol", "type"}}` (200,
     /// 2.6+): a console URL. `mks` needs 2.8, `spice-direct` 2.99.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
     /// use stackclient::compute::{ConsoleProtocol, ConsoleType};
-    /// let console = client.compute().servers().remote_console(id, ConsoleProtocol::Vnc, ConsoleType::NoVnc).await?;
-    /// println!("{}", console.url);
+    /// let console = client.compute().servers().remote_console(&id, ConsoleProtocol::Vnc, ConsoleType::NoVnc).await?;
+    /// assert!(console.url.starts_with("http://127.0.0.1:6080/vnc_auto.html?path=%3Ftoken%3D"));
     /// # Ok(()) }
     /// ```
     ///

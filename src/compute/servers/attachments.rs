@@ -277,6 +277,8 @@ fn body<T: Serialize>(value: &T, what: &str) -> Result<Value, Error> {
 impl Api<Server> {
     /// `GET /servers/{id}/os-volume_attachments`: the attached volumes.
     ///
+    /// Not run as a test: the fake cloud has no Cinder, so there are no volumes to attach.
+    ///
     /// ```no_run
     /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
     /// for a in client.compute().servers().volume_attachments(id).await? {
@@ -301,6 +303,8 @@ impl Api<Server> {
     /// `200` with the attachment (`Some`); from 2.101 the attachment is made asynchronously and
     /// Nova answers `202` without a body (`None`: poll
     /// [`volume_attachment`](Self::volume_attachment) or the volume's status).
+    ///
+    /// Not run as a test: the fake cloud has no Cinder, so there are no volumes to attach.
     ///
     /// ```no_run
     /// # async fn run(client: stackclient::Client, id: &str, volume_id: &str) -> stackclient::Result<()> {
@@ -342,6 +346,8 @@ impl Api<Server> {
 
     /// `GET /servers/{id}/os-volume_attachments/{volume_id}`.
     ///
+    /// Not run as a test: the fake cloud has no Cinder, so there are no volumes to attach.
+    ///
     /// ```no_run
     /// # async fn run(client: stackclient::Client, id: &str, volume_id: &str) -> stackclient::Result<()> {
     /// let a = client.compute().servers().volume_attachment(id, volume_id).await?;
@@ -363,6 +369,8 @@ impl Api<Server> {
 
     /// `PUT /servers/{id}/os-volume_attachments/{volume_id}` (202): swaps the volume for another
     /// (admin) or, from 2.85, changes `delete_on_termination`.
+    ///
+    /// Not run as a test: the fake cloud has no Cinder, so there are no volumes to attach.
     ///
     /// ```no_run
     /// # async fn run(client: stackclient::Client, id: &str, volume_id: &str) -> stackclient::Result<()> {
@@ -392,6 +400,8 @@ impl Api<Server> {
     }
 
     /// `DELETE /servers/{id}/os-volume_attachments/{volume_id}` (202): starts the detach.
+    ///
+    /// Not run as a test: the fake cloud has no Cinder, so there are no volumes to attach.
     ///
     /// ```no_run
     /// # async fn run(client: stackclient::Client, id: &str, volume_id: &str) -> stackclient::Result<()> {

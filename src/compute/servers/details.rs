@@ -446,13 +446,15 @@ impl Api<Server> {
 
     /// `GET /servers/{id}/ips`: the addresses by network label.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// for (network, addresses) in client.compute().servers().addresses(id).await? {
-    ///     for a in addresses {
-    ///         println!("{network}: {} (IPv{})", a.addr, a.version);
-    ///     }
-    /// }
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// let addresses = client.compute().servers().addresses(&id).await?;
+    /// let private = &addresses["private"]; // FakeServer boots on the seeded `private` network
+    /// assert_eq!((private[0].addr.as_str(), private[0].version), ("10.0.0.2", 4));
     /// # Ok(()) }
     /// ```
     ///
@@ -471,10 +473,17 @@ impl Api<Server> {
     /// `GET /servers/{id}/ips/{network_label}` (`{"<label>": [...]}`): the addresses on one
     /// network.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// let on_private = client.compute().servers().addresses_on(id, "private").await?;
-    /// println!("{:?}", on_private.iter().map(|a| &a.addr).collect::<Vec<_>>());
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// let servers = client.compute().servers();
+    /// let on_private = servers.addresses_on(&id, "private").await?;
+    /// assert_eq!(on_private.iter().map(|a| a.addr.as_str()).collect::<Vec<_>>(), ["10.0.0.2"]);
+    /// // Not on that network: 404.
+    /// assert_eq!(servers.addresses_on(&id, "public").await.unwrap_err().status(), Some(404));
     /// # Ok(()) }
     /// ```
     ///
@@ -491,11 +500,18 @@ impl Api<Server> {
     /// `GET /servers/{id}/os-instance-actions`: the actions recorded on the server, newest first;
     /// finish with `send()`, `into_stream()` or `all()`. Paged from 2.58.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// for action in client.compute().servers().instance_actions(id)?.all().await? {
-    ///     println!("{} {} by {:?} ({})", action.start_time, action.action, action.user_id, action.request_id);
-    /// }
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// let servers = client.compute().servers();
+    /// servers.stop(&id).await?;
+    /// let actions = servers.instance_actions(&id)?.all().await?; // newest first
+    /// assert_eq!(actions.iter().map(|a| a.action.as_str()).collect::<Vec<_>>(), ["stop", "create"]);
+    /// assert!(actions[0].request_id.starts_with("req-"));
+    /// assert_eq!(actions[0].user_id.as_deref(), Some(fake.user_id()));
     /// # Ok(()) }
     /// ```
     ///
@@ -515,12 +531,18 @@ impl Api<Server> {
 
     /// `GET /servers/{id}/os-instance-actions/{request_id}`: one action with its events.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// let action = client.compute().servers().instance_action(id, "req-3b1e4f8a-0b4c-4b3e-9a8e-3c1f0a3f2d11").await?;
-    /// for event in &action.events {
-    ///     println!("{} {:?}", event.event, event.finish_time);
-    /// }
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// let servers = client.compute().servers();
+    /// servers.stop(&id).await?;
+    /// let stop = servers.instance_actions(&id)?.all().await?.remove(0);
+    /// let action = servers.instance_action(&id, &stop.request_id).await?;
+    /// assert_eq!(action.events[0].event, "compute_stop_instance");
+    /// assert_eq!(action.events[0].result.as_deref(), Some("Success"));
     /// # Ok(()) }
     /// ```
     ///
@@ -538,10 +560,15 @@ impl Api<Server> {
 
     /// `GET /servers/{id}/diagnostics` (2.48+, admin): the standard diagnostics.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// let diag = client.compute().servers().diagnostics(id).await?;
-    /// println!("{:?} on {:?}, {:?} vCPUs, up {:?} s", diag.state, diag.hypervisor, diag.num_cpus, diag.uptime);
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// let diag = client.compute().servers().diagnostics(&id).await?;
+    /// // What Nova's fake virt driver reports.
+    /// assert_eq!((diag.state.as_deref(), diag.hypervisor.as_deref(), diag.num_cpus), (Some("running"), Some("kvm"), Some(1)));
     /// # Ok(()) }
     /// ```
     ///
@@ -558,9 +585,16 @@ impl Api<Server> {
     /// `GET /servers/{id}/os-server-password`: the admin password the guest posted, encrypted with
     /// the server's key pair and base64-encoded; `None` when there is none (`""`).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// if let Some(encrypted) = client.compute().servers().password(id).await? {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// let servers = client.compute().servers();
+    /// assert_eq!(servers.password(&id).await?, None); // the guest posted none yet
+    /// fake.post_server_password(&id, "c2VjcmV0IGVuY3J5cHRlZA==");
+    /// if let Some(encrypted) = servers.password(&id).await? {
     ///     println!("decrypt with the keypair's private key: {encrypted}");
     /// }
     /// # Ok(()) }
@@ -577,9 +611,16 @@ impl Api<Server> {
     /// `DELETE /servers/{id}/os-server-password` (204): forgets the stored password (the guest's
     /// own password is not changed).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// client.compute().servers().clear_password(id).await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// let servers = client.compute().servers();
+    /// fake.post_server_password(&id, "c2VjcmV0IGVuY3J5cHRlZA==");
+    /// servers.clear_password(&id).await?;
+    /// assert_eq!(servers.password(&id).await?, None);
     /// # Ok(()) }
     /// ```
     ///
@@ -593,9 +634,15 @@ impl Api<Server> {
 
     /// `GET /servers/{id}/topology` (2.78+): the guest's NUMA topology.
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, id: &str) -> stackclient::Result<()> {
-    /// let topology = client.compute().servers().topology(id).await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let zero = std::time::Duration::ZERO; // builds and actions done on the next read
+    /// # let fake = stackclient::testing::FakeCloud::builder().build_delay(zero).action_delay(zero).start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// # let id = fake.add_server(stackclient::testing::FakeServer::new("web-1")).expect("seeded");
+    /// let topology = client.compute().servers().topology(&id).await?;
+    /// // The fake virt driver has no NUMA topology, so neither has a server on it.
+    /// assert!(topology.nodes.is_empty());
     /// for node in &topology.nodes {
     ///     println!("host node {:?}: {} MiB, vCPUs {:?}", node.host_node, node.memory_mb, node.vcpu_set);
     /// }

@@ -2,13 +2,13 @@
 //! (nova 33 `compute/api.py` and the compute manager's task-state sequences, as a loopback Nova
 //! with the fake virt driver shows them).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::checks::{Guard, Tasks};
 use super::model::{Migration, Pending, Server, Transition, VmState};
 use super::schema::{self, invalid, no_extra, object, one_of, required};
 use super::{Microversion, fault, flavors, servers, view};
-use crate::testing::glance::images::{Image, Upload};
+use crate::testing::glance::images::Image;
 use crate::testing::http::Resp;
 use crate::testing::ids;
 use crate::testing::server::Ctx;
@@ -31,6 +31,14 @@ const ACTIONS: [&str; 15] = [
     "revertResize",
     "rebuild",
     "createImage",
+];
+
+/// The task states of a resize (and of a cold migration).
+pub(crate) const RESIZE_STAGES: [Option<&str>; 4] = [
+    Some("resize_prep"),
+    Some("resize_migrating"),
+    Some("resize_migrated"),
+    Some("resize_finish"),
 ];
 
 /// Task states a hard reboot may interrupt (`task_states.ALLOW_REBOOT`).
@@ -66,10 +74,11 @@ pub(crate) fn action(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
     else {
         return fault(400, "Malformed request body");
     };
-    if !ACTIONS.contains(&name.as_str()) {
-        return fault(400, &format!("There is no such action: {name}"));
-    }
     let args = obj.get(&name).cloned().unwrap_or(Value::Null);
+    if !ACTIONS.contains(&name.as_str()) {
+        return super::more_actions::action(ctx, version, id, &name, &args)
+            .unwrap_or_else(|| fault(400, &format!("There is no such action: {name}")));
+    }
     let result = match name.as_str() {
         "reboot" => reboot(ctx, id, &args),
         "os-start" => simple(ctx, id, START),
@@ -87,7 +96,13 @@ pub(crate) fn action(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
         "os-getConsoleOutput" => console_output(ctx, id, &args),
         _ => create_image(ctx, version, id, &args),
     };
-    result.unwrap_or_else(|resp| resp)
+    match result {
+        Ok(resp) => {
+            super::instance_actions::record_accepted(ctx, id, &name);
+            resp
+        }
+        Err(resp) => resp,
+    }
 }
 
 /// `os-getConsoleOutput`: the fake driver's log; 409 `Instance {id} is not ready` while the
@@ -149,7 +164,7 @@ pub(crate) fn live_server<'a>(state: &'a mut State, id: &str) -> Result<&'a mut 
         .ok_or_else(|| servers::not_found(id))
 }
 
-fn start_task(
+pub(crate) fn start_task(
     server: &mut Server,
     delay: std::time::Duration,
     stages: &[Option<&'static str>],
@@ -333,7 +348,7 @@ fn resize(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
             .check(server, admin)?;
         server.image_id.clone()
     };
-    let Some(flavor) = flavors::find(&state, &flavor_ref).cloned() else {
+    let Some(flavor) = flavors::find_live(&state, &flavor_ref).cloned() else {
         return Err(fault(
             400,
             &format!("Flavor {flavor_ref} could not be found."),
@@ -354,16 +369,27 @@ fn resize(ctx: &Ctx<'_>, id: &str, args: &Value) -> Result<Resp, Resp> {
     start_task(
         server,
         delay,
-        &[
-            Some("resize_prep"),
-            Some("resize_migrating"),
-            Some("resize_migrated"),
-            Some("resize_finish"),
-        ],
+        &RESIZE_STAGES,
         Transition::Resized {
             new_flavor: flavor.id.to_string(),
         },
     );
+    let done = server.pending.as_ref().map(|p| (p.at, p.at_wall));
+    let old_flavor = server.flavor_id.clone();
+    let at = super::migrations::start(
+        ctx,
+        &mut state,
+        id,
+        "resize",
+        (&old_flavor, &flavor.id),
+        "pre-migrating",
+    );
+    if let Some(done) = done {
+        state.migrations[at].then(
+            &["pre-migrating", "migrating", "post-migrating", "finished"],
+            done,
+        );
+    }
     Ok(Resp::empty(202))
 }
 
@@ -383,6 +409,16 @@ fn finish_resize(ctx: &Ctx<'_>, id: &str, confirm: bool) -> Result<Resp, Resp> {
         return Err(fault(400, "Instance has not been resized."));
     }
     server.migration = Some(Migration::Closing);
+    let (closing, closed) = if confirm {
+        ("confirming", "confirmed")
+    } else {
+        ("reverting", "reverted")
+    };
+    let done = ids::deadline(delay);
+    if let Some(m) = super::migrations::open_resize(&mut state, id) {
+        m.then(&[closing, closed], done);
+    }
+    let server = live_server(&mut state, id)?;
     if confirm {
         // Nova sets no task state while confirming: the server stays VERIFY_RESIZE until the
         // source host is cleaned up.
@@ -578,89 +614,26 @@ fn create_image(
         .check(server, admin)?;
         (server.flavor_id.clone(), server.image_id.clone())
     };
-    let base = base_id
-        .as_deref()
-        .and_then(|b| state.images.iter().find(|i| i.id == b).cloned());
-    let image_id = ids::uuid4();
     let stages = [
         Some("image_snapshot_pending"),
         Some("image_snapshot"),
         Some("image_uploading"),
     ];
     let pending = Pending::after(delay, &stages, Transition::Snapshotted);
-    let now = chrono::Utc::now();
-    let mut properties: Map<String, Value> = base
-        .as_ref()
-        .map(|b| b.properties.clone())
-        .unwrap_or_default();
-    for (k, v) in &metadata {
-        properties.insert(k.clone(), json!(v));
-    }
-    let roles: Vec<&str> = shared
-        .identity
-        .roles
-        .iter()
-        .map(|(_, r)| *r)
-        .filter(|r| admin || *r != "admin")
-        .collect();
-    let user_name = state
-        .users
-        .iter()
-        .find(|u| u.id == ctx.user_id())
-        .map(|u| u.name.clone())
-        .unwrap_or_default();
-    let project_name = state
-        .projects
-        .iter()
-        .find(|p| p.id == ctx.project_id())
-        .map(|p| p.name.clone())
-        .unwrap_or_default();
-    for (k, v) in [
-        ("image_type", "snapshot".to_string()),
-        ("instance_uuid", id.to_string()),
-        ("user_id", ctx.user_id().to_string()),
-        ("owner_user_name", user_name),
-        ("owner_project_name", project_name),
-        ("boot_roles", roles.join(",")),
-    ] {
-        properties.insert(k.into(), json!(v));
-    }
-    if let Some(b) = &base_id {
-        properties.insert("base_image_ref".into(), json!(b));
-    }
-    let flavor_disk = flavors::find(&state, &flavor_id).map_or(0, |f| f.disk);
-    let size = base.as_ref().and_then(|b| b.size).unwrap_or(21_430_272);
-    state.images.push(Image {
-        id: image_id.clone(),
-        name: Some(name),
-        status: "queued",
-        visibility: "private",
-        protected: false,
-        os_hidden: false,
-        owner: ctx.project_id().to_string(),
-        checksum: None,
-        os_hash_value: None,
-        size: None,
-        virtual_size: None,
-        min_ram: base.as_ref().map_or(0, |b| b.min_ram),
-        min_disk: base.as_ref().map_or(0, |b| b.min_disk).max(flavor_disk),
-        disk_format: Some(
-            base.as_ref()
-                .and_then(|b| b.disk_format.clone())
-                .unwrap_or_else(|| "qcow2".into()),
-        ),
-        container_format: Some("bare".into()),
-        tags: Vec::new(),
-        created_at: now,
-        updated_at: now,
-        properties,
-        upload: Some(Upload {
-            saving_at: pending.stage_start("image_uploading").unwrap_or(pending.at),
-            active_at: pending.at,
-            active_wall: pending.at_wall,
-            size,
-        }),
-    });
+    let image_id = super::snapshots::push(
+        ctx,
+        &mut state,
+        super::snapshots::Snapshot {
+            server_id: id,
+            base_id: base_id.as_deref(),
+            flavor_id: &flavor_id,
+            name,
+            metadata: &metadata,
+            image_type: "snapshot",
+            extra: &[],
+            upload: &pending,
+        },
+    );
     let server = live_server(&mut state, id)?;
     server.task_state = Some("image_snapshot_pending");
     server.pending = Some(pending);

@@ -1,18 +1,18 @@
-//! Read-only Nova endpoints the openstack CLI and SDK users call around servers: `/limits`,
-//! `/os-availability-zone[/detail]`, `/flavors/{id}/os-extra_specs[/{key}]`,
-//! `/os-quota-sets/{project}[/detail|/defaults]`, and the `os-getConsoleOutput` action, with a
-//! loopback Nova's bodies (nova 33, default quotas, the fake virt driver's console).
+//! Nova endpoints the openstack CLI and SDK users call around servers: `/limits`,
+//! `/os-availability-zone[/detail]`, `GET /os-quota-sets/{project}[/detail|/defaults]`, and
+//! the `os-getConsoleOutput` action, with a loopback Nova's bodies (nova 33, default quotas
+//! unless set with `PUT /os-quota-sets`, the fake virt driver's console).
 
 use chrono::Utc;
 use serde_json::{Map, Value, json};
 
-use super::{Microversion, fault, flavors};
+use super::{Microversion, flavors};
 use crate::testing::http::Resp;
 use crate::testing::server::Ctx;
 use crate::testing::state::State;
 
 /// Nova's default quotas (`[quota]` options), in the order Nova lists them.
-const QUOTAS: [(&str, i64); 14] = [
+pub(crate) const QUOTAS: [(&str, i64); 14] = [
     ("cores", 20),
     ("fixed_ips", -1),
     ("floating_ips", -1),
@@ -31,7 +31,7 @@ const QUOTAS: [(&str, i64); 14] = [
 
 /// Whether a quota is shown at `version`: the network quotas go at 2.36, the injected file
 /// ones at 2.57.
-fn shown(key: &str, version: Microversion) -> bool {
+pub(crate) fn shown(key: &str, version: Microversion) -> bool {
     match key {
         "fixed_ips" | "floating_ips" | "security_group_rules" | "security_groups" => {
             !version.at_least(36)
@@ -43,18 +43,37 @@ fn shown(key: &str, version: Microversion) -> bool {
     }
 }
 
-/// Instances, cores and RAM of the live servers, and the server groups.
-fn usage(state: &State) -> (i64, i64, i64, i64) {
+/// Instances, cores and RAM of `project`'s live servers, and its server groups.
+pub(crate) fn usage(state: &State, project: &str) -> (i64, i64, i64, i64) {
     let (mut instances, mut cores, mut ram) = (0i64, 0i64, 0i64);
-    for s in state.servers.iter().filter(|s| s.is_live()) {
+    let live = state
+        .servers
+        .iter()
+        .filter(|s| s.is_live() && s.project_id == project);
+    for s in live {
         instances += 1;
         if let Some(f) = flavors::find(state, &s.flavor_id) {
             cores += i64::try_from(f.vcpus).unwrap_or(i64::MAX);
             ram += i64::try_from(f.ram).unwrap_or(i64::MAX);
         }
     }
-    let groups = i64::try_from(state.server_groups.len()).unwrap_or(i64::MAX);
+    let groups = state
+        .server_groups
+        .iter()
+        .filter(|g| g.project_id == project)
+        .count();
+    let groups = i64::try_from(groups).unwrap_or(i64::MAX);
     (instances, cores, ram, groups)
+}
+
+/// The limit of quota `key` for `project`: what `PUT /os-quota-sets` set, else the default.
+pub(crate) fn limit_of(state: &State, project: &str, key: &str) -> i64 {
+    state
+        .quotas
+        .get(project)
+        .and_then(|q| q.get(key).copied())
+        .or_else(|| QUOTAS.iter().find(|(k, _)| *k == key).map(|(_, v)| *v))
+        .unwrap_or(-1)
 }
 
 /// `GET /limits`: `{"limits": {"rate": [], "absolute": {...}}}`; the network limits go at 2.36,
@@ -62,26 +81,38 @@ fn usage(state: &State) -> (i64, i64, i64, i64) {
 pub(crate) fn limits(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     let mut state = ctx.shared.lock();
     super::servers::settle_all(&mut state);
-    let (instances, cores, ram, groups) = usage(&state);
+    let project = ctx.project_id();
+    let (instances, cores, ram, groups) = usage(&state, project);
+    let q = |key: &str| limit_of(&state, project, key);
+    let (max_cores, max_instances, max_keypairs, max_meta, max_ram, max_groups, max_members) = (
+        q("cores"),
+        q("instances"),
+        q("key_pairs"),
+        q("metadata_items"),
+        q("ram"),
+        q("server_groups"),
+        q("server_group_members"),
+    );
+    let (max_files, max_file_bytes) = (q("injected_files"), q("injected_file_content_bytes"));
     drop(state);
     let mut m = Map::new();
     let mut put = |k: &str, v: i64| {
         m.insert(k.into(), json!(v));
     };
-    put("maxTotalCores", 20);
+    put("maxTotalCores", max_cores);
     if !version.at_least(57) {
-        put("maxPersonality", 5);
-        put("maxPersonalitySize", 10240);
+        put("maxPersonality", max_files);
+        put("maxPersonalitySize", max_file_bytes);
     }
-    put("maxTotalInstances", 10);
-    put("maxTotalKeypairs", 100);
-    put("maxServerMeta", 128);
+    put("maxTotalInstances", max_instances);
+    put("maxTotalKeypairs", max_keypairs);
+    put("maxServerMeta", max_meta);
     if !version.at_least(39) {
         put("maxImageMeta", 128);
     }
-    put("maxTotalRAMSize", 51200);
-    put("maxServerGroups", 10);
-    put("maxServerGroupMembers", 10);
+    put("maxTotalRAMSize", max_ram);
+    put("maxServerGroups", max_groups);
+    put("maxServerGroupMembers", max_members);
     if !version.at_least(36) {
         put("maxTotalFloatingIps", -1);
         put("maxSecurityGroups", -1);
@@ -103,16 +134,40 @@ pub(crate) fn limits(ctx: &Ctx<'_>, version: Microversion) -> Resp {
 
 /// `GET /os-quota-sets/{project}` (`detail`: `{limit, in_use, reserved}` each; `defaults`:
 /// the defaults). Every project has Nova's default quotas in the fake.
-pub(crate) fn quota_set(ctx: &Ctx<'_>, version: Microversion, project: &str, detail: bool) -> Resp {
+pub(crate) fn quota_set(
+    ctx: &Ctx<'_>,
+    version: Microversion,
+    project: &str,
+    detail: bool,
+    defaults: bool,
+) -> Resp {
     let mut state = ctx.shared.lock();
     super::servers::settle_all(&mut state);
-    let (instances, cores, ram, groups) = usage(&state);
-    let keypairs = i64::try_from(state.keypairs.len()).unwrap_or(i64::MAX);
+    let (instances, cores, ram, groups) = usage(&state, project);
+    // Keypairs count per user: the caller's.
+    let own_keypairs = state
+        .keypairs
+        .iter()
+        .filter(|k| k.user_id == ctx.user_id())
+        .count();
+    let keypairs = i64::try_from(own_keypairs).unwrap_or(i64::MAX);
+    let limits: Vec<(&str, i64)> = QUOTAS
+        .iter()
+        .filter(|(k, _)| shown(k, version))
+        .map(|(k, default)| {
+            let limit = if defaults {
+                *default
+            } else {
+                limit_of(&state, project, k)
+            };
+            (*k, limit)
+        })
+        .collect();
     drop(state);
     let own = project == ctx.project_id();
     let mut m = Map::new();
     m.insert("id".into(), json!(project));
-    for (key, limit) in QUOTAS.iter().filter(|(k, _)| shown(k, version)) {
+    for (key, limit) in &limits {
         let value = if detail {
             let in_use = match *key {
                 "instances" if own => instances,
@@ -126,25 +181,38 @@ pub(crate) fn quota_set(ctx: &Ctx<'_>, version: Microversion, project: &str, det
         } else {
             json!(limit)
         };
-        m.insert((*key).into(), value);
+        m.insert((*key).to_string(), value);
     }
     Resp::json(200, &json!({ "quota_set": Value::Object(m) }))
 }
 
-/// `GET /os-availability-zone[/detail]`: the zone `nova` (and, in detail, `internal` with the
-/// conductor and scheduler) on the fake's one host.
+/// `GET /os-availability-zone[/detail]`: the host's zone (`nova`, or its aggregate's zone; in
+/// detail also `internal` with the conductor and scheduler) on the fake's one host.
 pub(crate) fn availability_zones(ctx: &Ctx<'_>, detail: bool) -> Resp {
+    let state = ctx.shared.lock();
+    let zone = super::aggregates::zones(&state)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| "nova".into());
+    let service = state.compute_service.clone();
+    drop(state);
+    // A zone whose compute services are all disabled is listed as not available.
+    let available = !service.disabled;
     if !detail {
         return Resp::json(
             200,
             &json!({"availabilityZoneInfo": [
-                {"zoneName": "nova", "zoneState": {"available": true}, "hosts": null}
+                {"zoneName": zone, "zoneState": {"available": available}, "hosts": null}
             ]}),
         );
     }
-    let _ = ctx;
     let updated = Utc::now().format("%Y-%m-%dT%H:%M:%S.000000").to_string();
-    let service = || json!({"available": true, "active": true, "updated_at": updated});
+    let up = json!({"available": true, "active": true, "updated_at": updated});
+    let compute = json!({
+        "available": !service.forced_down,
+        "active": !service.disabled,
+        "updated_at": updated
+    });
     let on_host = |services: Value| {
         let mut hosts = Map::new();
         hosts.insert(super::view::HOST.to_string(), services);
@@ -154,33 +222,11 @@ pub(crate) fn availability_zones(ctx: &Ctx<'_>, detail: bool) -> Resp {
         200,
         &json!({"availabilityZoneInfo": [
             {"zoneName": "internal", "zoneState": {"available": true},
-             "hosts": on_host(json!({"nova-conductor": service(), "nova-scheduler": service()}))},
-            {"zoneName": "nova", "zoneState": {"available": true},
-             "hosts": on_host(json!({"nova-compute": service()}))}
+             "hosts": on_host(json!({"nova-conductor": up.clone(), "nova-scheduler": up}))},
+            {"zoneName": zone, "zoneState": {"available": available},
+             "hosts": on_host(json!({"nova-compute": compute}))}
         ]}),
     )
-}
-
-/// `GET /flavors/{id}/os-extra_specs[/{key}]`.
-pub(crate) fn extra_specs(ctx: &Ctx<'_>, flavor_id: &str, key: Option<&str>) -> Resp {
-    let state = ctx.shared.lock();
-    let Some(flavor) = flavors::find(&state, flavor_id) else {
-        return fault(404, &format!("Flavor {flavor_id} could not be found."));
-    };
-    match key {
-        None => Resp::json(200, &json!({"extra_specs": flavor.extra_specs})),
-        Some(key) => match flavor.extra_specs.get(key) {
-            Some(v) => {
-                let mut m = Map::new();
-                m.insert(key.to_string(), json!(v));
-                Resp::json(200, &Value::Object(m))
-            }
-            None => fault(
-                404,
-                &format!("Flavor {flavor_id} has no extra specs with key {key}."),
-            ),
-        },
-    }
 }
 
 /// The fake virt driver's console log, as Nova's `FakeDriver.get_console_output` returns it.

@@ -26,6 +26,9 @@ pub(crate) struct Flavor {
     pub(crate) is_public: bool,
     pub(crate) description: Option<String>,
     pub(crate) extra_specs: BTreeMap<String, String>,
+    /// Deleted with `DELETE /flavors/{id}`: gone from the API, but the servers booted from it
+    /// keep it (Nova keeps a copy of the flavor with each instance).
+    pub(crate) deleted: bool,
 }
 
 impl Flavor {
@@ -41,6 +44,7 @@ impl Flavor {
             is_public: true,
             description: None,
             extra_specs: BTreeMap::new(),
+            deleted: false,
         }
     }
 
@@ -60,9 +64,14 @@ pub(crate) fn sort(flavors: &mut [Flavor]) {
     flavors.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
-/// A flavor by id.
+/// A flavor by id, deleted ones too (what a server booted from it shows and counts).
 pub(crate) fn find<'a>(state: &'a State, id: &str) -> Option<&'a Flavor> {
-    state.flavors.iter().find(|f| f.id == id)
+    find_live(state, id).or_else(|| state.flavors.iter().find(|f| f.id == id))
+}
+
+/// A flavor by id that is not deleted (what the API serves and new servers may use).
+pub(crate) fn find_live<'a>(state: &'a State, id: &str) -> Option<&'a Flavor> {
+    state.flavors.iter().find(|f| f.id == id && !f.deleted)
 }
 
 fn summary(base: &str, f: &Flavor, version: Microversion) -> Value {
@@ -76,7 +85,7 @@ fn summary(base: &str, f: &Flavor, version: Microversion) -> Value {
     Value::Object(m)
 }
 
-fn detail(base: &str, f: &Flavor, version: Microversion) -> Value {
+pub(crate) fn detail(base: &str, f: &Flavor, version: Microversion) -> Value {
     let mut m = match summary(base, f, version) {
         Value::Object(m) => m,
         _ => Map::new(),
@@ -117,7 +126,7 @@ fn min_filter(ctx: &Ctx<'_>, key: &str) -> Result<u64, Resp> {
     }
 }
 
-/// `GET /flavors[/detail]` with `minRam`, `minDisk`, `limit`, `marker`.
+/// `GET /flavors[/detail]` with `minRam`, `minDisk`, `is_public` (admins), `limit`, `marker`.
 pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp {
     let base = ctx.shared.base.as_str();
     let (min_ram, min_disk) = match (min_filter(ctx, "minRam"), min_filter(ctx, "minDisk")) {
@@ -128,6 +137,17 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
         Ok(p) => p,
         Err(resp) => return resp,
     };
+    // Nova lists public flavors and those the project has access to; admins may ask for
+    // `is_public=false` (private only) or `is_public=none` (all).
+    let is_public = match ctx.req.query_first("is_public").filter(|_| ctx.is_admin()) {
+        None => Some(true),
+        Some(raw) => match raw.to_ascii_lowercase().as_str() {
+            "none" => None,
+            "1" | "t" | "true" | "on" | "y" | "yes" => Some(true),
+            "0" | "f" | "false" | "off" | "n" | "no" => Some(false),
+            _ => return fault(400, &format!("Invalid is_public filter [{raw}]")),
+        },
+    };
     let state = ctx.shared.lock();
     if let Some(marker) = paging.marker {
         if find(&state, marker).is_none() {
@@ -137,6 +157,12 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
     let page: Vec<&Flavor> = state
         .flavors
         .iter()
+        .filter(|f| !f.deleted)
+        .filter(|f| match is_public {
+            None => true,
+            Some(true) => f.is_public || super::flavor_access::has_access(ctx, &state, f),
+            Some(false) => !f.is_public,
+        })
         .filter(|f| f.ram >= min_ram && f.disk >= min_disk)
         .filter(|f| paging.marker.is_none_or(|m| f.id.as_str() > m))
         .take(paging.limit)
@@ -170,14 +196,15 @@ pub(crate) fn list(ctx: &Ctx<'_>, version: Microversion, detailed: bool) -> Resp
     Resp::json(200, &Value::Object(out))
 }
 
-/// `GET /flavors/{id}`.
+/// `GET /flavors/{id}`: 404 for a private flavor the caller's project has no access to
+/// (admins see them all).
 pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
     let state = ctx.shared.lock();
-    match find(&state, id) {
-        Some(f) => Resp::json(
+    match super::flavor_access::find_visible(ctx, &state, id) {
+        Ok(f) => Resp::json(
             200,
             &json!({"flavor": detail(&ctx.shared.base, f, version)}),
         ),
-        None => fault(404, &format!("Flavor {id} could not be found.")),
+        Err(resp) => resp,
     }
 }

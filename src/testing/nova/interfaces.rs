@@ -250,6 +250,8 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
     let server: &mut Server = live_server(&mut state, id)?;
     server.addresses.push(address);
     server.updated = chrono::Utc::now();
+    let events = &["compute_attach_interface"];
+    super::instance_actions::record(ctx, &mut state, id, "attach_interface", events, None, false);
     Ok(Resp::json(200, &body))
 }
 
@@ -272,8 +274,12 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str, port_id: &str) -> Resp {
     let first_detach = address.detach_at.is_none();
     let theirs = address.neutron_port;
     if first_detach {
-        address.detach_at = Some(ids::deadline(delay).0);
+        let done = ids::deadline(delay);
+        address.detach_at = Some(done.0);
         super::servers::release_port(&mut state, port_id, theirs);
+        let events = &["compute_detach_interface"];
+        let action = "detach_interface";
+        super::instance_actions::record(ctx, &mut state, id, action, events, Some(done), false);
     }
     Resp::empty(202)
 }

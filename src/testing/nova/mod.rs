@@ -1,18 +1,35 @@
 //! Nova (compute v2.1) under `/compute`.
 
 mod actions;
+mod admin_actions;
+pub(crate) mod aggregates;
 mod checks;
+mod consoles;
 mod crypto;
+mod extra_specs;
 mod extras;
+mod flavor_access;
+mod flavor_manage;
 pub(crate) mod flavors;
+mod guest_actions;
+mod hypervisors;
+pub(crate) mod instance_actions;
 mod interfaces;
 pub(crate) mod keypairs;
 mod microversion;
+pub(crate) mod migrations;
 pub(crate) mod model;
+mod more_actions;
+mod quota_sets;
+mod rescue_shelve;
 mod schema;
 pub(crate) mod server_groups;
+mod server_info;
 mod server_meta;
 mod servers;
+pub(crate) mod services;
+mod snapshots;
+mod soft_delete;
 mod view;
 
 use hyper::Method;
@@ -60,6 +77,14 @@ pub(crate) fn fault_retry_after(status: u16, message: &str, retry_after: &str) -
 
 pub(crate) fn not_found() -> Resp {
     fault(404, "The resource could not be found.")
+}
+
+/// oslo.policy's 403 for a rule the caller's roles do not pass (admin-only calls).
+pub(crate) fn policy_denied(rule: &str) -> Resp {
+    fault(
+        403,
+        &format!("Policy doesn't allow {rule} to be performed."),
+    )
 }
 
 fn method_not_allowed() -> Resp {
@@ -157,19 +182,51 @@ fn dispatch(ctx: &Ctx<'_>, path: &str, version: Microversion) -> Resp {
     match parts.as_slice() {
         ["flavors"] if get => flavors::list(ctx, version, false),
         ["flavors", "detail"] if get => flavors::list(ctx, version, true),
+        ["flavors"] if post => flavor_manage::create(ctx, version),
         ["flavors", id] if get => flavors::show(ctx, version, id),
-        ["flavors", id, "os-extra_specs"] if get => extras::extra_specs(ctx, id, None),
-        ["flavors", id, "os-extra_specs", key] if get => extras::extra_specs(ctx, id, Some(key)),
+        ["flavors", id] if put => flavor_manage::update(ctx, version, id),
+        ["flavors", id] if delete => flavor_manage::delete(ctx, id),
+        ["flavors", id, "action"] if post => flavor_access::action(ctx, version, id),
+        ["flavors", id, "os-flavor-access"] if get => flavor_access::index(ctx, id),
+        ["flavors", id, "os-extra_specs"] if get => extra_specs::show(ctx, id, None),
+        ["flavors", id, "os-extra_specs"] if post => extra_specs::create(ctx, version, id),
+        ["flavors", id, "os-extra_specs", key] if get => extra_specs::show(ctx, id, Some(key)),
+        ["flavors", id, "os-extra_specs", key] if put => extra_specs::update(ctx, version, id, key),
+        ["flavors", id, "os-extra_specs", key] if delete => extra_specs::delete(ctx, id, key),
         ["limits"] if get => extras::limits(ctx, version),
         ["os-availability-zone"] if get => extras::availability_zones(ctx, false),
         ["os-availability-zone", "detail"] if get => extras::availability_zones(ctx, true),
-        ["os-quota-sets", project] if get => extras::quota_set(ctx, version, project, false),
+        ["os-quota-sets", project] if get => extras::quota_set(ctx, version, project, false, false),
+        ["os-quota-sets", project] if put => quota_sets::update(ctx, version, project),
+        ["os-quota-sets", project] if delete => quota_sets::delete(ctx, project),
         ["os-quota-sets", project, "detail"] if get => {
-            extras::quota_set(ctx, version, project, true)
+            extras::quota_set(ctx, version, project, true, false)
         }
-        // The fake never changes a quota: the defaults are what every project has.
         ["os-quota-sets", project, "defaults"] if get => {
-            extras::quota_set(ctx, version, project, false)
+            extras::quota_set(ctx, version, project, false, true)
+        }
+        ["os-aggregates"] if get => aggregates::list(ctx, version),
+        ["os-aggregates"] if post => aggregates::create(ctx, version),
+        ["os-aggregates", id] if get => aggregates::show(ctx, version, id),
+        ["os-aggregates", id] if put => aggregates::update(ctx, version, id),
+        ["os-aggregates", id] if delete => aggregates::delete(ctx, id),
+        ["os-aggregates", id, "action"] if post => aggregates::action(ctx, version, id),
+        ["os-hypervisors"] if get => hypervisors::list(ctx, version, false),
+        ["os-hypervisors", "detail"] if get => hypervisors::list(ctx, version, true),
+        ["os-hypervisors", id] if get => hypervisors::show(ctx, version, id),
+        ["os-migrations"] if get => migrations::index(ctx, version),
+        ["os-services"] if get => services::list(ctx, version),
+        ["os-services", id] if put => services::update(ctx, version, id),
+        ["servers", id, "ips"] if get => server_info::ips(ctx, id),
+        ["servers", id, "ips", label] if get => server_info::ips_on(ctx, id, label),
+        ["servers", id, "diagnostics"] if get => server_info::diagnostics(ctx, version, id),
+        ["servers", id, "os-server-password"] if get => server_info::password(ctx, id),
+        ["servers", id, "os-server-password"] if delete => server_info::clear_password(ctx, id),
+        ["servers", id, "topology"] if get => server_info::topology(ctx, version, id),
+        ["servers", id, "remote-consoles"] if post => consoles::create(ctx, version, id),
+        ["servers", id, "os-instance-actions"] if get => instance_actions::index(ctx, version, id),
+        ["servers", id, "os-instance-actions", req] if get => {
+            instance_actions::show(ctx, version, id, req)
         }
         ["servers"] if get => servers::list(ctx, version, false),
         ["servers"] if post => servers::create(ctx, version),
@@ -212,10 +269,31 @@ fn dispatch(ctx: &Ctx<'_>, path: &str, version: Microversion) -> Resp {
             "action" | "metadata" | "tags" | "os-interface",
         ]
         | ["servers", _, "metadata" | "tags" | "os-interface", _]
-        | ["limits" | "os-availability-zone" | "os-quota-sets"]
-        | ["flavors", _, "os-extra_specs"]
+        | ["limits" | "os-availability-zone" | "os-quota-sets" | "os-aggregates"]
+        | ["os-hypervisors" | "os-migrations" | "os-services"]
+        | [
+            "os-aggregates" | "os-hypervisors" | "os-services" | "os-quota-sets",
+            _,
+        ]
+        | ["os-aggregates", _, "action"]
+        | [
+            "flavors",
+            _,
+            "os-extra_specs" | "os-flavor-access" | "action",
+        ]
         | ["flavors", _, "os-extra_specs", _]
         | ["os-availability-zone", "detail"]
+        | [
+            "servers",
+            _,
+            "ips"
+            | "diagnostics"
+            | "os-server-password"
+            | "topology"
+            | "remote-consoles"
+            | "os-instance-actions",
+        ]
+        | ["servers", _, "ips" | "os-instance-actions", _]
         | ["os-quota-sets", _, _] => method_not_allowed(),
         _ => not_found(),
     }

@@ -19,6 +19,14 @@ pub(crate) enum VmState {
     Suspended,
     Resized,
     Error,
+    /// Rescued: booted from a rescue image (status `RESCUE`).
+    Rescued,
+    /// Shelved, still on its host (status `SHELVED`).
+    Shelved,
+    /// Shelved and off its host (status `SHELVED_OFFLOADED`).
+    ShelvedOffloaded,
+    /// Deleted with `reclaim_instance_interval` set, restorable until reclaimed.
+    SoftDeleted,
     Deleted,
 }
 
@@ -32,6 +40,10 @@ impl VmState {
             VmState::Suspended => "suspended",
             VmState::Resized => "resized",
             VmState::Error => "error",
+            VmState::Rescued => "rescued",
+            VmState::Shelved => "shelved",
+            VmState::ShelvedOffloaded => "shelved_offloaded",
+            VmState::SoftDeleted => "soft-delete",
             VmState::Deleted => "deleted",
         }
     }
@@ -40,11 +52,11 @@ impl VmState {
     /// 4 SHUTDOWN, 7 SUSPENDED.
     pub(crate) fn power_state(self) -> u8 {
         match self {
-            VmState::Active | VmState::Resized => 1,
+            VmState::Active | VmState::Resized | VmState::Rescued => 1,
             VmState::Paused => 3,
-            VmState::Stopped => 4,
+            VmState::Stopped | VmState::Shelved | VmState::SoftDeleted => 4,
             VmState::Suspended => 7,
-            VmState::Building | VmState::Error | VmState::Deleted => 0,
+            VmState::Building | VmState::Error | VmState::Deleted | VmState::ShelvedOffloaded => 0,
         }
     }
 }
@@ -69,6 +81,11 @@ pub(crate) enum Transition {
     Rebuilt(VmState),
     /// Snapshot uploaded (the task state clears; the image turns active on its own clock).
     Snapshotted,
+    /// Shelve done: SHELVED, then SHELVED_OFFLOADED after this long (`None`: stays SHELVED;
+    /// zero: offloaded at once, Nova's default `shelved_offload_time = 0`).
+    Shelved(Option<Duration>),
+    /// Soft delete done: SOFT_DELETED, reclaimed (deleted) after this long.
+    SoftDeleted(Duration),
     Deleted,
 }
 
@@ -106,6 +123,23 @@ impl Pending {
             at_wall,
             then,
             stages,
+        }
+    }
+
+    /// A transition due `delay` after `start` (a transition that was itself due then), with no
+    /// task state on the way: what a periodic task does later (offloading, reclaiming).
+    pub(crate) fn after_from(
+        start: Instant,
+        start_wall: DateTime<Utc>,
+        delay: Duration,
+        then: Transition,
+    ) -> Pending {
+        let delay = delay.min(ids::MAX_DELAY);
+        Pending {
+            at: start + delay,
+            at_wall: ids::wall_after(start_wall, delay),
+            then,
+            stages: vec![(start, None)],
         }
     }
 
@@ -254,6 +288,22 @@ impl Server {
                 self.set_vm_state(self.resized_from);
             }
             Transition::Snapshotted => {}
+            Transition::Shelved(None) => self.set_vm_state(VmState::Shelved),
+            Transition::Shelved(Some(after)) if after.is_zero() => {
+                self.set_vm_state(VmState::ShelvedOffloaded);
+            }
+            Transition::Shelved(Some(after)) => {
+                self.set_vm_state(VmState::Shelved);
+                let then = Transition::Became(VmState::ShelvedOffloaded);
+                self.pending = Some(Pending::after_from(p.at, p.at_wall, after, then));
+                self.settle(now);
+            }
+            Transition::SoftDeleted(reclaim) => {
+                self.set_vm_state(VmState::SoftDeleted);
+                let then = Transition::Deleted;
+                self.pending = Some(Pending::after_from(p.at, p.at_wall, reclaim, then));
+                self.settle(now);
+            }
             Transition::Deleted => {
                 self.vm_state = VmState::Deleted;
                 self.power_state = 0;
@@ -273,6 +323,7 @@ impl Server {
         match self.vm_state {
             VmState::Building => self.task_state != Some("scheduling"),
             VmState::Error => self.launched_at.is_some(),
+            VmState::ShelvedOffloaded => false,
             _ => true,
         }
     }
@@ -326,6 +377,10 @@ impl Server {
             VmState::Resized => "VERIFY_RESIZE",
             VmState::Error if rebuilding => "REBUILD",
             VmState::Error => "ERROR",
+            VmState::Rescued => "RESCUE",
+            VmState::Shelved => "SHELVED",
+            VmState::ShelvedOffloaded => "SHELVED_OFFLOADED",
+            VmState::SoftDeleted => "SOFT_DELETED",
             VmState::Deleted => "DELETED",
         }
     }

@@ -33,7 +33,15 @@ pub(crate) fn settle_all(state: &mut State) {
     let now = Instant::now();
     let mut released = Vec::new();
     for s in &mut state.servers {
+        let soft = s.vm_state == VmState::SoftDeleted;
         s.settle(now);
+        if soft && s.vm_state == VmState::Deleted {
+            released.extend(
+                s.addresses
+                    .iter()
+                    .map(|a| (a.port_id.clone(), a.neutron_port)),
+            );
+        }
         if s.vm_state == VmState::Error && s.launched_at.is_none() && !s.addresses.is_empty() {
             released.extend(s.addresses.drain(..).map(|a| (a.port_id, a.neutron_port)));
         }
@@ -360,6 +368,14 @@ pub(crate) fn show(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
 /// deleted is 204 too, as Nova answers); 409 `Instance {id} is locked` for non-admins. The
 /// server shows task_state `deleting` until `delete_delay` has passed, then 404.
 pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
+    if let Some(resp) = super::soft_delete::try_soft_delete(ctx, id) {
+        return resp;
+    }
+    delete_now(ctx, id)
+}
+
+/// Deletes the server at once (not soft): `DELETE` without a reclaim interval, `forceDelete`.
+pub(crate) fn delete_now(ctx: &Ctx<'_>, id: &str) -> Resp {
     let delay = ctx.shared.settings.delete_delay;
     let admin = ctx.is_admin();
     let mut state = ctx.shared.lock();
@@ -382,10 +398,13 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
             &[Some("deleting")],
             Transition::Deleted,
         ));
+        let done = server.pending.as_ref().map(|p| (p.at, p.at_wall));
         server.settle(Instant::now());
         for (port_id, theirs) in released {
             release_port(&mut state, &port_id, theirs);
         }
+        let events = &["compute_terminate_instance"];
+        super::instance_actions::record(ctx, &mut state, id, "delete", events, done, false);
     }
     Resp::empty(204)
 }
@@ -901,15 +920,8 @@ fn parse_create(body: &Value, version: Microversion) -> Result<CreateRequest, Re
         }
     }
 
+    // Checked against the host's zone in `create` (Nova's `nova`, or an aggregate's).
     let availability_zone = optional_string(server, "availability_zone", 255)?;
-    if let Some(az) = &availability_zone {
-        if az != "nova" && !az.starts_with("nova:") {
-            return Err(fault(
-                400,
-                "The requested availability zone is not available",
-            ));
-        }
-    }
 
     let tags = match server.get("tags") {
         None => Vec::new(),
@@ -1039,11 +1051,27 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
     };
 
     let mut state = shared.lock();
-    let Some(flavor) = flavors::find(&state, &request.flavor_id).cloned() else {
+    let Some(flavor) = flavors::find_live(&state, &request.flavor_id)
+        .filter(|f| super::flavor_access::visible(ctx, &state, f))
+        .cloned()
+    else {
         return fault(
             400,
             &format!("Flavor {} could not be found.", request.flavor_id),
         );
+    };
+    settle_all(&mut state);
+    if let Err(resp) = super::quota_sets::check_create(ctx, &state, &flavor, request.count) {
+        return resp;
+    }
+    let zones = super::aggregates::zones(&state);
+    let zone = match &request.availability_zone {
+        None => zones.first().cloned().unwrap_or_else(|| "nova".into()),
+        // `zone`, `zone:host` or `zone:host:node` (the host part for admins).
+        Some(az) => match az.split(':').next() {
+            Some(z) if zones.iter().any(|x| x == z) => z.to_string(),
+            _ => return fault(400, "The requested availability zone is not available"),
+        },
     };
     let image = match &request.image_id {
         None => None,
@@ -1192,7 +1220,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
             tags: super::server_meta::normalized(request.tags.iter().cloned()),
             security_groups: request.security_groups.clone(),
             addresses,
-            availability_zone: "nova".into(),
+            availability_zone: zone.clone(),
             pinned_az: request.availability_zone.is_some(),
             disk_config: request.disk_config.clone(),
             config_drive: request.config_drive,
@@ -1224,7 +1252,18 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
                 group.members.push(server.id.clone());
             }
         }
+        let done = server.pending.as_ref().map(|p| (p.at, p.at_wall));
+        let failed = matches!(
+            server.pending.as_ref().map(|p| &p.then),
+            Some(Transition::Built(Some(_)))
+        );
+        let events = &[
+            "conductor_schedule_and_build_instances",
+            "compute__do_build_and_run_instance",
+        ];
+        let id = server.id.clone();
         state.servers.push(server);
+        super::instance_actions::record(ctx, &mut state, &id, "create", events, done, failed);
     }
     drop(state);
 

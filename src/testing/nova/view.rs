@@ -21,6 +21,9 @@ const PROGRESS_STATUSES: [&str; 6] = [
 /// The fake's one compute host (`OS-EXT-SRV-ATTR:host`, availability zone hosts).
 pub(crate) const HOST: &str = "fake-host";
 
+/// The fake's one compute node (`OS-EXT-SRV-ATTR:hypervisor_hostname`, the hypervisor).
+pub(crate) const NODE: &str = "fake-host.localdomain";
+
 /// `{id, name, links}` (`GET /servers`).
 pub(crate) fn summary(shared: &Shared, s: &Server) -> Value {
     json!({"id": s.id, "name": s.name, "links": links(&shared.base, "servers", &s.id)})
@@ -95,7 +98,7 @@ pub(crate) fn detail(
     m.insert("OS-EXT-SRV-ATTR:host".into(), json!(host.then_some(HOST)));
     m.insert(
         "OS-EXT-SRV-ATTR:hypervisor_hostname".into(),
-        json!(host.then_some("fake-host.localdomain")),
+        json!(host.then_some(NODE)),
     );
     m.insert(
         "OS-EXT-SRV-ATTR:instance_name".into(),
