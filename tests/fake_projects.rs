@@ -536,3 +536,14 @@ async fn another_projects_external_network_takes_no_port_of_a_member() {
         (400, format!("Network {private} could not be found."))
     );
 }
+
+#[tokio::test]
+async fn usage_and_quotas_are_counted_per_project() {
+    let env = env().await;
+    env.fake.add_server(FakeServer::new("adm-vm-2")).unwrap();
+    let admin = env.admin.compute().limits().get().await.unwrap();
+    let bob = env.bob.compute().limits().get().await.unwrap();
+    assert_eq!(admin.absolute.total_instances_used, Some(2));
+    assert_eq!(bob.absolute.total_instances_used, Some(1));
+    assert_eq!(bob.absolute.total_cores_used, Some(1)); // one m1.tiny
+}
