@@ -547,3 +547,56 @@ async fn usage_and_quotas_are_counted_per_project() {
     assert_eq!(bob.absolute.total_instances_used, Some(1));
     assert_eq!(bob.absolute.total_cores_used, Some(1)); // one m1.tiny
 }
+
+#[tokio::test]
+async fn a_member_attaches_no_interface_on_another_projects_network_or_port() {
+    // The minicloud answered the same three refusals to `demo` on the admin project's network
+    // and port.
+    use stackclient::compute::{AttachInterface, CreateServer};
+    let env = env().await;
+    let private = env.fake.network_id("private").unwrap();
+    let bob_vm = env.fake.server_id("bob-vm").unwrap();
+    let servers = env.bob.compute().servers();
+    let err = servers
+        .attach_interface(&bob_vm, &AttachInterface::network(&private))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        api(&err),
+        (404, format!("Network {private} could not be found."))
+    );
+
+    let admin_port = env
+        .admin
+        .network()
+        .ports()
+        .create(&CreatePort::new(&private))
+        .await
+        .unwrap();
+    let err = servers
+        .attach_interface(&bob_vm, &AttachInterface::port(&admin_port.id))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        api(&err),
+        (
+            404,
+            format!("Port id {} could not be found.", admin_port.id)
+        )
+    );
+    let err = servers
+        .create(
+            &CreateServer::new("on-their-port", "1")
+                .image(FakeCloud::IMAGE_ID)
+                .port(&admin_port.id),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        api(&err),
+        (
+            400,
+            format!("Port id {} could not be found.", admin_port.id)
+        )
+    );
+}

@@ -138,7 +138,17 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
     let mut state = ctx.shared.lock();
     GUARD_ATTACH.check(live_server(&mut state, id)?, admin)?;
     let address = if let Some(port_id) = port_id {
-        let Some(port) = state.ports.iter_mut().find(|p| p.id == port_id) else {
+        let visible = state
+            .ports
+            .iter()
+            .find(|p| p.id == port_id)
+            .is_some_and(|p| ctx.may_see(&p.project_id));
+        let Some(port) = state
+            .ports
+            .iter_mut()
+            .find(|p| p.id == port_id)
+            .filter(|_| visible)
+        else {
             return Err(port_not_found(&port_id));
         };
         if !port.device_id.is_empty() {
@@ -205,6 +215,7 @@ fn create_inner(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Result<Resp, 
             .networks
             .iter()
             .find(|n| n.id == network_id)
+            .filter(|_| crate::testing::neutron::access::sees_network(ctx, &state, &network_id))
             .map(|n| n.name.clone())
         else {
             return Err(fault(

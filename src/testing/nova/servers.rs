@@ -1131,7 +1131,11 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion) -> Resp {
                             return fault(400, &format!("Network {id} could not be found."));
                         }
                     }
-                    NetworkItem::Port(id) => match state.ports.iter().find(|p| &p.id == id) {
+                    NetworkItem::Port(id) => match state
+                        .ports
+                        .iter()
+                        .find(|p| &p.id == id && ctx.may_see(&p.project_id))
+                    {
                         None => return fault(400, &format!("Port id {id} could not be found.")),
                         Some(p) if !p.device_id.is_empty() => {
                             return fault(409, &format!("Port {id} is still in use."));
