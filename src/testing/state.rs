@@ -17,6 +17,7 @@ use super::neutron::ports::Port;
 use super::neutron::routers::Router;
 use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
 use super::neutron::subnets::Subnet;
+use super::neutron::trunks::Trunk;
 use super::nova::flavors::Flavor;
 use super::nova::keypairs::Keypair;
 use super::nova::model::Server;
@@ -185,6 +186,8 @@ pub(crate) struct State {
     /// Security groups of every project (each project's `default` made on first use).
     pub(crate) security_groups: Vec<SecurityGroup>,
     pub(crate) security_group_rules: Vec<SecurityGroupRule>,
+    /// Neutron trunks.
+    pub(crate) trunks: Vec<Trunk>,
     /// Glance images: the seeds and server snapshots.
     pub(crate) images: Vec<Image>,
     /// Nova flavors, sorted by id.

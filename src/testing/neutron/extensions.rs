@@ -9,7 +9,7 @@ use crate::testing::server::Ctx;
 
 /// `(alias, name, description, updated)`, as a loopback Neutron 28 (ML2, `router` plugin) lists
 /// them; only those the fake implements.
-const EXTENSIONS: [(&str, &str, &str, &str); 27] = [
+const EXTENSIONS: [(&str, &str, &str, &str); 28] = [
     (
         "allowed-address-pairs",
         "Allowed Address Pairs",
@@ -175,6 +175,12 @@ const EXTENSIONS: [(&str, &str, &str, &str); 27] = [
          security_group, router, floatingip, policy, trunk, network_segment_range",
         "Enables to set tag on resources with standard attribute.",
         "2017-01-01T00:00:00-00:00",
+    ),
+    (
+        "trunk",
+        "Trunk Extension",
+        "Provides support for trunk ports",
+        "2016-01-01T10:00:00-00:00",
     ),
 ];
 

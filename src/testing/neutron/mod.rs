@@ -1,5 +1,6 @@
 //! Neutron (networking v2.0) under `/network`.
 
+mod body;
 mod extensions;
 pub(crate) mod floating_ips;
 pub(crate) mod model;
@@ -9,6 +10,7 @@ pub(crate) mod routers;
 pub(crate) mod security_groups;
 pub(crate) mod subnets;
 mod tags;
+pub(crate) mod trunks;
 
 use hyper::Method;
 use serde_json::{Value, json};
@@ -160,6 +162,19 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
             security_groups::delete_rule(ctx, id)
         }
         ["security-group-rules"] | ["security-group-rules", _] => method_not_allowed(),
+        ["trunks"] if get => trunks::list(ctx),
+        ["trunks"] if *method == Method::POST => trunks::create(ctx),
+        ["trunks", id] if get => trunks::show(ctx, id),
+        ["trunks", id] if *method == Method::PUT => trunks::update(ctx, id),
+        ["trunks", id] if *method == Method::DELETE => trunks::delete(ctx, id),
+        ["trunks", id, "add_subports"] if *method == Method::PUT => {
+            trunks::change_sub_ports(ctx, id, true)
+        }
+        ["trunks", id, "remove_subports"] if *method == Method::PUT => {
+            trunks::change_sub_ports(ctx, id, false)
+        }
+        ["trunks", id, "get_subports"] if get => trunks::get_sub_ports(ctx, id),
+        ["trunks"] | ["trunks", _] | ["trunks", _, _] => method_not_allowed(),
         ["availability_zones"] if get => extensions::availability_zones(),
         ["extensions"] if get => extensions::list(),
         ["extensions", alias] if get => extensions::show(alias),

@@ -97,7 +97,7 @@ fn compare(a: &Value, b: &Value) -> Ordering {
 }
 
 /// Keeps only the requested `fields` (repeated or comma-separated); all when none are given.
-fn project(req: &Req, mut item: Map<String, Value>) -> Map<String, Value> {
+pub(super) fn project(req: &Req, mut item: Map<String, Value>) -> Map<String, Value> {
     let fields: Vec<&str> = req
         .query_all("fields")
         .flat_map(|f| f.split(','))

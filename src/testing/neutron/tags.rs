@@ -1,5 +1,5 @@
 //! The tag extension on every taggable resource of the fake: `/v2.0/{collection}/{id}/tags`
-//! (networks, subnets, ports, routers, floating IPs, security groups), answered as Neutron 28 does.
+//! (networks, subnets, ports, routers, floating IPs, security groups, trunks), answered as Neutron 28 does.
 //!
 //! - `GET …/tags`: 200 `{"tags": [...]}` (sorted).
 //! - `PUT …/tags` with `{"tags": [...]}`: 200 with the tags as given (replaces all); 400
@@ -22,13 +22,14 @@ use crate::testing::server::Ctx;
 use crate::testing::state::State;
 
 /// The collections the fake serves tags for.
-pub(crate) const COLLECTIONS: [&str; 6] = [
+pub(crate) const COLLECTIONS: [&str; 7] = [
     "networks",
     "subnets",
     "ports",
     "routers",
     "floatingips",
     "security-groups",
+    "trunks",
 ];
 
 /// What the tag calls change on a resource.
@@ -62,6 +63,7 @@ fn find<'a>(state: &'a mut State, collection: &str, id: &str) -> Option<Tagged<'
         "routers" => pick!(state.routers),
         "floatingips" => pick!(state.floating_ips),
         "security-groups" => pick!(state.security_groups),
+        "trunks" => pick!(state.trunks),
         _ => None,
     }
 }
@@ -75,6 +77,7 @@ fn missing(collection: &str, id: &str) -> Resp {
         "routers" => super::routers::router_not_found(id),
         "floatingips" => super::floating_ips::fip_not_found(id),
         "security-groups" => super::security_groups::group_not_found(id),
+        "trunks" => super::trunks::trunk_not_found(id),
         _ => not_found(),
     }
 }
