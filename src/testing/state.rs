@@ -16,6 +16,8 @@ use super::neutron::model::Network;
 use super::neutron::ports::Port;
 use super::neutron::routers::Router;
 use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
+use super::neutron::address_scopes::AddressScope;
+use super::neutron::subnet_pools::SubnetPool;
 use super::neutron::subnets::Subnet;
 use super::neutron::trunks::Trunk;
 use super::nova::flavors::Flavor;
@@ -186,6 +188,10 @@ pub(crate) struct State {
     /// Security groups of every project (each project's `default` made on first use).
     pub(crate) security_groups: Vec<SecurityGroup>,
     pub(crate) security_group_rules: Vec<SecurityGroupRule>,
+    /// Neutron address scopes.
+    pub(crate) address_scopes: Vec<AddressScope>,
+    /// Neutron subnet pools.
+    pub(crate) subnet_pools: Vec<SubnetPool>,
     /// Neutron trunks.
     pub(crate) trunks: Vec<Trunk>,
     /// Glance images: the seeds and server snapshots.

@@ -9,7 +9,7 @@ use crate::testing::server::Ctx;
 
 /// `(alias, name, description, updated)`, as a loopback Neutron 28 (ML2, `router` plugin) lists
 /// them; only those the fake implements.
-const EXTENSIONS: [(&str, &str, &str, &str); 28] = [
+const EXTENSIONS: [(&str, &str, &str, &str); 32] = [
     (
         "allowed-address-pairs",
         "Allowed Address Pairs",
@@ -175,6 +175,30 @@ const EXTENSIONS: [(&str, &str, &str, &str); 28] = [
          security_group, router, floatingip, policy, trunk, network_segment_range",
         "Enables to set tag on resources with standard attribute.",
         "2017-01-01T00:00:00-00:00",
+    ),
+    (
+        "address-scope",
+        "Address scope",
+        "Address scopes extension.",
+        "2015-07-26T10:00:00-00:00",
+    ),
+    (
+        "default-subnetpools",
+        "Default Subnetpools",
+        "Provides ability to mark and use a subnetpool as the default.",
+        "2016-02-18T18:00:00-00:00",
+    ),
+    (
+        "subnet_allocation",
+        "Subnet Allocation",
+        "Enables allocation of subnets from a subnet pool",
+        "2015-03-30T10:00:00-00:00",
+    ),
+    (
+        "subnetpool-prefix-ops",
+        "Subnet Pool Prefix Operations",
+        "Provides support for adjusting the prefix list of subnet pools",
+        "2019-02-08T10:00:00-00:00",
     ),
     (
         "trunk",

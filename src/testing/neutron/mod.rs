@@ -1,5 +1,6 @@
 //! Neutron (networking v2.0) under `/network`.
 
+pub(crate) mod address_scopes;
 mod body;
 mod extensions;
 pub(crate) mod floating_ips;
@@ -8,6 +9,7 @@ mod networks;
 pub(crate) mod ports;
 pub(crate) mod routers;
 pub(crate) mod security_groups;
+pub(crate) mod subnet_pools;
 pub(crate) mod subnets;
 mod tags;
 pub(crate) mod trunks;
@@ -162,6 +164,24 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
             security_groups::delete_rule(ctx, id)
         }
         ["security-group-rules"] | ["security-group-rules", _] => method_not_allowed(),
+        ["address-scopes"] if get => address_scopes::list(ctx),
+        ["address-scopes"] if *method == Method::POST => address_scopes::create(ctx),
+        ["address-scopes", id] if get => address_scopes::show(ctx, id),
+        ["address-scopes", id] if *method == Method::PUT => address_scopes::update(ctx, id),
+        ["address-scopes", id] if *method == Method::DELETE => address_scopes::delete(ctx, id),
+        ["address-scopes"] | ["address-scopes", _] => method_not_allowed(),
+        ["subnetpools"] if get => subnet_pools::list(ctx),
+        ["subnetpools"] if *method == Method::POST => subnet_pools::create(ctx),
+        ["subnetpools", id] if get => subnet_pools::show(ctx, id),
+        ["subnetpools", id] if *method == Method::PUT => subnet_pools::update(ctx, id),
+        ["subnetpools", id] if *method == Method::DELETE => subnet_pools::delete(ctx, id),
+        ["subnetpools", id, "add_prefixes"] if *method == Method::PUT => {
+            subnet_pools::change_prefixes(ctx, id, true)
+        }
+        ["subnetpools", id, "remove_prefixes"] if *method == Method::PUT => {
+            subnet_pools::change_prefixes(ctx, id, false)
+        }
+        ["subnetpools"] | ["subnetpools", _] | ["subnetpools", _, _] => method_not_allowed(),
         ["trunks"] if get => trunks::list(ctx),
         ["trunks"] if *method == Method::POST => trunks::create(ctx),
         ["trunks", id] if get => trunks::show(ctx, id),
