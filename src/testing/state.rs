@@ -17,6 +17,7 @@ use super::neutron::ports::Port;
 use super::neutron::routers::Router;
 use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
 use super::neutron::address_scopes::AddressScope;
+use super::neutron::rbac_policies::RbacPolicy;
 use super::neutron::subnet_pools::SubnetPool;
 use super::neutron::subnets::Subnet;
 use super::neutron::trunks::Trunk;
@@ -192,6 +193,8 @@ pub(crate) struct State {
     pub(crate) address_scopes: Vec<AddressScope>,
     /// Neutron subnet pools.
     pub(crate) subnet_pools: Vec<SubnetPool>,
+    /// Neutron RBAC policies (the wildcard ones mirror `shared` / `router:external`).
+    pub(crate) rbac_policies: Vec<RbacPolicy>,
     /// Neutron trunks.
     pub(crate) trunks: Vec<Trunk>,
     /// Glance images: the seeds and server snapshots.
@@ -246,6 +249,14 @@ impl Shared {
         if settings.seed_networks {
             state.networks = Network::seeds(&identity.project_id, &mut state.next_segment);
             state.subnets = Subnet::seeds(&state.networks);
+            let flags: Vec<_> = state
+                .networks
+                .iter()
+                .map(|n| (n.id.clone(), n.project_id.clone(), n.shared, n.external))
+                .collect();
+            for (id, owner, shared, external) in flags {
+                super::neutron::networks::sync_rbac(&mut state, &id, &owner, shared, external);
+            }
         }
         Shared {
             base,

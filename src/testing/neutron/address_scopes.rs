@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use super::body::{attrs, check_keys, opt_bool, opt_int, opt_str, owner, required};
 use super::networks::{Collection, invalid, list_collection, project};
 use super::error;
+use super::rbac_policies::{object_deleted, sync_flag};
 use crate::testing::http::Resp;
 use crate::testing::ids;
 use crate::testing::server::Ctx;
@@ -119,7 +120,10 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
         Err(resp) => return resp,
     };
     let body = json!({"address_scope": scope.to_json()});
-    ctx.shared.lock().address_scopes.push(scope);
+    let mut state = ctx.shared.lock();
+    let (id, owner, shared) = (scope.id.clone(), scope.project_id.clone(), scope.shared);
+    state.address_scopes.push(scope);
+    sync_flag(&mut state, "address_scope", &id, &owner, "access_as_shared", shared);
     Resp::json(201, &body)
 }
 
@@ -162,7 +166,10 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
     if let Some(n) = name {
         s.name = n;
     }
-    Resp::json(200, &json!({"address_scope": s.to_json()}))
+    let body = json!({"address_scope": s.to_json()});
+    let (owner, shared) = (s.project_id.clone(), s.shared);
+    sync_flag(&mut state, "address_scope", id, &owner, "access_as_shared", shared);
+    Resp::json(200, &body)
 }
 
 /// `DELETE /v2.0/address-scopes/{id}`: 204; 409 `AddressScopeInUse` while a subnet pool is in it.
@@ -185,5 +192,6 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
         );
     }
     state.address_scopes.retain(|s| s.id != id);
+    object_deleted(&mut state, "address_scope", id);
     Resp::empty(204)
 }

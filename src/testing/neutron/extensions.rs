@@ -9,7 +9,7 @@ use crate::testing::server::Ctx;
 
 /// `(alias, name, description, updated)`, as a loopback Neutron 28 (ML2, `router` plugin) lists
 /// them; only those the fake implements.
-const EXTENSIONS: [(&str, &str, &str, &str); 32] = [
+const EXTENSIONS: [(&str, &str, &str, &str); 35] = [
     (
         "allowed-address-pairs",
         "Allowed Address Pairs",
@@ -187,6 +187,24 @@ const EXTENSIONS: [(&str, &str, &str, &str); 32] = [
         "Default Subnetpools",
         "Provides ability to mark and use a subnetpool as the default.",
         "2016-02-18T18:00:00-00:00",
+    ),
+    (
+        "rbac-policies",
+        "RBAC Policies",
+        "Allows creation and modification of policies that control tenant access to resources.",
+        "2015-06-17T12:15:12-00:00",
+    ),
+    (
+        "rbac-address-scope",
+        "Add address_scope type to RBAC",
+        "Add address_scope type to RBAC",
+        "2020-02-12T00:00:00-00:00",
+    ),
+    (
+        "rbac-subnetpool",
+        "Add subnetpool type to RBAC",
+        "Add subnetpool type to RBAC",
+        "2020-02-05T00:00:00-00:00",
     ),
     (
         "subnet_allocation",

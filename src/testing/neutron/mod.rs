@@ -5,10 +5,11 @@ mod body;
 mod extensions;
 pub(crate) mod floating_ips;
 pub(crate) mod model;
-mod networks;
+pub(crate) mod networks;
 pub(crate) mod ports;
 pub(crate) mod routers;
 pub(crate) mod security_groups;
+pub(crate) mod rbac_policies;
 pub(crate) mod subnet_pools;
 pub(crate) mod subnets;
 mod tags;
@@ -182,6 +183,12 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
             subnet_pools::change_prefixes(ctx, id, false)
         }
         ["subnetpools"] | ["subnetpools", _] | ["subnetpools", _, _] => method_not_allowed(),
+        ["rbac-policies"] if get => rbac_policies::list(ctx),
+        ["rbac-policies"] if *method == Method::POST => rbac_policies::create(ctx),
+        ["rbac-policies", id] if get => rbac_policies::show(ctx, id),
+        ["rbac-policies", id] if *method == Method::PUT => rbac_policies::update(ctx, id),
+        ["rbac-policies", id] if *method == Method::DELETE => rbac_policies::delete(ctx, id),
+        ["rbac-policies"] | ["rbac-policies", _] => method_not_allowed(),
         ["trunks"] if get => trunks::list(ctx),
         ["trunks"] if *method == Method::POST => trunks::create(ctx),
         ["trunks", id] if get => trunks::show(ctx, id),

@@ -607,7 +607,14 @@ pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> R
     let mut network = Network::new(String::new(), project_id, format!("10.{octet}.0"), segment);
     apply(&mut network, changes);
     let body = json!({"network": network.to_json()});
+    let (id, owner, shared, external) = (
+        network.id.clone(),
+        network.project_id.clone(),
+        network.shared,
+        network.external,
+    );
     state.networks.push(network);
+    sync_rbac(state, &id, &owner, shared, external);
     Resp::json(201, &body)
 }
 
@@ -628,7 +635,10 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
     apply(network, changes);
     network.revision_number += 1;
     network.updated_at = Utc::now();
-    Resp::json(200, &json!({"network": network.to_json()}))
+    let body = json!({"network": network.to_json()});
+    let (owner, shared, external) = (network.project_id.clone(), network.shared, network.external);
+    sync_rbac(&mut state, id, &owner, shared, external);
+    Resp::json(200, &body)
 }
 
 /// `DELETE /v2.0/networks/{id}`: 204 (its subnets go with it), 404, 412 on a stale `If-Match`, or
@@ -672,5 +682,13 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     }
     state.networks.retain(|n| n.id != id);
     state.subnets.retain(|s| s.network_id != id);
+    super::rbac_policies::object_deleted(&mut state, "network", id);
     Resp::empty(204)
+}
+
+/// Neutron keeps `shared` and `router:external` as wildcard RBAC policies: makes or drops them.
+pub(crate) fn sync_rbac(state: &mut State, id: &str, owner: &str, shared: bool, external: bool) {
+    use super::rbac_policies::sync_flag;
+    sync_flag(state, "network", id, owner, "access_as_shared", shared);
+    sync_flag(state, "network", id, owner, "access_as_external", external);
 }

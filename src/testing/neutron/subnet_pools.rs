@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 
 use super::address_scopes::{policy_denied, scope_not_found};
 use super::body::{attrs, check_keys, nullable_str, opt_bool, opt_int, opt_str, owner, required};
+use super::rbac_policies::{object_deleted, sync_flag};
 use super::networks::{Collection, as_strings, invalid, list_collection, project};
 use super::subnets::parse_cidr;
 use super::{bad_request, error, if_match_failed};
@@ -375,7 +376,9 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
         return resp;
     }
     let body = json!({"subnetpool": pool.to_json()});
+    let (id, owner, shared) = (pool.id.clone(), pool.project_id.clone(), pool.shared);
     state.subnet_pools.push(pool);
+    sync_flag(&mut state, "subnetpool", &id, &owner, "access_as_shared", shared);
     Resp::json(201, &body)
 }
 
@@ -487,6 +490,7 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
         );
     }
     state.subnet_pools.retain(|p| p.id != id);
+    object_deleted(&mut state, "subnetpool", id);
     Resp::empty(204)
 }
 
