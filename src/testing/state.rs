@@ -17,6 +17,7 @@ use super::neutron::ports::Port;
 use super::neutron::routers::Router;
 use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
 use super::neutron::address_scopes::AddressScope;
+use super::neutron::port_forwardings::PortForwarding;
 use super::neutron::rbac_policies::RbacPolicy;
 use super::neutron::subnet_pools::SubnetPool;
 use super::neutron::subnets::Subnet;
@@ -195,6 +196,8 @@ pub(crate) struct State {
     pub(crate) subnet_pools: Vec<SubnetPool>,
     /// Neutron RBAC policies (the wildcard ones mirror `shared` / `router:external`).
     pub(crate) rbac_policies: Vec<RbacPolicy>,
+    /// Port forwardings of floating IPs.
+    pub(crate) port_forwardings: Vec<PortForwarding>,
     /// Neutron trunks.
     pub(crate) trunks: Vec<Trunk>,
     /// Glance images: the seeds and server snapshots.

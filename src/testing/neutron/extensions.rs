@@ -9,7 +9,7 @@ use crate::testing::server::Ctx;
 
 /// `(alias, name, description, updated)`, as a loopback Neutron 28 (ML2, `router` plugin) lists
 /// them; only those the fake implements.
-const EXTENSIONS: [(&str, &str, &str, &str); 35] = [
+const EXTENSIONS: [(&str, &str, &str, &str); 36] = [
     (
         "allowed-address-pairs",
         "Allowed Address Pairs",
@@ -64,6 +64,12 @@ const EXTENSIONS: [(&str, &str, &str, &str); 35] = [
         "Floating IP Port Details Extension",
         "Add port_details attribute to Floating IP resource",
         "2018-04-09T10:00:00-00:00",
+    ),
+    (
+        "floating-ip-port-forwarding",
+        "Floating IP Port Forwarding",
+        "Allow port forwarding from floating IP port to an internal port",
+        "2018-01-19T10:00:00-00:00",
     ),
     (
         "ip-substring-filtering",

@@ -9,6 +9,7 @@ pub(crate) mod networks;
 pub(crate) mod ports;
 pub(crate) mod routers;
 pub(crate) mod security_groups;
+pub(crate) mod port_forwardings;
 pub(crate) mod rbac_policies;
 pub(crate) mod subnet_pools;
 pub(crate) mod subnets;
@@ -152,6 +153,22 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
         ["floatingips", id] if *method == Method::PUT => floating_ips::update(ctx, id),
         ["floatingips", id] if *method == Method::DELETE => floating_ips::delete(ctx, id),
         ["floatingips"] | ["floatingips", _] => method_not_allowed(),
+        ["floatingips", fip, "port_forwardings"] if get => port_forwardings::list(ctx, fip),
+        ["floatingips", fip, "port_forwardings"] if *method == Method::POST => {
+            port_forwardings::create(ctx, fip)
+        }
+        ["floatingips", fip, "port_forwardings", id] if get => {
+            port_forwardings::show(ctx, fip, id)
+        }
+        ["floatingips", fip, "port_forwardings", id] if *method == Method::PUT => {
+            port_forwardings::update(ctx, fip, id)
+        }
+        ["floatingips", fip, "port_forwardings", id] if *method == Method::DELETE => {
+            port_forwardings::delete(ctx, fip, id)
+        }
+        ["floatingips", _, "port_forwardings"] | ["floatingips", _, "port_forwardings", _] => {
+            method_not_allowed()
+        }
         ["security-groups"] if get => security_groups::list(ctx),
         ["security-groups"] if *method == Method::POST => security_groups::create(ctx),
         ["security-groups", id] if get => security_groups::show(ctx, id),
