@@ -1,6 +1,6 @@
 //! The fake cloud's shared state: settings, identity data, tokens, resources, request log.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -11,14 +11,15 @@ use tokio::time::Instant;
 use super::fault::InjectedFault;
 use super::glance::images::Image;
 use super::ids;
+use super::neutron::address_scopes::AddressScope;
+use super::neutron::agents::Agent;
 use super::neutron::floating_ips::FloatingIp;
 use super::neutron::model::Network;
+use super::neutron::port_forwardings::PortForwarding;
 use super::neutron::ports::Port;
+use super::neutron::rbac_policies::RbacPolicy;
 use super::neutron::routers::Router;
 use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
-use super::neutron::address_scopes::AddressScope;
-use super::neutron::port_forwardings::PortForwarding;
-use super::neutron::rbac_policies::RbacPolicy;
 use super::neutron::subnet_pools::SubnetPool;
 use super::neutron::subnets::Subnet;
 use super::neutron::trunks::Trunk;
@@ -198,6 +199,10 @@ pub(crate) struct State {
     pub(crate) rbac_policies: Vec<RbacPolicy>,
     /// Port forwardings of floating IPs.
     pub(crate) port_forwardings: Vec<PortForwarding>,
+    /// Neutron quotas set per project (resource to limit; the rest are defaults).
+    pub(crate) network_quotas: BTreeMap<String, BTreeMap<String, i64>>,
+    /// Neutron agents (seeded: one ML2/OVS node).
+    pub(crate) agents: Vec<Agent>,
     /// Neutron trunks.
     pub(crate) trunks: Vec<Trunk>,
     /// Glance images: the seeds and server snapshots.
@@ -241,6 +246,7 @@ impl Shared {
         let mut state = State {
             next_net_octet: 1,
             next_segment: 1,
+            agents: Agent::seeds(),
             ..State::default()
         };
         if settings.seed_images {

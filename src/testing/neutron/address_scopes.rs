@@ -5,8 +5,8 @@
 use serde_json::{Map, Value, json};
 
 use super::body::{attrs, check_keys, opt_bool, opt_int, opt_str, owner, required};
-use super::networks::{Collection, invalid, list_collection, project};
 use super::error;
+use super::networks::{Collection, invalid, list_collection, project};
 use super::rbac_policies::{object_deleted, sync_flag};
 use crate::testing::http::Resp;
 use crate::testing::ids;
@@ -50,11 +50,18 @@ pub(super) fn policy_denied(rule: &str) -> Resp {
     error(
         403,
         "PolicyNotAuthorized",
-        &format!("({rule}) is disallowed by policy"),
+        &format!("{rule} is disallowed by policy"),
     )
 }
 
-const FILTERABLE: [&str; 6] = ["id", "name", "shared", "ip_version", "project_id", "tenant_id"];
+const FILTERABLE: [&str; 6] = [
+    "id",
+    "name",
+    "shared",
+    "ip_version",
+    "project_id",
+    "tenant_id",
+];
 
 /// `GET /v2.0/address-scopes`.
 pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
@@ -78,7 +85,10 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
 pub(crate) fn show(ctx: &Ctx<'_>, id: &str) -> Resp {
     let state = ctx.shared.lock();
     match state.address_scopes.iter().find(|s| s.id == id) {
-        Some(s) => Resp::json(200, &json!({"address_scope": project(ctx.req, s.to_json())})),
+        Some(s) => Resp::json(
+            200,
+            &json!({"address_scope": project(ctx.req, s.to_json())}),
+        ),
         None => scope_not_found(id),
     }
 }
@@ -99,12 +109,17 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
         let ip_version = match version {
             4 => 4,
             6 => 6,
-            other => return Err(invalid("ip_version", &format!("{other} is not in valid_values"))),
+            other => {
+                return Err(invalid(
+                    "ip_version",
+                    &format!("{other} is not in valid_values"),
+                ));
+            }
         };
         let shared = opt_bool(&a, "shared")?.unwrap_or(false);
         if shared && !ctx.is_admin() {
             return Err(policy_denied(
-                "rule:create_address_scope and rule:create_address_scope:shared",
+                "(rule:create_address_scope and rule:create_address_scope:shared)",
             ));
         }
         Ok(AddressScope {
@@ -123,7 +138,14 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
     let mut state = ctx.shared.lock();
     let (id, owner, shared) = (scope.id.clone(), scope.project_id.clone(), scope.shared);
     state.address_scopes.push(scope);
-    sync_flag(&mut state, "address_scope", &id, &owner, "access_as_shared", shared);
+    sync_flag(
+        &mut state,
+        "address_scope",
+        &id,
+        &owner,
+        "access_as_shared",
+        shared,
+    );
     Resp::json(201, &body)
 }
 
@@ -150,7 +172,9 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
     };
     if let Some(shared) = shared {
         if !ctx.is_admin() {
-            return policy_denied("rule:update_address_scope and rule:update_address_scope:shared");
+            return policy_denied(
+                "(rule:update_address_scope and rule:update_address_scope:shared)",
+            );
         }
         if s.shared && !shared {
             return error(
@@ -168,7 +192,14 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
     }
     let body = json!({"address_scope": s.to_json()});
     let (owner, shared) = (s.project_id.clone(), s.shared);
-    sync_flag(&mut state, "address_scope", id, &owner, "access_as_shared", shared);
+    sync_flag(
+        &mut state,
+        "address_scope",
+        id,
+        &owner,
+        "access_as_shared",
+        shared,
+    );
     Resp::json(200, &body)
 }
 

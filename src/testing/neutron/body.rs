@@ -43,7 +43,9 @@ pub(super) fn check_keys(
         )));
     }
     match attrs.keys().find(|k| known.contains(&k.as_str())) {
-        Some(k) => Err(bad_request(&format!("Attribute '{k}' not allowed in {verb}"))),
+        Some(k) => Err(bad_request(&format!(
+            "Attribute '{k}' not allowed in {verb}"
+        ))),
         None => Ok(()),
     }
 }

@@ -1,15 +1,19 @@
-//! `/v2.0/availability_zones` (none), `/v2.0/extensions[/{alias}]` (the extensions whose behaviour the fake models, with Neutron
-//! 28's names, descriptions and dates) and `/v2.0/quotas/{project}[/details|/default]`
-//! (Neutron's default quotas, usage counted from the fake's state).
+//! `/v2.0/extensions[/{alias}]`: the extensions whose behaviour the fake models, with Neutron
+//! 28's names, descriptions and dates.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::testing::http::Resp;
-use crate::testing::server::Ctx;
 
 /// `(alias, name, description, updated)`, as a loopback Neutron 28 (ML2, `router` plugin) lists
 /// them; only those the fake implements.
-const EXTENSIONS: [(&str, &str, &str, &str); 36] = [
+const EXTENSIONS: [(&str, &str, &str, &str); 38] = [
+    (
+        "agent",
+        "agent",
+        "The agent management extension.",
+        "2013-02-03T10:00:00-00:00",
+    ),
     (
         "allowed-address-pairs",
         "Allowed Address Pairs",
@@ -96,6 +100,12 @@ const EXTENSIONS: [(&str, &str, &str, &str); 36] = [
         "Network MTU",
         "Provides MTU attribute for a network resource.",
         "2015-03-25T10:00:00-00:00",
+    ),
+    (
+        "network-ip-availability",
+        "Network IP Availability",
+        "Provides IP availability data for each network and subnet.",
+        "2015-09-24T00:00:00-00:00",
     ),
     (
         "network_availability_zone",
@@ -253,93 +263,4 @@ pub(crate) fn show(alias: &str) -> Resp {
             ),
         ),
     }
-}
-
-/// `GET /v2.0/availability_zones`: none, as Neutron without agents answers.
-pub(crate) fn availability_zones() -> Resp {
-    Resp::json(200, &json!({"availability_zones": []}))
-}
-
-/// Neutron's default quotas, in its order.
-const QUOTAS: [(&str, i64); 9] = [
-    ("network", 100),
-    ("subnet", 100),
-    ("subnetpool", -1),
-    ("port", 500),
-    ("router", 10),
-    ("floatingip", 50),
-    ("rbac_policy", 10),
-    ("security_group", 10),
-    ("security_group_rule", 100),
-];
-
-/// `GET /v2.0/quotas/{project}` (`details`: `{limit, used, reserved}` each; `default`: the
-/// defaults). The fake never changes a quota.
-pub(crate) fn quotas(ctx: &Ctx<'_>, project: &str, details: bool) -> Resp {
-    let state = ctx.shared.lock();
-    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    let used = |resource: &str| -> i64 {
-        match resource {
-            "network" => count(
-                state
-                    .networks
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            "subnet" => count(
-                state
-                    .subnets
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            "port" => count(
-                state
-                    .ports
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            "router" => count(
-                state
-                    .routers
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            "floatingip" => count(
-                state
-                    .floating_ips
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            "security_group" => count(
-                state
-                    .security_groups
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            "security_group_rule" => count(
-                state
-                    .security_group_rules
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            _ => 0,
-        }
-    };
-    let mut m = Map::new();
-    for (resource, limit) in QUOTAS {
-        let value = if details {
-            json!({"limit": limit, "used": used(resource), "reserved": 0})
-        } else {
-            json!(limit)
-        };
-        m.insert(resource.into(), value);
-    }
-    Resp::json(200, &json!({ "quota": Value::Object(m) }))
 }

@@ -1,16 +1,19 @@
 //! Neutron (networking v2.0) under `/network`.
 
 pub(crate) mod address_scopes;
+pub(crate) mod agents;
 mod body;
 mod extensions;
 pub(crate) mod floating_ips;
+mod ip_availability;
 pub(crate) mod model;
 pub(crate) mod networks;
+pub(crate) mod port_forwardings;
 pub(crate) mod ports;
+mod quotas;
+pub(crate) mod rbac_policies;
 pub(crate) mod routers;
 pub(crate) mod security_groups;
-pub(crate) mod port_forwardings;
-pub(crate) mod rbac_policies;
 pub(crate) mod subnet_pools;
 pub(crate) mod subnets;
 mod tags;
@@ -157,9 +160,7 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
         ["floatingips", fip, "port_forwardings"] if *method == Method::POST => {
             port_forwardings::create(ctx, fip)
         }
-        ["floatingips", fip, "port_forwardings", id] if get => {
-            port_forwardings::show(ctx, fip, id)
-        }
+        ["floatingips", fip, "port_forwardings", id] if get => port_forwardings::show(ctx, fip, id),
         ["floatingips", fip, "port_forwardings", id] if *method == Method::PUT => {
             port_forwardings::update(ctx, fip, id)
         }
@@ -219,15 +220,27 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
         }
         ["trunks", id, "get_subports"] if get => trunks::get_sub_ports(ctx, id),
         ["trunks"] | ["trunks", _] | ["trunks", _, _] => method_not_allowed(),
-        ["availability_zones"] if get => extensions::availability_zones(),
+        ["availability_zones"] if get => agents::availability_zones(ctx),
+        ["network-ip-availabilities"] if get => ip_availability::list(ctx),
+        ["network-ip-availabilities", id] if get => ip_availability::show(ctx, id),
+        ["network-ip-availabilities"] | ["network-ip-availabilities", _] => method_not_allowed(),
+        ["agents"] if get => agents::list(ctx),
+        ["agents", id] if get => agents::show(ctx, id),
+        ["agents", id] if *method == Method::PUT => agents::update(ctx, id),
+        ["agents", id] if *method == Method::DELETE => agents::delete(ctx, id),
+        ["agents"] | ["agents", _] => method_not_allowed(),
         ["extensions"] if get => extensions::list(),
         ["extensions", alias] if get => extensions::show(alias),
-        ["quotas", project] if get => extensions::quotas(ctx, project, false),
-        ["quotas", project, "details"] if get => extensions::quotas(ctx, project, true),
-        ["quotas", project, "default"] if get => extensions::quotas(ctx, project, false),
+        ["quotas"] if get => quotas::list(ctx),
+        ["quotas", project] if get => quotas::show(ctx, project, false),
+        ["quotas", project] if *method == Method::PUT => quotas::update(ctx, project),
+        ["quotas", project] if *method == Method::DELETE => quotas::reset(ctx, project),
+        ["quotas", project, "details"] if get => quotas::show(ctx, project, true),
+        ["quotas", _, "default"] if get => quotas::defaults(),
         ["availability_zones"]
         | ["extensions"]
         | ["extensions", _]
+        | ["quotas"]
         | ["quotas", _]
         | ["quotas", _, _] => method_not_allowed(),
         _ => not_found(),

@@ -9,11 +9,11 @@ use std::net::Ipv4Addr;
 use serde_json::{Map, Value, json};
 
 use super::body::{attrs, check_keys, opt_int, opt_str, required};
+use super::error;
 use super::floating_ips::fip_not_found;
 use super::networks::{Collection, invalid, list_collection, project};
 use super::ports::port_not_found;
 use super::routers::interfaces;
-use super::error;
 use crate::testing::http::Resp;
 use crate::testing::ids;
 use crate::testing::server::Ctx;
@@ -110,7 +110,11 @@ fn check(state: &State, pf: &PortForwarding) -> Result<(), Resp> {
         .iter()
         .find(|(_, ip)| *ip == pf.internal_ip_address)
     else {
-        let ips: Vec<String> = port.fixed_ips.iter().map(|(_, ip)| ip.to_string()).collect();
+        let ips: Vec<String> = port
+            .fixed_ips
+            .iter()
+            .map(|(_, ip)| ip.to_string())
+            .collect();
         return Err(bad_pf(&format!(
             "Requested internal IP address {} is not suitable for internal neutron port {}, as its fixed_ips are {}",
             pf.internal_ip_address,
@@ -240,10 +244,12 @@ pub(crate) fn create(ctx: &Ctx<'_>, fip_id: &str) -> Resp {
             internal_port_id: opt_str(&a, "internal_port_id", 36)?
                 .ok_or_else(|| required("internal_port_id"))?,
             internal_ip_address,
-            internal_port: port_number(&a, "internal_port")?
-                .ok_or_else(|| bad_pf("Either internal_port or internal_port_range must be given"))?,
-            external_port: port_number(&a, "external_port")?
-                .ok_or_else(|| bad_pf("Either external_port or external_port_range must be given"))?,
+            internal_port: port_number(&a, "internal_port")?.ok_or_else(|| {
+                bad_pf("Either internal_port or internal_port_range must be given")
+            })?,
+            external_port: port_number(&a, "external_port")?.ok_or_else(|| {
+                bad_pf("Either external_port or external_port_range must be given")
+            })?,
             description: opt_str(&a, "description", 255)?.unwrap_or_default(),
         })
     })();
@@ -291,7 +297,10 @@ pub(crate) fn update(ctx: &Ctx<'_>, fip_id: &str, id: &str) -> Resp {
         }
         if let Some(v) = opt_str(&a, "internal_ip_address", 64)? {
             p.internal_ip_address = v.parse().map_err(|_| {
-                invalid("internal_ip_address", &format!("'{v}' is not a valid IP address"))
+                invalid(
+                    "internal_ip_address",
+                    &format!("'{v}' is not a valid IP address"),
+                )
             })?;
         }
         if let Some(v) = port_number(&a, "internal_port")? {

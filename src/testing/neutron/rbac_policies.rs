@@ -12,8 +12,8 @@ use serde_json::{Map, Value, json};
 
 use super::address_scopes::policy_denied;
 use super::body::{attrs, check_keys, opt_str, owner, required};
-use super::networks::{Collection, invalid, list_collection, project};
 use super::error;
+use super::networks::{Collection, invalid, list_collection, project};
 use crate::testing::http::Resp;
 use crate::testing::ids;
 use crate::testing::server::Ctx;
@@ -272,18 +272,24 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
             ],
             &["id"],
         )?;
-        let object_type = opt_str(&a, "object_type", 255)?.ok_or_else(|| required("object_type"))?;
+        let object_type =
+            opt_str(&a, "object_type", 255)?.ok_or_else(|| required("object_type"))?;
         let object_id = opt_str(&a, "object_id", 36)?.ok_or_else(|| required("object_id"))?;
         let action = opt_str(&a, "action", 255)?.ok_or_else(|| required("action"))?;
         let target = opt_str(&a, "target_tenant", 255)?.ok_or_else(|| required("target_tenant"))?;
         if !is_uuid(&object_id) {
-            return Err(invalid("object_id", &format!("'{object_id}' is not a valid UUID")));
+            return Err(invalid(
+                "object_id",
+                &format!("'{object_id}' is not a valid UUID"),
+            ));
         }
         let Some(valid) = actions(&object_type) else {
             return Err(error(
                 400,
                 "InvalidInput",
-                &format!("Invalid input for operation: '{object_type}' is not a valid RBAC object type."),
+                &format!(
+                    "Invalid input for operation: '{object_type}' is not a valid RBAC object type."
+                ),
             ));
         };
         if !valid.contains(&action.as_str()) {
@@ -292,14 +298,18 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
                 "InvalidActionForType",
                 &format!(
                     "Invalid action '{action}' for object type '{object_type}'. Valid actions: ({})",
-                    valid.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
+                    valid
+                        .iter()
+                        .map(|v| format!("'{v}'"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ));
         }
         check_target(&target)?;
         if target == ALL && !ctx.is_admin() {
             return Err(policy_denied(
-                "rule:create_rbac_policy and rule:create_rbac_policy:target_tenant",
+                "(rule:create_rbac_policy and rule:create_rbac_policy:target_tenant)",
             ));
         }
         Ok(RbacPolicy {
@@ -357,7 +367,9 @@ fn in_use(state: &State, policy: &RbacPolicy, replacement: Option<&str>) -> Opti
     }
     let net = state.networks.iter().find(|n| n.id == policy.object_id)?;
     let others = state.rbac_policies.iter().filter(|p| {
-        p.id != policy.id && p.object_type == "network" && p.object_id == net.id
+        p.id != policy.id
+            && p.object_type == "network"
+            && p.object_id == net.id
             && p.action == "access_as_shared"
     });
     let others: Vec<&RbacPolicy> = others.collect();
@@ -391,14 +403,21 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
             &a,
             "PUT",
             &["target_tenant"],
-            &["id", "object_type", "object_id", "action", "project_id", "tenant_id"],
+            &[
+                "id",
+                "object_type",
+                "object_id",
+                "action",
+                "project_id",
+                "tenant_id",
+            ],
         )?;
         let target = opt_str(&a, "target_tenant", 255)?;
         if let Some(t) = &target {
             check_target(t)?;
             if t == ALL && !ctx.is_admin() {
                 return Err(policy_denied(
-                    "rule:update_rbac_policy and rule:update_rbac_policy:target_tenant",
+                    "(rule:update_rbac_policy and rule:update_rbac_policy:target_tenant)",
                 ));
             }
         }

@@ -14,8 +14,8 @@ use serde_json::{Map, Value, json};
 
 use super::address_scopes::{policy_denied, scope_not_found};
 use super::body::{attrs, check_keys, nullable_str, opt_bool, opt_int, opt_str, owner, required};
-use super::rbac_policies::{object_deleted, sync_flag};
 use super::networks::{Collection, as_strings, invalid, list_collection, project};
+use super::rbac_policies::{object_deleted, sync_flag};
 use super::subnets::parse_cidr;
 use super::{bad_request, error, if_match_failed};
 use crate::testing::http::Resp;
@@ -135,8 +135,14 @@ impl SubnetPool {
             "default_prefixlen".into(),
             json!(self.default_prefixlen.to_string()),
         );
-        m.insert("min_prefixlen".into(), json!(self.min_prefixlen.to_string()));
-        m.insert("max_prefixlen".into(), json!(self.max_prefixlen.to_string()));
+        m.insert(
+            "min_prefixlen".into(),
+            json!(self.min_prefixlen.to_string()),
+        );
+        m.insert(
+            "max_prefixlen".into(),
+            json!(self.max_prefixlen.to_string()),
+        );
         m.insert("is_default".into(), json!(self.is_default));
         m.insert("shared".into(), json!(self.shared));
         m.insert("prefixes".into(), json!(self.prefixes()));
@@ -305,7 +311,13 @@ pub(crate) fn show(ctx: &Ctx<'_>, id: &str) -> Resp {
     }
 }
 
-const READ_ONLY: [&str; 5] = ["id", "ip_version", "revision_number", "created_at", "updated_at"];
+const READ_ONLY: [&str; 5] = [
+    "id",
+    "ip_version",
+    "revision_number",
+    "created_at",
+    "updated_at",
+];
 
 /// `POST /v2.0/subnetpools`: 201, revision 0; `name` and `prefixes` required; prefix lengths
 /// default to 8 / 32 and `default_prefixlen` to `min_prefixlen`; `shared` only for admins.
@@ -341,7 +353,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
         let shared = opt_bool(&a, "shared")?.unwrap_or(false);
         if shared && !ctx.is_admin() {
             return Err(policy_denied(
-                "rule:create_subnetpool and rule:create_subnetpool:shared",
+                "(rule:create_subnetpool and rule:create_subnetpool:shared)",
             ));
         }
         let now = Utc::now();
@@ -378,7 +390,14 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
     let body = json!({"subnetpool": pool.to_json()});
     let (id, owner, shared) = (pool.id.clone(), pool.project_id.clone(), pool.shared);
     state.subnet_pools.push(pool);
-    sync_flag(&mut state, "subnetpool", &id, &owner, "access_as_shared", shared);
+    sync_flag(
+        &mut state,
+        "subnetpool",
+        &id,
+        &owner,
+        "access_as_shared",
+        shared,
+    );
     Resp::json(201, &body)
 }
 
@@ -617,7 +636,9 @@ pub(crate) fn allocate(
         None => Err(error(
             409,
             "SubnetAllocationError",
-            &format!("Failed to allocate subnet: Insufficient prefix space to allocate subnet size /{len}."),
+            &format!(
+                "Failed to allocate subnet: Insufficient prefix space to allocate subnet size /{len}."
+            ),
         )),
     }
 }
@@ -629,7 +650,11 @@ mod tests {
     #[test]
     fn prefixes_compact_and_split_as_netaddr() {
         let r = |s| range_of(parse_cidr(s).unwrap_or((Ipv4Addr::UNSPECIFIED, 0)));
-        let merged = compact(vec![r("10.11.0.0/16"), r("10.10.0.0/16"), r("10.12.0.0/16")]);
+        let merged = compact(vec![
+            r("10.11.0.0/16"),
+            r("10.10.0.0/16"),
+            r("10.12.0.0/16"),
+        ]);
         let names: Vec<String> = cidrs(&merged).into_iter().map(cidr_string).collect();
         assert_eq!(names, ["10.10.0.0/15", "10.12.0.0/16"]);
         let left = subtract(&merged, &[r("10.10.0.0/16")]);

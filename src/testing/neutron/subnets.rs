@@ -316,8 +316,14 @@ fn apply(s: &mut Subnet, attrs: &Map<String, Value>, creating: bool) -> Result<(
                 s.pools = out;
                 pools_given = true;
             }
-            "network_id" | "ip_version" | "cidr" | "project_id" | "tenant_id" | "subnetpool_id"
-            | "prefixlen" | "use_default_subnetpool"
+            "network_id"
+            | "ip_version"
+            | "cidr"
+            | "project_id"
+            | "tenant_id"
+            | "subnetpool_id"
+            | "prefixlen"
+            | "use_default_subnetpool"
                 if creating => {}
             "segment_id" | "dns_publish_fixed_ip" => {}
             "id" | "network_id" | "ip_version" | "cidr" | "project_id" | "tenant_id"
@@ -398,7 +404,9 @@ pub(crate) fn create(_ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> 
         }
     } else if let Some(net) = cidr {
         if prefixlen.is_some() {
-            return bad_request("Invalid input for operation: Cannot specify both subnetpool or prefixlen and cidr.");
+            return bad_request(
+                "Invalid input for operation: Cannot specify both subnetpool or prefixlen and cidr.",
+            );
         }
         (None, net)
     } else {

@@ -110,7 +110,10 @@ pub(crate) fn port_in_use(state: &State, port_id: &str) -> Option<Resp> {
             return Some(error(
                 409,
                 "PortInUseAsTrunkParent",
-                &format!("Port {port_id} is currently a parent port for trunk {}.", t.id),
+                &format!(
+                    "Port {port_id} is currently a parent port for trunk {}.",
+                    t.id
+                ),
             ));
         }
         if t.sub_ports.iter().any(|s| s.port_id == port_id) {
@@ -128,7 +131,9 @@ pub(crate) fn port_in_use(state: &State, port_id: &str) -> Option<Resp> {
 /// `validate_subports` does; `removing` needs only `port_id`.
 fn parse_sub_ports(v: &Value, removing: bool) -> Result<Vec<SubPort>, Resp> {
     let Some(items) = v.as_array() else {
-        return Err(invalid_input(&format!("Invalid data format for subports: '{v}' is not a list")));
+        return Err(invalid_input(&format!(
+            "Invalid data format for subports: '{v}' is not a list"
+        )));
     };
     let mut out: Vec<SubPort> = Vec::with_capacity(items.len());
     for item in items {
@@ -181,7 +186,10 @@ fn parse_sub_ports(v: &Value, removing: bool) -> Result<Vec<SubPort>, Resp> {
                 "Invalid segmentation type: {seg_type}; valid types are vlan, inherit"
             )));
         }
-        let Some(id) = u32::try_from(seg_id).ok().filter(|id| (1..=4094).contains(id)) else {
+        let Some(id) = u32::try_from(seg_id)
+            .ok()
+            .filter(|id| (1..=4094).contains(id))
+        else {
             return Err(invalid_input(&format!(
                 "Invalid segmentation id: {seg_id} is not in range [1, 4094]"
             )));
@@ -211,15 +219,21 @@ fn check_new_sub_ports(
             return Err(error(
                 409,
                 "PortInUseAsTrunkParent",
-                &format!("Port {} is currently a parent port for trunk {trunk_id}.", s.port_id),
+                &format!(
+                    "Port {} is currently a parent port for trunk {trunk_id}.",
+                    s.port_id
+                ),
             ));
         }
         if let Some(resp) = port_in_use(state, &s.port_id) {
             return Err(resp);
         }
-        let clash = existing.iter().chain(new.iter().take_while(|x| *x != s)).any(|x| {
-            x.segmentation_type == s.segmentation_type && x.segmentation_id == s.segmentation_id
-        });
+        let clash = existing
+            .iter()
+            .chain(new.iter().take_while(|x| *x != s))
+            .any(|x| {
+                x.segmentation_type == s.segmentation_type && x.segmentation_id == s.segmentation_id
+            });
         if clash {
             return Err(error(
                 409,
@@ -363,7 +377,12 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
     let mut known = READ_ONLY.to_vec();
     known.extend(["port_id", "sub_ports", "project_id", "tenant_id"]);
     let parsed = (|| {
-        check_keys(&a, "PUT", &["name", "description", "admin_state_up"], &known)?;
+        check_keys(
+            &a,
+            "PUT",
+            &["name", "description", "admin_state_up"],
+            &known,
+        )?;
         Ok::<_, Resp>((
             opt_str(&a, "name", 255)?,
             opt_str(&a, "description", 255)?,

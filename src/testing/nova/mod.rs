@@ -13,7 +13,7 @@ mod schema;
 pub(crate) mod server_groups;
 mod server_meta;
 mod servers;
-mod view;
+pub(crate) mod view;
 
 use hyper::Method;
 use serde_json::{Value, json};
