@@ -17,6 +17,7 @@ use super::neutron::floating_ips::FloatingIp;
 use super::neutron::model::Network;
 use super::neutron::port_forwardings::PortForwarding;
 use super::neutron::ports::Port;
+use super::neutron::qos::QosPolicy;
 use super::neutron::rbac_policies::RbacPolicy;
 use super::neutron::routers::Router;
 use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
@@ -203,6 +204,8 @@ pub(crate) struct State {
     pub(crate) network_quotas: BTreeMap<String, BTreeMap<String, i64>>,
     /// Neutron agents (seeded: one ML2/OVS node).
     pub(crate) agents: Vec<Agent>,
+    /// Neutron QoS policies with their rules.
+    pub(crate) qos_policies: Vec<QosPolicy>,
     /// Neutron trunks.
     pub(crate) trunks: Vec<Trunk>,
     /// Glance images: the seeds and server snapshots.

@@ -7,7 +7,7 @@ use crate::testing::http::Resp;
 
 /// `(alias, name, description, updated)`, as a loopback Neutron 28 (ML2, `router` plugin) lists
 /// them; only those the fake implements.
-const EXTENSIONS: [(&str, &str, &str, &str); 38] = [
+const EXTENSIONS: [(&str, &str, &str, &str); 43] = [
     (
         "agent",
         "agent",
@@ -142,6 +142,36 @@ const EXTENSIONS: [(&str, &str, &str, &str); 38] = [
         "Provider Network",
         "Expose mapping of virtual networks to physical networks",
         "2012-09-07T10:00:00-00:00",
+    ),
+    (
+        "qos",
+        "Quality of Service",
+        "The Quality of Service extension.",
+        "2015-06-08T10:00:00-00:00",
+    ),
+    (
+        "qos-bw-limit-direction",
+        "Direction for QoS bandwidth limit rule",
+        "Allow to configure QoS bandwidth limit rule with specific direction: ingress or egress",
+        "2017-04-10T10:00:00-00:00",
+    ),
+    (
+        "qos-bw-minimum-ingress",
+        "Ingress direction for QoS minimum bandwidth rule",
+        "Allow to configure QoS minumum bandwidth rule with ingress direction.",
+        "2018-07-09T10:00:00-00:00",
+    ),
+    (
+        "qos-pps-minimum",
+        "QoS minimum packet rate rule",
+        "Allow to configure QoS minimum packet rate rule.",
+        "2021-07-14T10:00:00-00:00",
+    ),
+    (
+        "qos-rule-type-details",
+        "Details of QoS rule types",
+        "Expose details about QoS rule types supported by loaded backend drivers",
+        "2017-06-22T10:00:00-00:00",
     ),
     (
         "quotas",

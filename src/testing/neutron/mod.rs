@@ -10,6 +10,7 @@ pub(crate) mod model;
 pub(crate) mod networks;
 pub(crate) mod port_forwardings;
 pub(crate) mod ports;
+pub(crate) mod qos;
 mod quotas;
 pub(crate) mod rbac_policies;
 pub(crate) mod routers;
@@ -201,6 +202,34 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
             subnet_pools::change_prefixes(ctx, id, false)
         }
         ["subnetpools"] | ["subnetpools", _] | ["subnetpools", _, _] => method_not_allowed(),
+        ["qos", "policies"] if get => qos::list(ctx),
+        ["qos", "policies"] if *method == Method::POST => qos::create(ctx),
+        ["qos", "policies", id] if get => qos::show(ctx, id),
+        ["qos", "policies", id] if *method == Method::PUT => qos::update(ctx, id),
+        ["qos", "policies", id] if *method == Method::DELETE => qos::delete(ctx, id),
+        ["qos", "policies", id, rules] if qos::rule_kind(rules).is_some() => {
+            let kind = qos::rule_kind(rules).unwrap_or_default();
+            match *method {
+                Method::GET | Method::HEAD => qos::show_rules(ctx, id, kind, None),
+                Method::POST => qos::change_rule(ctx, id, kind, None, false),
+                _ => method_not_allowed(),
+            }
+        }
+        ["qos", "policies", id, rules, rule] if qos::rule_kind(rules).is_some() => {
+            let kind = qos::rule_kind(rules).unwrap_or_default();
+            match *method {
+                Method::GET | Method::HEAD => qos::show_rules(ctx, id, kind, Some(rule)),
+                Method::PUT => qos::change_rule(ctx, id, kind, Some(rule), false),
+                Method::DELETE => qos::change_rule(ctx, id, kind, Some(rule), true),
+                _ => method_not_allowed(),
+            }
+        }
+        ["qos", "rule-types"] if get => qos::rule_types(),
+        ["qos", "rule-types", kind] if get => qos::rule_type(kind),
+        ["qos", "policies"]
+        | ["qos", "policies", _]
+        | ["qos", "rule-types"]
+        | ["qos", "rule-types", _] => method_not_allowed(),
         ["rbac-policies"] if get => rbac_policies::list(ctx),
         ["rbac-policies"] if *method == Method::POST => rbac_policies::create(ctx),
         ["rbac-policies", id] if get => rbac_policies::show(ctx, id),

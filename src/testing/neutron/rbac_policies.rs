@@ -106,6 +106,11 @@ fn apply_flags(state: &mut State, object_type: &str, object_id: &str) {
                 p.shared = shared;
             }
         }
+        "qos_policy" => {
+            if let Some(p) = state.qos_policies.iter_mut().find(|p| p.id == object_id) {
+                p.shared = shared;
+            }
+        }
         _ => {}
     }
 }
@@ -162,6 +167,11 @@ fn object_owner(state: &State, object_type: &str, object_id: &str) -> Option<Str
             .map(|s| s.project_id.clone()),
         "subnetpool" => state
             .subnet_pools
+            .iter()
+            .find(|p| p.id == object_id)
+            .map(|p| p.project_id.clone()),
+        "qos_policy" => state
+            .qos_policies
             .iter()
             .find(|p| p.id == object_id)
             .map(|p| p.project_id.clone()),
