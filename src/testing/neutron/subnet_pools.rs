@@ -169,13 +169,13 @@ pub(crate) fn pool_not_found(id: &str) -> Resp {
 }
 
 /// Parses a list of IPv4 prefixes into compacted ranges; 400 as Neutron for bad CIDRs and
-/// `PrefixVersionMismatch` for IPv6 ones mixed in.
-fn parse_prefixes(attr: &str, v: &Value) -> Result<Vec<(u32, u32)>, Resp> {
+/// `PrefixVersionMismatch` for IPv6 ones mixed in (or given to an existing, IPv4, pool).
+fn parse_prefixes(attr: &str, v: &Value, existing: bool) -> Result<Vec<(u32, u32)>, Resp> {
     let list = as_strings(attr, v)?;
     let mut ranges = Vec::with_capacity(list.len());
     for p in &list {
         if p.contains(':') {
-            return Err(if list.iter().all(|p| p.contains(':')) {
+            return Err(if !existing && list.iter().all(|p| p.contains(':')) {
                 bad_request("IPv6 subnet pools are not modelled by this fake cloud")
             } else {
                 error(
@@ -348,6 +348,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
         let ranges = parse_prefixes(
             "prefixes",
             a.get("prefixes").ok_or_else(|| required("prefixes"))?,
+            false,
         )?;
         let min = prefixlen(&a, "min_prefixlen")?.unwrap_or(8);
         let shared = opt_bool(&a, "shared")?.unwrap_or(false);
@@ -440,7 +441,7 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
             p.description = d;
         }
         if let Some(v) = a.get("prefixes") {
-            let ranges = parse_prefixes("prefixes", v)?;
+            let ranges = parse_prefixes("prefixes", v, true)?;
             if !subtract(&current.ranges, &ranges).is_empty() {
                 return Err(error(
                     400,
@@ -523,7 +524,7 @@ pub(crate) fn change_prefixes(ctx: &Ctx<'_>, id: &str, adding: bool) -> Resp {
     let Some(raw) = body.get("prefixes") else {
         return bad_request("Resource body required");
     };
-    let ranges = match parse_prefixes("prefixes", raw) {
+    let ranges = match parse_prefixes("prefixes", raw, true) {
         Ok(r) => r,
         Err(resp) => return resp,
     };
