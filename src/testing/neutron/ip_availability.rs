@@ -128,8 +128,11 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
             || item["subnet_ip_availability"]
                 .as_array()
                 .is_some_and(|subs| {
-                    subs.iter()
-                        .any(|s| versions.iter().any(|v| s["ip_version"].to_string() == *v))
+                    subs.iter().any(|s| {
+                        versions
+                            .iter()
+                            .any(|v| s["ip_version"].as_u64().is_some_and(|n| v.parse() == Ok(n)))
+                    })
                 }))
     });
     // Take out the paging key the fake's lister needs.
