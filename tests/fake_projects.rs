@@ -600,3 +600,70 @@ async fn a_member_attaches_no_interface_on_another_projects_network_or_port() {
         )
     );
 }
+
+#[tokio::test]
+async fn an_rbac_grant_shares_a_network_with_one_project() {
+    use stackclient::network::{CreateRbacPolicy, RbacAction, RbacObjectType};
+    let env = env().await;
+    let private = env.fake.network_id("private").unwrap();
+    let tenant_b = env.fake.project_id_of("tenant-b").unwrap();
+    let bob_nets = env.bob.network().networks();
+    assert_eq!(
+        bob_nets.get(&private).await.unwrap_err().status(),
+        Some(404)
+    );
+
+    let grant = env
+        .admin
+        .network()
+        .rbac_policies()
+        .create(&CreateRbacPolicy::new(
+            RbacObjectType::Network,
+            &private,
+            RbacAction::AccessAsShared,
+            &tenant_b,
+        ))
+        .await
+        .unwrap();
+    // As on Neutron 28: the target sees the network as shared, its owner does not.
+    assert!(bob_nets.get(&private).await.unwrap().shared);
+    assert!(
+        !env.admin
+            .network()
+            .networks()
+            .get(&private)
+            .await
+            .unwrap()
+            .shared
+    );
+    let subnets = env.bob.network().subnets().list().all().await.unwrap();
+    assert!(subnets.iter().any(|s| s.network_id == private));
+    // The target does not see the policy itself.
+    assert!(
+        env.bob
+            .network()
+            .rbac_policies()
+            .list()
+            .all()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let port = env
+        .bob
+        .network()
+        .ports()
+        .create(&CreatePort::new(&private))
+        .await
+        .unwrap();
+
+    let policies = env.admin.network().rbac_policies();
+    let err = policies.delete(&grant.id).await.unwrap_err();
+    assert_eq!(neutron(&err).1, "RbacPolicyInUse");
+    env.bob.network().ports().delete(&port.id).await.unwrap();
+    policies.delete(&grant.id).await.unwrap();
+    assert_eq!(
+        bob_nets.get(&private).await.unwrap_err().status(),
+        Some(404)
+    );
+}

@@ -83,12 +83,24 @@ impl Updatable for AddressScope {
 /// Address scope operations (`client.network().address_scopes()`): the generic [`Api`] verbs on
 /// `/v2.0/address-scopes`.
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-/// use stackclient::network::CreateAddressScope;
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::{CreateAddressScope, CreateSubnetPool, UpdateAddressScope};
 /// let scopes = client.network().address_scopes();
 /// let scope = scopes.create(&CreateAddressScope::new("corp-v4", 4).shared(true)).await?;
+/// assert_eq!((scope.ip_version, scope.shared), (4, true));
+/// let scope = scopes.update(&scope.id, &UpdateAddressScope::new().name("corp")).await?;
+/// assert_eq!(scopes.get(&scope.id).await?.name, "corp");
+/// // A scope with a subnet pool in it cannot be deleted (409 AddressScopeInUse).
+/// let pool = client.network().subnet_pools()
+///     .create(&CreateSubnetPool::new("corp-pool", ["10.20.0.0/16"]).address_scope_id(&scope.id))
+///     .await?;
+/// assert_eq!(scopes.delete(&scope.id).await.unwrap_err().status(), Some(409));
+/// client.network().subnet_pools().delete(&pool.id).await?;
 /// scopes.delete(&scope.id).await?;
+/// assert_eq!(scopes.get(&scope.id).await.unwrap_err().status(), Some(404));
 /// # Ok(()) }
 /// ```
 pub type AddressScopes = Api<AddressScope>;

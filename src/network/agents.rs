@@ -101,11 +101,17 @@ impl Updatable for Agent {
 /// ([`UpdateAgent`]), `delete` (Neutron refuses to delete an alive agent's record only by policy;
 /// it comes back at its next report).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-/// for agent in client.network().agents().list().alive(false).all().await? {
-///     println!("{} on {} is dead", agent.agent_type, agent.host);
-/// }
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::UpdateAgent;
+/// let agents = client.network().agents();
+/// assert!(agents.list().alive(false).all().await?.is_empty()); // the fake's agents are all alive
+/// let l3 = agents.list().agent_type("L3 agent").all().await?.remove(0);
+/// assert_eq!((l3.binary.as_str(), l3.availability_zone.as_deref()), ("neutron-l3-agent", Some("nova")));
+/// let l3 = agents.update(&l3.id, &UpdateAgent::new().admin_state_up(false).description("drained")).await?;
+/// assert!(!l3.admin_state_up);
 /// # Ok(()) }
 /// ```
 pub type Agents = Api<Agent>;

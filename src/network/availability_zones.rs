@@ -95,10 +95,13 @@ impl Resource for AvailabilityZone {
 /// and `find_by_name` are answered; Neutron has no `GET /v2.0/availability_zones/{name}`, so
 /// `get` answers 404.
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// use stackclient::network::ZoneState;
 /// let zones = client.network().availability_zones().list().resource("router").state(ZoneState::Available).all().await?;
+/// assert_eq!(zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(), ["nova"]);
 /// # Ok(()) }
 /// ```
 pub type AvailabilityZones = Api<AvailabilityZone>;

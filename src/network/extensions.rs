@@ -67,11 +67,17 @@ impl Resource for Extension {
 /// `get_opt(alias)` (`None`: not loaded), [`is_loaded`](Api::is_loaded). Neutron does not page
 /// this list.
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-/// if client.network().extensions().is_loaded("trunk").await? {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// let extensions = client.network().extensions();
+/// if extensions.is_loaded("trunk").await? {
 ///     let trunks = client.network().trunks().list().all().await?;
+///     assert!(trunks.is_empty());
 /// }
+/// assert_eq!(extensions.get("trunk").await?.name, "Trunk Extension");
+/// assert!(extensions.get_opt("bgpvpn").await?.is_none());
 /// # Ok(()) }
 /// ```
 pub type Extensions = Api<Extension>;

@@ -485,12 +485,30 @@ impl Api<FloatingIp> {
     /// `/v2.0/floatingips/{fip_id}/port_forwardings` (`list`, `get`, `create`, `update`,
     /// `delete`).
     ///
-    /// ```no_run
-    /// # async fn run(client: stackclient::Client, fip: &str, port: &str) -> stackclient::Result<()> {
-    /// use stackclient::network::{CreatePortForwarding, Protocol};
-    /// let pfs = client.network().floating_ips().port_forwardings(fip)?;
-    /// let pf = pfs.create(&CreatePortForwarding::new(Protocol::Tcp, port, "10.0.0.11").ports(22, 2222)).await?;
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+    /// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+    /// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+    /// use stackclient::network::{CreateFloatingIp, CreatePortForwarding, Protocol, UpdatePortForwarding};
+    /// # use stackclient::network::{CreatePort, CreateRouter, ExternalGateway, RouterInterface};
+    /// # let public = fake.network_id("public").expect("seeded");
+    /// # let private = fake.network_id("private").expect("seeded");
+    /// # let subnet = client.network().subnets().find("private-subnet").await?.expect("seeded").id;
+    /// # let router = client.network().routers().create(&CreateRouter::new().external_gateway(ExternalGateway::new(&public))).await?;
+    /// # client.network().routers().add_interface(&router.id, &RouterInterface::subnet(&subnet)).await?;
+    /// let port = client.network().ports().create(&CreatePort::new(&private)).await?;
+    /// let address = port.fixed_ips[0].ip_address.clone().expect("an address");
+    /// let fip = client.network().floating_ips().create(&CreateFloatingIp::new(&public)).await?.id;
+    /// let pfs = client.network().floating_ips().port_forwardings(&fip)?;
+    /// let pf = pfs.create(&CreatePortForwarding::new(Protocol::Tcp, &port.id, &address).ports(22, 2222)).await?;
+    /// assert_eq!((pf.internal_port, pf.external_port), (Some(22), Some(2222)));
+    /// // The same external port and protocol twice on one floating IP is refused.
+    /// let again = CreatePortForwarding::new(Protocol::Tcp, &port.id, &address).ports(23, 2222);
+    /// assert_eq!(pfs.create(&again).await.unwrap_err().status(), Some(400));
+    /// let pf = pfs.update(&pf.id, &UpdatePortForwarding::new().external_port(2200)).await?;
+    /// assert_eq!(pfs.list().all().await?[0].external_port, Some(2200));
     /// pfs.delete(&pf.id).await?;
+    /// assert!(pfs.list().all().await?.is_empty());
     /// # Ok(()) }
     /// ```
     ///

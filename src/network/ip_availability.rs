@@ -125,12 +125,18 @@ impl Resource for NetworkIpAvailability {
 /// filters, `get(network_id)` (`find_by_name` reads the whole list: filter with
 /// [`List::network_name`] instead).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client, net_id: &str) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::CreatePort;
+/// # let net_id = &fake.network_id("private").expect("seeded");
+/// client.network().ports().create(&CreatePort::new(net_id)).await?;
 /// let a = client.network().network_ip_availabilities().get(net_id).await?;
-/// for s in &a.subnet_ip_availability {
-///     println!("{} {:?}/{:?} used", s.cidr, s.used_ips, s.total_ips);
-/// }
+/// let s = &a.subnet_ip_availability[0];
+/// // 10.0.0.0/24: 254 hosts, the pool leaves out the gateway; the port holds one address.
+/// assert_eq!((s.cidr.as_str(), s.total_ips, s.used_ips), ("10.0.0.0/24", Some(253), Some(1)));
+/// assert_eq!(a.ip_availability_details.and_then(|d| d.total_ips_in_subnet), Some(254));
 /// # Ok(()) }
 /// ```
 pub type NetworkIpAvailabilities = Api<NetworkIpAvailability>;

@@ -5,16 +5,28 @@
 //!
 //! Units: bandwidths in kilobits per second (kbps), packet rates in kilo-packets per second (kpps).
 //!
-//! ```no_run
-//! # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-//! use stackclient::network::{CreateBandwidthLimitRule, CreateQosPolicy, QosDirection};
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+//! # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+//! # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+//! use stackclient::network::{CreateBandwidthLimitRule, CreateDscpMarkingRule, CreateQosPolicy, QosDirection, QosRule};
 //! let policies = client.network().qos_policies();
 //! let policy = policies.create(&CreateQosPolicy::new("10Mbit")).await?;
-//! let rule = policies
-//!     .bandwidth_limit_rules(&policy.id)
+//! let limits = policies.bandwidth_limit_rules(&policy.id);
+//! let rule = limits
 //!     .create(&CreateBandwidthLimitRule::new(10_000).max_burst_kbps(800).direction(QosDirection::Egress))
 //!     .await?;
-//! println!("{} limits to {} kbps", rule.id, rule.max_kbps);
+//! assert_eq!((rule.max_kbps, rule.max_burst_kbps), (10_000, Some(800)));
+//! // One bandwidth limit per direction; DSCP marks are Neutron's list.
+//! assert_eq!(limits.create(&CreateBandwidthLimitRule::new(5_000)).await.unwrap_err().status(), Some(409));
+//! let dscp = policies.dscp_marking_rules(&policy.id);
+//! assert_eq!(dscp.create(&CreateDscpMarkingRule::new(7)).await.unwrap_err().status(), Some(400));
+//! dscp.create(&CreateDscpMarkingRule::new(26)).await?;
+//! let policy = policies.get(&policy.id).await?;
+//! let types: Vec<&str> = policy.rules.iter().map(QosRule::rule_type).collect();
+//! assert_eq!(types, ["bandwidth_limit", "dscp_marking"]);
+//! let supported = client.network().qos_rule_types().list().all().await?;
+//! assert!(supported.iter().any(|t| t.rule_type == "minimum_bandwidth"));
 //! policies.delete(&policy.id).await?;
 //! # Ok(()) }
 //! ```

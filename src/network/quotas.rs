@@ -197,15 +197,19 @@ impl Updatable for Quota {
 /// defaults), [`defaults`](Api::defaults), [`details`](Api::details), and `list()` (admin: the
 /// projects with non-default limits). Quotas have no name: `find_by_name` finds nothing.
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client, project: &str) -> stackclient::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
 /// use stackclient::network::{UNLIMITED, UpdateQuota};
+/// # let project = &fake.project_id().to_string();
 /// let quotas = client.network().quotas();
 /// let q = quotas.update(project, &UpdateQuota::new().network(20).port(UNLIMITED)).await?;
-/// assert_eq!(q.network, Some(20));
+/// assert_eq!((q.network, q.port, q.router), (Some(20), Some(UNLIMITED), Some(10)));
 /// let used = quotas.details(project).await?;
-/// println!("networks: {:?}", used.get("network"));
+/// assert_eq!(used.get("network").map(|u| (u.limit, u.used)), Some((20, 2))); // public, private
 /// quotas.reset(project).await?;
+/// assert_eq!(quotas.get(project).await?.network, Some(100));
 /// # Ok(()) }
 /// ```
 pub type Quotas = Api<Quota>;

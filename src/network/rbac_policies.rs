@@ -190,14 +190,27 @@ impl Updatable for RbacPolicy {
 /// RBAC policy operations (`client.network().rbac_policies()`): the generic [`Api`] verbs on
 /// `/v2.0/rbac-policies` (policies have no name: `find_by_name` finds nothing).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client, net_id: &str) -> stackclient::Result<()> {
-/// use stackclient::network::{ALL_PROJECTS, CreateRbacPolicy, RbacAction, RbacObjectType};
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::{ALL_PROJECTS, CreateRbacPolicy, RbacAction, RbacObjectType, UpdateRbacPolicy};
+/// # let net_id = &fake.network_id("private").expect("seeded");
 /// let rbac = client.network().rbac_policies();
 /// let grant = rbac
 ///     .create(&CreateRbacPolicy::new(RbacObjectType::Network, net_id, RbacAction::AccessAsShared, ALL_PROJECTS))
 ///     .await?;
+/// // A wildcard grant is what `shared` shows; the same grant twice is 409.
+/// assert!(client.network().networks().get(net_id).await?.shared);
+/// let again = CreateRbacPolicy::new(RbacObjectType::Network, net_id, RbacAction::AccessAsShared, ALL_PROJECTS);
+/// assert_eq!(rbac.create(&again).await.unwrap_err().status(), Some(409));
+/// // Narrowed to one project, the network is no longer shared with everyone.
+/// let project = "0123456789abcdef0123456789abcdef";
+/// let grant = rbac.update(&grant.id, &UpdateRbacPolicy::new().target_tenant(project)).await?;
+/// assert_eq!(grant.target_tenant, project);
+/// assert!(!client.network().networks().get(net_id).await?.shared);
 /// rbac.delete(&grant.id).await?;
+/// assert_eq!(rbac.get(&grant.id).await.unwrap_err().status(), Some(404));
 /// # Ok(()) }
 /// ```
 pub type RbacPolicies = Api<RbacPolicy>;

@@ -133,13 +133,26 @@ impl Taggable for SubnetPool {}
 /// `GET/PUT/DELETE /v2.0/subnetpools/{id}` through the generic [`Api`] verbs, plus
 /// [`add_prefixes`](Api::add_prefixes) / [`remove_prefixes`](Api::remove_prefixes).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client) -> stackclient::Result<()> {
-/// use stackclient::network::CreateSubnetPool;
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::{CreateSubnet, CreateSubnetPool};
 /// let pools = client.network().subnet_pools();
 /// let pool = pools.create(&CreateSubnetPool::new("pool", ["10.10.0.0/16"]).default_prefixlen(24)).await?;
+/// assert_eq!((pool.min_prefixlen, pool.default_prefixlen, pool.max_prefixlen), (Some(8), Some(24), Some(32)));
+/// // Neutron compacts adjacent prefixes.
 /// let prefixes = pools.add_prefixes(&pool.id, &["10.11.0.0/16"]).await?;
-/// assert_eq!(prefixes, ["10.10.0.0/16", "10.11.0.0/16"]);
+/// assert_eq!(prefixes, ["10.10.0.0/15"]);
+/// // A subnet from the pool: the pool's default prefix length, or `prefixlen`.
+/// # let net = fake.network_id("private").expect("seeded");
+/// let subnets = client.network().subnets();
+/// let a = subnets.create(&CreateSubnet::from_pool(&net, 4, &pool.id)).await?;
+/// let b = subnets.create(&CreateSubnet::from_pool(&net, 4, &pool.id).prefixlen(26)).await?;
+/// assert_eq!((a.cidr.as_str(), b.cidr.as_str()), ("10.10.0.0/24", "10.10.1.0/26"));
+/// assert_eq!(b.subnetpool_id.as_deref(), Some(pool.id.as_str()));
+/// // A pool with subnets allocated from it cannot be deleted (400 SubnetPoolDeleteError).
+/// assert_eq!(pools.delete(&pool.id).await.unwrap_err().status(), Some(400));
 /// # Ok(()) }
 /// ```
 pub type SubnetPools = Api<SubnetPool>;

@@ -291,13 +291,28 @@ impl Taggable for Trunk {}
 /// plus [`add_subports`](Api::add_subports), [`remove_subports`](Api::remove_subports) and
 /// [`get_subports`](Api::get_subports).
 ///
-/// ```no_run
-/// # async fn run(client: stackclient::Client, parent: &str, child: &str) -> stackclient::Result<()> {
-/// use stackclient::network::{CreateTrunk, SegmentationType, SubPort};
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> stackclient::Result<()> {
+/// # let fake = stackclient::testing::FakeCloud::start().await.expect("fake cloud");
+/// # let client = stackclient::Client::new(stackclient::ClientOptions::new(stackclient::Session::new(fake.config())))?;
+/// use stackclient::network::{CreatePort, CreateTrunk, SegmentationType, SubPort, TrunkStatus};
+/// # let net = fake.network_id("private").expect("seeded");
+/// let parent = client.network().ports().create(&CreatePort::new(&net)).await?.id;
+/// let child = client.network().ports().create(&CreatePort::new(&net)).await?.id;
 /// let trunks = client.network().trunks();
-/// let trunk = trunks.create(&CreateTrunk::new(parent).name("trunk-1")).await?;
-/// let trunk = trunks.add_subports(&trunk.id, &[SubPort::new(child, SegmentationType::Vlan, 44)]).await?;
+/// let trunk = trunks.create(&CreateTrunk::new(&parent).name("trunk-1")).await?;
+/// assert_eq!((trunk.status, trunk.revision_number), (TrunkStatus::Down, Some(1)));
+/// let trunk = trunks.add_subports(&trunk.id, &[SubPort::new(&child, SegmentationType::Vlan, 44)]).await?;
 /// assert_eq!(trunk.sub_ports[0].segmentation_id, Some(44));
+/// assert_eq!(trunk.revision_number, Some(2));
+/// // VLAN 44 is taken on this trunk; the parent port cannot go while the trunk has it.
+/// let other = client.network().ports().create(&CreatePort::new(&net)).await?.id;
+/// let clash = trunks.add_subports(&trunk.id, &[SubPort::new(&other, SegmentationType::Vlan, 44)]).await;
+/// assert_eq!(clash.unwrap_err().status(), Some(409));
+/// assert_eq!(client.network().ports().delete(&parent).await.unwrap_err().status(), Some(409));
+/// let subs = trunks.remove_subports(&trunk.id, &[SubPort::port(&child)]).await?.sub_ports;
+/// assert!(subs.is_empty() && trunks.get_subports(&trunk.id).await?.is_empty());
+/// trunks.delete(&trunk.id).await?;
 /// # Ok(()) }
 /// ```
 pub type Trunks = Api<Trunk>;

@@ -171,7 +171,7 @@
 //!   `qos_policy_id`, as in the API reference (a deployment with DNS integration, segments and
 //!   QoS); the minicloud's ML2 shows `vlan_transparent` and `qinq` instead. Which fields a
 //!   network has depends on the deployment's extensions either way; `GET /v2.0/extensions`
-//!   lists the 27 whose behaviour the fake models.
+//!   lists the 43 whose behaviour the fake models.
 //! - **Image service.** The minicloud's image service is a stub; the fake answers as Glance
 //!   does (webob's JSON errors, Glance's list filters and paging).
 //! - **Timing.** Builds, actions and deletes take the builder's delays (300 ms, 300 ms, none),
@@ -228,7 +228,15 @@
 //! | `… /floatingips[/{id}]` | floating IPs |
 //! | `… /security-groups[/{id}]`, `GET, POST /security-group-rules`, `GET, DELETE /security-group-rules/{id}` | security groups and rules |
 //! | `GET, PUT, DELETE …/{networks,subnets,ports,routers,floatingips,security-groups}/{id}/tags[/{tag}]` | tags (list, replace, clear, check, add, remove) |
-//! | `GET /network/v2.0/extensions[/{alias}]`, `/quotas/{project}[/details\|/default]`, `/availability_zones` | extensions modelled, default quotas with usage, none |
+//! | `GET /network/v2.0/extensions[/{alias}]` | the extensions modelled |
+//! | `… /quotas[/{project}[/details\|/default]]` (`GET`, `PUT`, `DELETE`) | Neutron's defaults, a project's own limits, usage |
+//! | `GET /network/v2.0/availability_zones`, `… /agents[/{id}]` (`GET`, `PUT`, `DELETE`) | `nova` for networks and routers; the agents of one ML2/OVS node (admin) |
+//! | `GET /network/v2.0/network-ip-availabilities[/{network_id}]` | IP availability (admin) |
+//! | `… /subnetpools[/{id}]`, `PUT /subnetpools/{id}/add_prefixes` (`remove_prefixes`), `… /address-scopes[/{id}]` | subnet pools (IPv4), address scopes |
+//! | `… /rbac-policies[/{id}]` | RBAC policies (`network`, `qos_policy`, `address_scope`, `subnetpool`, `security_group`) |
+//! | `… /trunks[/{id}]`, `PUT /trunks/{id}/add_subports` (`remove_subports`), `GET /trunks/{id}/get_subports` | trunks |
+//! | `… /floatingips/{id}/port_forwardings[/{pf_id}]` | port forwardings (single ports) |
+//! | `… /qos/policies[/{id}]`, `… /qos/policies/{id}/{bandwidth_limit,dscp_marking,minimum_bandwidth,minimum_packet_rate}_rules[/{rule_id}]`, `GET /qos/rule-types[/{type}]` | QoS policies, rules, rule types |
 //! | `GET /image/` | 300, `{"versions": [v2.17, …]}` |
 //! | `GET /image/v2/images[/{id}]`, `DELETE /image/v2/images/{id}` | images |
 //!
@@ -344,6 +352,28 @@
 //!   Neutron's checks and errors (`SecurityGroupRuleExists` 409 for a duplicate, …). An admin
 //!   may delete `default` (the next list makes a new one); without the admin role
 //!   ([`FakeCloudBuilder::admin`]) it is 409 `SecurityGroupCannotRemoveDefault`.
+//! - **Subnet pools, address scopes.** Pools compact their prefixes as Neutron (`10.10.0.0/16` +
+//!   `10.11.0.0/16` is `10.10.0.0/15`); a subnet created with `subnetpool_id` (and `prefixlen`,
+//!   or a `cidr` inside the pool, or `use_default_subnetpool`) takes the first block of the
+//!   smallest free range, as Neutron's allocator; `MinPrefixSubnetAllocationError`,
+//!   `SubnetPoolDeleteError` while subnets use a pool, `AddressScopeInUse` while a pool is in a
+//!   scope. Only IPv4 pools (as only IPv4 subnets).
+//! - **RBAC.** Policies keep their `target_tenant`; a wildcard `access_as_shared` is what
+//!   `shared` shows (networks, QoS policies, address scopes, subnet pools) and
+//!   `access_as_external` what `router:external` shows, both ways (setting the flag makes the
+//!   policy; the seeded `public` network has one); `DuplicateRbacPolicy`, `RbacPolicyInUse` when
+//!   another project's ports depend on it. Which projects may see what is not modelled yet (one
+//!   project).
+//! - **Trunks, port forwardings, QoS.** Trunks are `DOWN` until the parent port is bound to a
+//!   server; a port is in at most one trunk (`TrunkPortInUse`, `PortInUseAsSubPort`, also on
+//!   port delete), VLAN ids are 1–4094 and unique per trunk (`DuplicateSubPort`). Port
+//!   forwardings need an unassociated floating IP, the internal port's address and a router to
+//!   the floating IP's network, one per `(protocol, external_port)`. QoS rules are validated with
+//!   Neutron's ranges and DSCP marks, one per type and direction; a policy a network uses is
+//!   `QosPolicyInUse`.
+//! - **Agents, quotas.** Seeded agents (Open vSwitch, DHCP and L3 in zone `nova`, metadata) are
+//!   alive and admin only (an empty list and 404 otherwise); the availability zones are what
+//!   they report. Quotas are set (admin, integers ≥ -1) and reset per project.
 //! - **Failures.** See [Injecting faults](#injecting-faults).
 //!
 //! Paths with an empty segment (`/servers/`, `/servers//action`) are 404, as a real cloud would

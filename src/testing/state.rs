@@ -1,6 +1,6 @@
 //! The fake cloud's shared state: settings, identity data, tokens, resources, request log.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -11,12 +11,19 @@ use tokio::time::Instant;
 use super::fault::InjectedFault;
 use super::glance::images::Image;
 use super::ids;
+use super::neutron::address_scopes::AddressScope;
+use super::neutron::agents::Agent;
 use super::neutron::floating_ips::FloatingIp;
 use super::neutron::model::Network;
+use super::neutron::port_forwardings::PortForwarding;
 use super::neutron::ports::Port;
+use super::neutron::qos::QosPolicy;
+use super::neutron::rbac_policies::RbacPolicy;
 use super::neutron::routers::Router;
 use super::neutron::security_groups::{SecurityGroup, SecurityGroupRule};
+use super::neutron::subnet_pools::SubnetPool;
 use super::neutron::subnets::Subnet;
+use super::neutron::trunks::Trunk;
 use super::nova::aggregates::Aggregate;
 use super::nova::flavors::Flavor;
 use super::nova::instance_actions::InstanceAction;
@@ -234,6 +241,22 @@ pub(crate) struct State {
     /// Security groups of every project (each project's `default` made on first use).
     pub(crate) security_groups: Vec<SecurityGroup>,
     pub(crate) security_group_rules: Vec<SecurityGroupRule>,
+    /// Neutron address scopes.
+    pub(crate) address_scopes: Vec<AddressScope>,
+    /// Neutron subnet pools.
+    pub(crate) subnet_pools: Vec<SubnetPool>,
+    /// Neutron RBAC policies (the wildcard ones mirror `shared` / `router:external`).
+    pub(crate) rbac_policies: Vec<RbacPolicy>,
+    /// Port forwardings of floating IPs.
+    pub(crate) port_forwardings: Vec<PortForwarding>,
+    /// Neutron quotas set per project (resource to limit; the rest are defaults).
+    pub(crate) network_quotas: BTreeMap<String, BTreeMap<String, i64>>,
+    /// Neutron agents (seeded: one ML2/OVS node).
+    pub(crate) agents: Vec<Agent>,
+    /// Neutron QoS policies with their rules.
+    pub(crate) qos_policies: Vec<QosPolicy>,
+    /// Neutron trunks.
+    pub(crate) trunks: Vec<Trunk>,
     /// Glance images: the seeds and server snapshots.
     pub(crate) images: Vec<Image>,
     /// Nova flavors, sorted by id.
@@ -299,6 +322,7 @@ impl Shared {
             }],
             next_net_octet: 1,
             next_segment: 1,
+            agents: Agent::seeds(),
             ..State::default()
         };
         if settings.seed_images {
@@ -310,6 +334,14 @@ impl Shared {
         if settings.seed_networks {
             state.networks = Network::seeds(&identity.project_id, &mut state.next_segment);
             state.subnets = Subnet::seeds(&state.networks);
+            let flags: Vec<_> = state
+                .networks
+                .iter()
+                .map(|n| (n.id.clone(), n.project_id.clone(), n.shared, n.external))
+                .collect();
+            for (id, owner, shared, external) in flags {
+                super::neutron::networks::sync_rbac(&mut state, &id, &owner, shared, external);
+            }
         }
         Shared {
             base,

@@ -1,19 +1,24 @@
 //! Who sees and who changes which Neutron resource, as Neutron's default policy has it
 //! (checked against Neutron 28 with two projects): an admin sees and changes everything; a
-//! project sees its own resources, networks that are `shared` or `router:external` and their
-//! subnets, and the ports on its own networks; it changes only its own. What a caller cannot see
+//! project sees its own resources, networks that are `shared` or `router:external` or granted
+//! to it by an RBAC policy and their subnets, shared subnet pools and address scopes, and the
+//! ports on its own networks; it changes only its own. What a caller cannot see
 //! answers the collection's 404 (`NetworkNotFound`, …); what it sees but may not change answers
 //! 403 `PolicyNotAuthorized` `rule:update_network is disallowed by policy`.
 
 use serde_json::{Map, Value};
 
+use super::address_scopes::scope_not_found;
 use super::error;
 use super::floating_ips::fip_not_found;
 use super::networks::network_not_found;
 use super::ports::port_not_found;
+use super::rbac_policies::{rbac_grants, rbac_not_found};
 use super::routers::router_not_found;
 use super::security_groups::{group_not_found, rule_not_found};
+use super::subnet_pools::pool_not_found;
 use super::subnets::subnet_not_found;
+use super::trunks::trunk_not_found;
 use crate::testing::http::Resp;
 use crate::testing::server::Ctx;
 use crate::testing::state::State;
@@ -29,11 +34,12 @@ pub(crate) fn policy_denied(rule: &str) -> Resp {
 
 /// Whether the caller sees network `id` (a missing network is not seen).
 pub(crate) fn sees_network(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
-    state
-        .networks
-        .iter()
-        .find(|n| n.id == id)
-        .is_some_and(|n| ctx.may_see(&n.project_id) || n.shared || n.external)
+    state.networks.iter().find(|n| n.id == id).is_some_and(|n| {
+        ctx.may_see(&n.project_id)
+            || n.shared
+            || n.external
+            || rbac_grants(state, id, ctx.project_id())
+    })
 }
 
 /// Whether the caller owns network `id` (or is an admin).
@@ -52,7 +58,28 @@ pub(crate) fn may_attach(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
         .networks
         .iter()
         .find(|n| n.id == id)
-        .is_some_and(|n| ctx.may_see(&n.project_id) || n.shared)
+        .is_some_and(|n| ctx.may_see(&n.project_id) || n.shared || shared_with(ctx, state, id))
+}
+
+/// Whether an `access_as_shared` RBAC policy names the caller's project for network `id`
+/// (not `*`: that one makes the network `shared` for all).
+pub(crate) fn shared_with_caller(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
+    state.rbac_policies.iter().any(|p| {
+        p.object_type == "network"
+            && p.object_id == id
+            && p.action == "access_as_shared"
+            && p.target_tenant == ctx.project_id()
+    })
+}
+
+/// Whether an `access_as_shared` RBAC policy grants network `id` to the caller's project.
+fn shared_with(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
+    state.rbac_policies.iter().any(|p| {
+        p.object_type == "network"
+            && p.object_id == id
+            && p.action == "access_as_shared"
+            && (p.target_tenant == "*" || p.target_tenant == ctx.project_id())
+    })
 }
 
 /// What the caller may do with one item: `None` when the item does not exist (the handler
@@ -60,12 +87,31 @@ pub(crate) fn may_attach(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
 fn access(ctx: &Ctx<'_>, state: &State, collection: &str, id: &str) -> Option<(bool, bool)> {
     let own = |project_id: &str| ctx.may_see(project_id);
     match collection {
-        "networks" => state.networks.iter().find(|n| n.id == id).map(|n| {
-            (
-                own(&n.project_id) || n.shared || n.external,
-                own(&n.project_id),
-            )
-        }),
+        "networks" => state
+            .networks
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| (sees_network(ctx, state, id), own(&n.project_id))),
+        "trunks" => state
+            .trunks
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| (own(&t.project_id), own(&t.project_id))),
+        "subnetpools" => state
+            .subnet_pools
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| (own(&p.project_id) || p.shared, own(&p.project_id))),
+        "address-scopes" => state
+            .address_scopes
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| (own(&a.project_id) || a.shared, own(&a.project_id))),
+        "rbac-policies" => state
+            .rbac_policies
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| (own(&p.project_id), own(&p.project_id))),
         "subnets" => state.subnets.iter().find(|s| s.id == id).map(|s| {
             let seen = own(&s.project_id) || sees_network(ctx, state, &s.network_id);
             (seen, own(&s.project_id))
@@ -114,6 +160,10 @@ fn not_found(collection: &str, id: &str) -> Resp {
         "routers" => router_not_found(id),
         "floatingips" => fip_not_found(id),
         "security-groups" => group_not_found(id),
+        "trunks" => trunk_not_found(id),
+        "subnetpools" => pool_not_found(id),
+        "address-scopes" => scope_not_found(id),
+        "rbac-policies" => rbac_not_found(id),
         _ => rule_not_found(id),
     }
 }
@@ -135,6 +185,8 @@ pub(crate) fn check(ctx: &Ctx<'_>, collection: &str, id: &str, changing: bool) -
             "floatingips" => "floatingip",
             "security-groups" => "security_group",
             "security-group-rules" => "security_group_rule",
+            "address-scopes" => "address_scope",
+            "rbac-policies" => "rbac_policy",
             other => other.strip_suffix('s').unwrap_or(other),
         };
         let verb = if ctx.req.method == hyper::Method::DELETE {
@@ -159,13 +211,17 @@ pub(crate) fn listed(
         return true;
     }
     let field = |k: &str| item.get(k).and_then(Value::as_str).unwrap_or_default();
-    if field("project_id") == ctx.project_id() {
+    // Items of no project (agents, rule types, …) are not a matter of projects.
+    let Some(owner) = item.get("project_id").and_then(Value::as_str) else {
+        return true;
+    };
+    if owner == ctx.project_id() || item.get("shared") == Some(&Value::Bool(true)) {
         return true;
     }
     match collection {
         "networks" => {
-            item.get("shared") == Some(&Value::Bool(true))
-                || item.get("router:external") == Some(&Value::Bool(true))
+            item.get("router:external") == Some(&Value::Bool(true))
+                || rbac_grants(state, field("id"), ctx.project_id())
         }
         "subnets" => sees_network(ctx, state, field("network_id")),
         "ports" => owns_network(ctx, state, field("network_id")),

@@ -1,15 +1,19 @@
-//! `/v2.0/availability_zones` (none), `/v2.0/extensions[/{alias}]` (the extensions whose behaviour the fake models, with Neutron
-//! 28's names, descriptions and dates) and `/v2.0/quotas/{project}[/details|/default]`
-//! (Neutron's default quotas, usage counted from the fake's state).
+//! `/v2.0/extensions[/{alias}]`: the extensions whose behaviour the fake models, with Neutron
+//! 28's names, descriptions and dates.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::testing::http::Resp;
-use crate::testing::server::Ctx;
 
 /// `(alias, name, description, updated)`, as a loopback Neutron 28 (ML2, `router` plugin) lists
 /// them; only those the fake implements.
-const EXTENSIONS: [(&str, &str, &str, &str); 27] = [
+const EXTENSIONS: [(&str, &str, &str, &str); 43] = [
+    (
+        "agent",
+        "agent",
+        "The agent management extension.",
+        "2013-02-03T10:00:00-00:00",
+    ),
     (
         "allowed-address-pairs",
         "Allowed Address Pairs",
@@ -66,6 +70,12 @@ const EXTENSIONS: [(&str, &str, &str, &str); 27] = [
         "2018-04-09T10:00:00-00:00",
     ),
     (
+        "floating-ip-port-forwarding",
+        "Floating IP Port Forwarding",
+        "Allow port forwarding from floating IP port to an internal port",
+        "2018-01-19T10:00:00-00:00",
+    ),
+    (
         "ip-substring-filtering",
         "IP address substring filtering",
         "Provides IP address substring filtering when listing ports",
@@ -90,6 +100,12 @@ const EXTENSIONS: [(&str, &str, &str, &str); 27] = [
         "Network MTU",
         "Provides MTU attribute for a network resource.",
         "2015-03-25T10:00:00-00:00",
+    ),
+    (
+        "network-ip-availability",
+        "Network IP Availability",
+        "Provides IP availability data for each network and subnet.",
+        "2015-09-24T00:00:00-00:00",
     ),
     (
         "network_availability_zone",
@@ -126,6 +142,36 @@ const EXTENSIONS: [(&str, &str, &str, &str); 27] = [
         "Provider Network",
         "Expose mapping of virtual networks to physical networks",
         "2012-09-07T10:00:00-00:00",
+    ),
+    (
+        "qos",
+        "Quality of Service",
+        "The Quality of Service extension.",
+        "2015-06-08T10:00:00-00:00",
+    ),
+    (
+        "qos-bw-limit-direction",
+        "Direction for QoS bandwidth limit rule",
+        "Allow to configure QoS bandwidth limit rule with specific direction: ingress or egress",
+        "2017-04-10T10:00:00-00:00",
+    ),
+    (
+        "qos-bw-minimum-ingress",
+        "Ingress direction for QoS minimum bandwidth rule",
+        "Allow to configure QoS minumum bandwidth rule with ingress direction.",
+        "2018-07-09T10:00:00-00:00",
+    ),
+    (
+        "qos-pps-minimum",
+        "QoS minimum packet rate rule",
+        "Allow to configure QoS minimum packet rate rule.",
+        "2021-07-14T10:00:00-00:00",
+    ),
+    (
+        "qos-rule-type-details",
+        "Details of QoS rule types",
+        "Expose details about QoS rule types supported by loaded backend drivers",
+        "2017-06-22T10:00:00-00:00",
     ),
     (
         "quotas",
@@ -176,6 +222,54 @@ const EXTENSIONS: [(&str, &str, &str, &str); 27] = [
         "Enables to set tag on resources with standard attribute.",
         "2017-01-01T00:00:00-00:00",
     ),
+    (
+        "address-scope",
+        "Address scope",
+        "Address scopes extension.",
+        "2015-07-26T10:00:00-00:00",
+    ),
+    (
+        "default-subnetpools",
+        "Default Subnetpools",
+        "Provides ability to mark and use a subnetpool as the default.",
+        "2016-02-18T18:00:00-00:00",
+    ),
+    (
+        "rbac-policies",
+        "RBAC Policies",
+        "Allows creation and modification of policies that control tenant access to resources.",
+        "2015-06-17T12:15:12-00:00",
+    ),
+    (
+        "rbac-address-scope",
+        "Add address_scope type to RBAC",
+        "Add address_scope type to RBAC",
+        "2020-02-12T00:00:00-00:00",
+    ),
+    (
+        "rbac-subnetpool",
+        "Add subnetpool type to RBAC",
+        "Add subnetpool type to RBAC",
+        "2020-02-05T00:00:00-00:00",
+    ),
+    (
+        "subnet_allocation",
+        "Subnet Allocation",
+        "Enables allocation of subnets from a subnet pool",
+        "2015-03-30T10:00:00-00:00",
+    ),
+    (
+        "subnetpool-prefix-ops",
+        "Subnet Pool Prefix Operations",
+        "Provides support for adjusting the prefix list of subnet pools",
+        "2019-02-08T10:00:00-00:00",
+    ),
+    (
+        "trunk",
+        "Trunk Extension",
+        "Provides support for trunk ports",
+        "2016-01-01T10:00:00-00:00",
+    ),
 ];
 
 fn extension(e: &(&str, &str, &str, &str)) -> Value {
@@ -199,93 +293,4 @@ pub(crate) fn show(alias: &str) -> Resp {
             ),
         ),
     }
-}
-
-/// `GET /v2.0/availability_zones`: none, as Neutron without agents answers.
-pub(crate) fn availability_zones() -> Resp {
-    Resp::json(200, &json!({"availability_zones": []}))
-}
-
-/// Neutron's default quotas, in its order.
-const QUOTAS: [(&str, i64); 9] = [
-    ("network", 100),
-    ("subnet", 100),
-    ("subnetpool", -1),
-    ("port", 500),
-    ("router", 10),
-    ("floatingip", 50),
-    ("rbac_policy", 10),
-    ("security_group", 10),
-    ("security_group_rule", 100),
-];
-
-/// `GET /v2.0/quotas/{project}` (`details`: `{limit, used, reserved}` each; `default`: the
-/// defaults). The fake never changes a quota.
-pub(crate) fn quotas(ctx: &Ctx<'_>, project: &str, details: bool) -> Resp {
-    let state = ctx.shared.lock();
-    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    let used = |resource: &str| -> i64 {
-        match resource {
-            "network" => count(
-                state
-                    .networks
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            "subnet" => count(
-                state
-                    .subnets
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            "port" => count(
-                state
-                    .ports
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            "router" => count(
-                state
-                    .routers
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            "floatingip" => count(
-                state
-                    .floating_ips
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            "security_group" => count(
-                state
-                    .security_groups
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            "security_group_rule" => count(
-                state
-                    .security_group_rules
-                    .iter()
-                    .filter(|x| x.project_id == project)
-                    .count(),
-            ),
-            _ => 0,
-        }
-    };
-    let mut m = Map::new();
-    for (resource, limit) in QUOTAS {
-        let value = if details {
-            json!({"limit": limit, "used": used(resource), "reserved": 0})
-        } else {
-            json!(limit)
-        };
-        m.insert(resource.into(), value);
-    }
-    Resp::json(200, &json!({ "quota": Value::Object(m) }))
 }

@@ -466,5 +466,6 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     let holder = fip.port_id.clone();
     state.floating_ips.retain(|f| f.id != id);
     state.ports.retain(|p| p.id != holder);
+    state.port_forwardings.retain(|p| p.floatingip_id != id);
     Resp::empty(204)
 }

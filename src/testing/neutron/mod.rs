@@ -1,15 +1,25 @@
 //! Neutron (networking v2.0) under `/network`.
 
 pub(crate) mod access;
+pub(crate) mod address_scopes;
+pub(crate) mod agents;
+mod body;
 mod extensions;
 pub(crate) mod floating_ips;
+mod ip_availability;
 pub(crate) mod model;
-mod networks;
+pub(crate) mod networks;
+pub(crate) mod port_forwardings;
 pub(crate) mod ports;
+pub(crate) mod qos;
+mod quotas;
+pub(crate) mod rbac_policies;
 pub(crate) mod routers;
 pub(crate) mod security_groups;
+pub(crate) mod subnet_pools;
 pub(crate) mod subnets;
 mod tags;
+pub(crate) mod trunks;
 
 use hyper::Method;
 use serde_json::{Value, json};
@@ -153,6 +163,20 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
         ["floatingips", id] if *method == Method::PUT => floating_ips::update(ctx, id),
         ["floatingips", id] if *method == Method::DELETE => floating_ips::delete(ctx, id),
         ["floatingips"] | ["floatingips", _] => method_not_allowed(),
+        ["floatingips", fip, "port_forwardings"] if get => port_forwardings::list(ctx, fip),
+        ["floatingips", fip, "port_forwardings"] if *method == Method::POST => {
+            port_forwardings::create(ctx, fip)
+        }
+        ["floatingips", fip, "port_forwardings", id] if get => port_forwardings::show(ctx, fip, id),
+        ["floatingips", fip, "port_forwardings", id] if *method == Method::PUT => {
+            port_forwardings::update(ctx, fip, id)
+        }
+        ["floatingips", fip, "port_forwardings", id] if *method == Method::DELETE => {
+            port_forwardings::delete(ctx, fip, id)
+        }
+        ["floatingips", _, "port_forwardings"] | ["floatingips", _, "port_forwardings", _] => {
+            method_not_allowed()
+        }
         ["security-groups"] if get => security_groups::list(ctx),
         ["security-groups"] if *method == Method::POST => security_groups::create(ctx),
         ["security-groups", id] if get => security_groups::show(ctx, id),
@@ -166,15 +190,92 @@ pub(crate) fn route(ctx: &Ctx<'_>, rest: &str) -> Resp {
             security_groups::delete_rule(ctx, id)
         }
         ["security-group-rules"] | ["security-group-rules", _] => method_not_allowed(),
-        ["availability_zones"] if get => extensions::availability_zones(),
+        ["address-scopes"] if get => address_scopes::list(ctx),
+        ["address-scopes"] if *method == Method::POST => address_scopes::create(ctx),
+        ["address-scopes", id] if get => address_scopes::show(ctx, id),
+        ["address-scopes", id] if *method == Method::PUT => address_scopes::update(ctx, id),
+        ["address-scopes", id] if *method == Method::DELETE => address_scopes::delete(ctx, id),
+        ["address-scopes"] | ["address-scopes", _] => method_not_allowed(),
+        ["subnetpools"] if get => subnet_pools::list(ctx),
+        ["subnetpools"] if *method == Method::POST => subnet_pools::create(ctx),
+        ["subnetpools", id] if get => subnet_pools::show(ctx, id),
+        ["subnetpools", id] if *method == Method::PUT => subnet_pools::update(ctx, id),
+        ["subnetpools", id] if *method == Method::DELETE => subnet_pools::delete(ctx, id),
+        ["subnetpools", id, "add_prefixes"] if *method == Method::PUT => {
+            subnet_pools::change_prefixes(ctx, id, true)
+        }
+        ["subnetpools", id, "remove_prefixes"] if *method == Method::PUT => {
+            subnet_pools::change_prefixes(ctx, id, false)
+        }
+        ["subnetpools"] | ["subnetpools", _] | ["subnetpools", _, _] => method_not_allowed(),
+        ["qos", "policies"] if get => qos::list(ctx),
+        ["qos", "policies"] if *method == Method::POST => qos::create(ctx),
+        ["qos", "policies", id] if get => qos::show(ctx, id),
+        ["qos", "policies", id] if *method == Method::PUT => qos::update(ctx, id),
+        ["qos", "policies", id] if *method == Method::DELETE => qos::delete(ctx, id),
+        ["qos", "policies", id, rules] if qos::rule_kind(rules).is_some() => {
+            let kind = qos::rule_kind(rules).unwrap_or_default();
+            match *method {
+                Method::GET | Method::HEAD => qos::show_rules(ctx, id, kind, None),
+                Method::POST => qos::change_rule(ctx, id, kind, None, false),
+                _ => method_not_allowed(),
+            }
+        }
+        ["qos", "policies", id, rules, rule] if qos::rule_kind(rules).is_some() => {
+            let kind = qos::rule_kind(rules).unwrap_or_default();
+            match *method {
+                Method::GET | Method::HEAD => qos::show_rules(ctx, id, kind, Some(rule)),
+                Method::PUT => qos::change_rule(ctx, id, kind, Some(rule), false),
+                Method::DELETE => qos::change_rule(ctx, id, kind, Some(rule), true),
+                _ => method_not_allowed(),
+            }
+        }
+        ["qos", "rule-types"] if get => qos::rule_types(),
+        ["qos", "rule-types", kind] if get => qos::rule_type(kind),
+        ["qos", "policies"]
+        | ["qos", "policies", _]
+        | ["qos", "rule-types"]
+        | ["qos", "rule-types", _] => method_not_allowed(),
+        ["rbac-policies"] if get => rbac_policies::list(ctx),
+        ["rbac-policies"] if *method == Method::POST => rbac_policies::create(ctx),
+        ["rbac-policies", id] if get => rbac_policies::show(ctx, id),
+        ["rbac-policies", id] if *method == Method::PUT => rbac_policies::update(ctx, id),
+        ["rbac-policies", id] if *method == Method::DELETE => rbac_policies::delete(ctx, id),
+        ["rbac-policies"] | ["rbac-policies", _] => method_not_allowed(),
+        ["trunks"] if get => trunks::list(ctx),
+        ["trunks"] if *method == Method::POST => trunks::create(ctx),
+        ["trunks", id] if get => trunks::show(ctx, id),
+        ["trunks", id] if *method == Method::PUT => trunks::update(ctx, id),
+        ["trunks", id] if *method == Method::DELETE => trunks::delete(ctx, id),
+        ["trunks", id, "add_subports"] if *method == Method::PUT => {
+            trunks::change_sub_ports(ctx, id, true)
+        }
+        ["trunks", id, "remove_subports"] if *method == Method::PUT => {
+            trunks::change_sub_ports(ctx, id, false)
+        }
+        ["trunks", id, "get_subports"] if get => trunks::get_sub_ports(ctx, id),
+        ["trunks"] | ["trunks", _] | ["trunks", _, _] => method_not_allowed(),
+        ["availability_zones"] if get => agents::availability_zones(ctx),
+        ["network-ip-availabilities"] if get => ip_availability::list(ctx),
+        ["network-ip-availabilities", id] if get => ip_availability::show(ctx, id),
+        ["network-ip-availabilities"] | ["network-ip-availabilities", _] => method_not_allowed(),
+        ["agents"] if get => agents::list(ctx),
+        ["agents", id] if get => agents::show(ctx, id),
+        ["agents", id] if *method == Method::PUT => agents::update(ctx, id),
+        ["agents", id] if *method == Method::DELETE => agents::delete(ctx, id),
+        ["agents"] | ["agents", _] => method_not_allowed(),
         ["extensions"] if get => extensions::list(),
         ["extensions", alias] if get => extensions::show(alias),
-        ["quotas", project] if get => extensions::quotas(ctx, project, false),
-        ["quotas", project, "details"] if get => extensions::quotas(ctx, project, true),
-        ["quotas", project, "default"] if get => extensions::quotas(ctx, project, false),
+        ["quotas"] if get => quotas::list(ctx),
+        ["quotas", project] if get => quotas::show(ctx, project, false),
+        ["quotas", project] if *method == Method::PUT => quotas::update(ctx, project),
+        ["quotas", project] if *method == Method::DELETE => quotas::reset(ctx, project),
+        ["quotas", project, "details"] if get => quotas::show(ctx, project, true),
+        ["quotas", _, "default"] if get => quotas::defaults(),
         ["availability_zones"]
         | ["extensions"]
         | ["extensions", _]
+        | ["quotas"]
         | ["quotas", _]
         | ["quotas", _, _] => method_not_allowed(),
         _ => not_found(),

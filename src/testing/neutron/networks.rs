@@ -97,7 +97,7 @@ fn compare(a: &Value, b: &Value) -> Ordering {
 }
 
 /// Keeps only the requested `fields` (repeated or comma-separated); all when none are given.
-fn project(req: &Req, mut item: Map<String, Value>) -> Map<String, Value> {
+pub(super) fn project(req: &Req, mut item: Map<String, Value>) -> Map<String, Value> {
     let fields: Vec<&str> = req
         .query_all("fields")
         .flat_map(|f| f.split(','))
@@ -220,13 +220,14 @@ pub(super) struct Collection<'a> {
 
 /// `GET /v2.0/networks`.
 pub(crate) fn list(ctx: &Ctx<'_>) -> Resp {
-    let all: Vec<Map<String, Value>> = ctx
-        .shared
-        .lock()
-        .networks
-        .iter()
-        .map(Network::to_json)
-        .collect();
+    let all: Vec<Map<String, Value>> = {
+        let state = ctx.shared.lock();
+        state
+            .networks
+            .iter()
+            .map(|n| view(ctx, &state, n))
+            .collect()
+    };
     let c = Collection {
         name: "networks",
         filterable: &FILTERABLE,
@@ -381,9 +382,22 @@ pub(super) fn list_collection(
 pub(crate) fn show(ctx: &Ctx<'_>, id: &str) -> Resp {
     let state = ctx.shared.lock();
     match state.networks.iter().find(|n| n.id == id) {
-        Some(n) => Resp::json(200, &json!({"network": project(ctx.req, n.to_json())})),
+        Some(n) => Resp::json(
+            200,
+            &json!({"network": project(ctx.req, view(ctx, &state, n))}),
+        ),
         None => network_not_found(id),
     }
+}
+
+/// A network as the caller sees it: `shared` is `true` too for a project an RBAC
+/// `access_as_shared` policy names (Neutron computes it per caller).
+fn view(ctx: &Ctx<'_>, state: &State, n: &Network) -> Map<String, Value> {
+    let mut item = n.to_json();
+    if !n.shared && super::access::shared_with_caller(ctx, state, &n.id) {
+        item.insert("shared".into(), Value::Bool(true));
+    }
+    item
 }
 
 /// Validated attribute values from a POST or PUT body.
@@ -613,7 +627,14 @@ pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> R
     let mut network = Network::new(String::new(), project_id, format!("10.{octet}.0"), segment);
     apply(&mut network, changes);
     let body = json!({"network": network.to_json()});
+    let (id, owner, shared, external) = (
+        network.id.clone(),
+        network.project_id.clone(),
+        network.shared,
+        network.external,
+    );
     state.networks.push(network);
+    sync_rbac(state, &id, &owner, shared, external);
     Resp::json(201, &body)
 }
 
@@ -634,7 +655,10 @@ pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
     apply(network, changes);
     network.revision_number += 1;
     network.updated_at = Utc::now();
-    Resp::json(200, &json!({"network": network.to_json()}))
+    let body = json!({"network": network.to_json()});
+    let (owner, shared, external) = (network.project_id.clone(), network.shared, network.external);
+    sync_rbac(&mut state, id, &owner, shared, external);
+    Resp::json(200, &body)
 }
 
 /// `DELETE /v2.0/networks/{id}`: 204 (its subnets go with it), 404, 412 on a stale `If-Match`, or
@@ -678,5 +702,13 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
     }
     state.networks.retain(|n| n.id != id);
     state.subnets.retain(|s| s.network_id != id);
+    super::rbac_policies::object_deleted(&mut state, "network", id);
     Resp::empty(204)
+}
+
+/// Neutron keeps `shared` and `router:external` as wildcard RBAC policies: makes or drops them.
+pub(crate) fn sync_rbac(state: &mut State, id: &str, owner: &str, shared: bool, external: bool) {
+    use super::rbac_policies::sync_flag;
+    sync_flag(state, "network", id, owner, "access_as_shared", shared);
+    sync_flag(state, "network", id, owner, "access_as_external", external);
 }

@@ -545,6 +545,9 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
             ),
         );
     }
+    if let Some(resp) = super::trunks::port_in_use(&state, id) {
+        return resp;
+    }
     state.ports.retain(|p| p.id != id);
     super::floating_ips::port_deleted(&mut state, id);
     Resp::empty(204)

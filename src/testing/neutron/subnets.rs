@@ -30,6 +30,8 @@ pub(crate) struct Subnet {
     pub(crate) host_routes: Vec<Value>,
     pub(crate) dns_nameservers: Vec<String>,
     pub(crate) service_types: Vec<String>,
+    /// The subnet pool the CIDR was allocated from.
+    pub(crate) subnetpool_id: Option<String>,
     pub(crate) tags: Vec<String>,
     pub(crate) revision_number: u64,
     pub(crate) created_at: DateTime<Utc>,
@@ -70,6 +72,7 @@ impl Subnet {
             host_routes: Vec::new(),
             dns_nameservers: Vec::new(),
             service_types: Vec::new(),
+            subnetpool_id: None,
             tags: Vec::new(),
             revision_number: 0,
             created_at: now,
@@ -170,7 +173,7 @@ impl Subnet {
         m.insert("project_id".into(), json!(self.project_id));
         m.insert("network_id".into(), json!(self.network_id));
         m.insert("ip_version".into(), json!(4));
-        m.insert("subnetpool_id".into(), Value::Null);
+        m.insert("subnetpool_id".into(), json!(self.subnetpool_id));
         m.insert("enable_dhcp".into(), json!(self.enable_dhcp));
         m.insert("ipv6_ra_mode".into(), Value::Null);
         m.insert("ipv6_address_mode".into(), Value::Null);
@@ -313,7 +316,15 @@ fn apply(s: &mut Subnet, attrs: &Map<String, Value>, creating: bool) -> Result<(
                 s.pools = out;
                 pools_given = true;
             }
-            "network_id" | "ip_version" | "cidr" | "project_id" | "tenant_id" if creating => {}
+            "network_id"
+            | "ip_version"
+            | "cidr"
+            | "project_id"
+            | "tenant_id"
+            | "subnetpool_id"
+            | "prefixlen"
+            | "use_default_subnetpool"
+                if creating => {}
             "segment_id" | "dns_publish_fixed_ip" => {}
             "id" | "network_id" | "ip_version" | "cidr" | "project_id" | "tenant_id"
             | "subnetpool_id" | "prefixlen" | "ipv6_address_mode" | "ipv6_ra_mode"
@@ -359,14 +370,47 @@ pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> R
             );
         }
     }
-    if attrs.contains_key("subnetpool_id") || attrs.contains_key("use_default_subnetpool") {
-        return bad_request("Subnet pools are not modelled by this fake cloud");
-    }
-    let Some(cidr) = attrs.get("cidr").and_then(Value::as_str) else {
-        return bad_request("a subnetpool must be specified in the absence of a cidr");
+    let cidr = match attrs.get("cidr") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(c)) => match parse_cidr(c) {
+            Some(net) => Some(net),
+            None => return invalid("cidr", &format!("'{c}' is not a valid IP subnet")),
+        },
+        Some(other) => return invalid("cidr", &format!("'{other}' is not a valid IP subnet")),
     };
-    let Some(net) = parse_cidr(cidr) else {
-        return invalid("cidr", &format!("'{cidr}' is not a valid IP subnet"));
+    let pool_id = match attrs.get("subnetpool_id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(p)) => Some(p.as_str()),
+        Some(other) => return invalid("subnetpool_id", &format!("'{other}' is not a valid UUID")),
+    };
+    let use_default = match attrs.get("use_default_subnetpool") {
+        None => false,
+        Some(v) => match super::networks::as_bool("use_default_subnetpool", v) {
+            Ok(b) => b,
+            Err(resp) => return resp,
+        },
+    };
+    let prefixlen = match attrs.get("prefixlen") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_u64().or_else(|| v.as_str()?.parse().ok()) {
+            Some(n) if n <= 32 => u8::try_from(n).ok(),
+            _ => return invalid("prefixlen", &format!("'{v}' is not an integer")),
+        },
+    };
+    let (subnetpool_id, net) = if pool_id.is_some() || use_default {
+        match super::subnet_pools::allocate(state, pool_id, prefixlen, cidr) {
+            Ok((pool, net)) => (Some(pool), net),
+            Err(resp) => return resp,
+        }
+    } else if let Some(net) = cidr {
+        if prefixlen.is_some() {
+            return bad_request(
+                "Invalid input for operation: Cannot specify both subnetpool or prefixlen and cidr.",
+            );
+        }
+        (None, net)
+    } else {
+        return bad_request("a subnetpool must be specified in the absence of a cidr");
     };
     if !super::access::sees_network(ctx, state, network_id) {
         return super::networks::network_not_found(network_id);
@@ -399,6 +443,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> R
     }
     let project = network.project_id.clone();
     let mut subnet = Subnet::new(network_id, &project, net);
+    subnet.subnetpool_id = subnetpool_id;
     if let Err(resp) = apply(&mut subnet, attrs, true) {
         return resp;
     }

@@ -1,5 +1,5 @@
 //! The tag extension on every taggable resource of the fake: `/v2.0/{collection}/{id}/tags`
-//! (networks, subnets, ports, routers, floating IPs, security groups), answered as Neutron 28 does.
+//! (networks, subnets, ports, routers, floating IPs, security groups, trunks, subnet pools), answered as Neutron 28 does.
 //!
 //! - `GET …/tags`: 200 `{"tags": [...]}` (sorted).
 //! - `PUT …/tags` with `{"tags": [...]}`: 200 with the tags as given (replaces all); 400
@@ -22,13 +22,15 @@ use crate::testing::server::Ctx;
 use crate::testing::state::State;
 
 /// The collections the fake serves tags for.
-pub(crate) const COLLECTIONS: [&str; 6] = [
+pub(crate) const COLLECTIONS: [&str; 8] = [
     "networks",
     "subnets",
     "ports",
     "routers",
     "floatingips",
     "security-groups",
+    "trunks",
+    "subnetpools",
 ];
 
 /// What the tag calls change on a resource.
@@ -62,6 +64,8 @@ fn find<'a>(state: &'a mut State, collection: &str, id: &str) -> Option<Tagged<'
         "routers" => pick!(state.routers),
         "floatingips" => pick!(state.floating_ips),
         "security-groups" => pick!(state.security_groups),
+        "trunks" => pick!(state.trunks),
+        "subnetpools" => pick!(state.subnet_pools),
         _ => None,
     }
 }
@@ -75,6 +79,8 @@ fn missing(collection: &str, id: &str) -> Resp {
         "routers" => super::routers::router_not_found(id),
         "floatingips" => super::floating_ips::fip_not_found(id),
         "security-groups" => super::security_groups::group_not_found(id),
+        "trunks" => super::trunks::trunk_not_found(id),
+        "subnetpools" => super::subnet_pools::pool_not_found(id),
         _ => not_found(),
     }
 }

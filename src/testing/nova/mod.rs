@@ -30,7 +30,7 @@ mod servers;
 pub(crate) mod services;
 mod snapshots;
 mod soft_delete;
-mod view;
+pub(crate) mod view;
 
 use hyper::Method;
 use serde_json::{Value, json};
