@@ -82,6 +82,10 @@ pub trait Resource: DeserializeOwned + Send + 'static {
     /// The service keeps names unique (Nova flavors): [`Api::find_by_name`] may stop at the first
     /// match instead of reading on to rule out a second one.
     const UNIQUE_NAMES: bool = false;
+    /// Whether [`id`](Self::id) tells items apart, so that a listing skips items a page repeats.
+    /// `false` for what has no id (Neutron's availability zones: `nova` is listed once for
+    /// networks and once for routers).
+    const DISTINCT_IDS: bool = true;
 
     /// The item's id.
     fn id(&self) -> &str;
@@ -440,8 +444,10 @@ impl<R: Resource> Api<R> {
             .collect();
         let mut list = List::new(self.client.clone(), R::SERVICE, &path, R::PLURAL, R::LINKS)
             .item_key(R::LIST_ITEM)
-            .ids(R::id)
             .paging_from(R::PAGING_FROM);
+        if R::DISTINCT_IDS {
+            list = list.ids(R::id);
+        }
         if let Some(why) = &self.invalid_parent {
             list = list.invalid(why.clone());
         }

@@ -81,7 +81,9 @@ impl Resource for AvailabilityZone {
     const PLURAL: &'static str = "availability_zones";
     const LINKS: &'static str = "availability_zones_links";
 
-    /// Zones have no id: the name.
+    const DISTINCT_IDS: bool = false;
+
+    /// Zones have no id: the name (the same for a zone's network and router entries).
     fn id(&self) -> &str {
         &self.name
     }
@@ -102,6 +104,11 @@ impl Resource for AvailabilityZone {
 /// use stackclient::network::ZoneState;
 /// let zones = client.network().availability_zones().list().resource("router").state(ZoneState::Available).all().await?;
 /// assert_eq!(zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(), ["nova"]);
+/// // Unfiltered, the zone is listed once per resource, as Neutron lists it.
+/// let all = client.network().availability_zones().list().all().await?;
+/// let mut resources: Vec<_> = all.iter().map(|z| (z.name.as_str(), z.resource.as_str())).collect();
+/// resources.sort();
+/// assert_eq!(resources, [("nova", "network"), ("nova", "router")]);
 /// # Ok(()) }
 /// ```
 pub type AvailabilityZones = Api<AvailabilityZone>;
