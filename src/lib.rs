@@ -6,6 +6,10 @@
 //!   [`ClientOptions`], and every task shares the session's token.
 //! * [`compute`], [`network`] and [`image`]: typed resources; [`Client::request`] for anything else.
 //!
+//! Against your cloud (not run as a test: it reads your `clouds.yaml` or `OS_*` variables; the
+//! other examples in these docs run against the fake cloud of the `testing` feature, all but the
+//! volume attachments, for which the fake has no Cinder):
+//!
 //! ```no_run
 //! use stackclient::{Client, ClientOptions, CloudConfig, Session};
 //!
