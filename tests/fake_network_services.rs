@@ -330,6 +330,16 @@ async fn quotas_update_validate_and_reset() {
     quotas.reset(&project).await.unwrap();
     assert_eq!(quotas.get(&project).await.unwrap().network, Some(100));
     assert!(quotas.list().all().await.unwrap().is_empty());
+    // Nothing of its own left to reset: Neutron 28's 404.
+    let e = quotas.reset(&project).await.unwrap_err();
+    assert_eq!(
+        fault(&e),
+        f(
+            404,
+            "TenantQuotaNotFound",
+            &format!("Quota for project {project} could not be found.")
+        )
+    );
 }
 
 /// Trunks against the API reference's samples: revision 1 on create, 2 after `add_subports`,

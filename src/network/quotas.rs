@@ -236,10 +236,11 @@ impl Api<Quota> {
     }
 
     /// `DELETE /v2.0/quotas/{project_id}`: back to the default limits (the same call as
-    /// [`delete`](Api::delete); Neutron answers 204 also for a project without own limits).
+    /// [`delete`](Api::delete)).
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty project id; [`Error::Api`] 403 without the right.
+    /// [`Error::InvalidInput`] for an empty project id; [`Error::Api`] 403 without the right, 404
+    /// `TenantQuotaNotFound` for a project without limits of its own (Neutron 28).
     pub async fn reset(&self, project_id: &str) -> Result<(), Error> {
         self.delete(project_id).await
     }

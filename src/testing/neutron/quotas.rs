@@ -148,12 +148,18 @@ pub(crate) fn update(ctx: &Ctx<'_>, project: &str) -> Resp {
     Resp::json(200, &json!({"quota": body(&limits(&state, project))}))
 }
 
-/// `DELETE /v2.0/quotas/{project}`: 204, back to the defaults (also for a project without own
-/// limits); admin only.
+/// `DELETE /v2.0/quotas/{project}`: 204, back to the defaults; 404 `TenantQuotaNotFound` for a
+/// project without own limits (as Neutron 28 answers); admin only.
 pub(crate) fn reset(ctx: &Ctx<'_>, project: &str) -> Resp {
     if !ctx.is_admin() {
         return policy_denied("rule:delete_quota");
     }
-    ctx.shared.lock().network_quotas.remove(project);
+    if ctx.shared.lock().network_quotas.remove(project).is_none() {
+        return error(
+            404,
+            "TenantQuotaNotFound",
+            &format!("Quota for project {project} could not be found."),
+        );
+    }
     Resp::empty(204)
 }
