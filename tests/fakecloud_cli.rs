@@ -11,96 +11,12 @@
 #[allow(dead_code)]
 mod fakecloud;
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+#[path = "common/cli.rs"]
+mod cli;
 
+use cli::{Cli, MINICLOUD_CLI, find_cli, rows_with, sorted_column as column};
 use serde_json::Value;
 use stackclient::testing::FakeCloud;
-
-const MINICLOUD_CLI: &str = "/tmp/minicloud/venv/bin/openstack";
-
-/// The openstack CLI to use, if there is one.
-fn find_cli() -> Option<PathBuf> {
-    if Path::new(MINICLOUD_CLI).is_file() {
-        return Some(PathBuf::from(MINICLOUD_CLI));
-    }
-    std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join("openstack"))
-            .find(|candidate| candidate.is_file())
-    })
-}
-
-struct Cli {
-    program: PathBuf,
-    clouds_yaml: PathBuf,
-    cloud: String,
-}
-
-impl Cli {
-    /// Runs `openstack <args>`; returns stdout, failing the test with stderr when it fails.
-    async fn run(&self, args: &[&str]) -> String {
-        let started = Instant::now();
-        let mut cmd = tokio::process::Command::new(&self.program);
-        cmd.args(args)
-            .env("OS_CLIENT_CONFIG_FILE", &self.clouds_yaml)
-            .env("OS_CLOUD", &self.cloud)
-            .kill_on_drop(true);
-        // Nothing from the caller's environment may pick another cloud.
-        for (key, _) in std::env::vars_os() {
-            let key = key.to_string_lossy().into_owned();
-            if key.starts_with("OS_") && key != "OS_CLIENT_CONFIG_FILE" && key != "OS_CLOUD" {
-                cmd.env_remove(&key);
-            }
-        }
-        let out = tokio::time::timeout(Duration::from_secs(180), cmd.output())
-            .await
-            .unwrap_or_else(|_| panic!("openstack {} timed out", args.join(" ")))
-            .expect("the CLI runs");
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        println!(
-            "openstack {} -> exit {:?} in {:.1} s",
-            args.join(" "),
-            out.status.code(),
-            started.elapsed().as_secs_f64()
-        );
-        assert!(
-            out.status.success(),
-            "openstack {} failed:\n{}\n{stdout}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout
-    }
-
-    /// Runs a command with `-f json` and parses its output.
-    async fn json(&self, args: &[&str]) -> Value {
-        let mut all = args.to_vec();
-        all.extend(["-f", "json"]);
-        let out = self.run(&all).await;
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-    }
-}
-
-/// The rows of a list output with `column` equal to `value`.
-fn rows_with<'a>(rows: &'a Value, column: &str, value: &str) -> Vec<&'a Value> {
-    rows.as_array()
-        .expect("a list")
-        .iter()
-        .filter(|r| r[column] == value)
-        .collect()
-}
-
-fn column(rows: &Value, column: &str) -> Vec<String> {
-    let mut out: Vec<String> = rows
-        .as_array()
-        .expect("a list")
-        .iter()
-        .map(|r| r[column].as_str().unwrap_or_default().to_string())
-        .collect();
-    out.sort();
-    out
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openstack_cli_against_the_fakecloud_example() {
@@ -254,11 +170,7 @@ async fn openstack_cli_against_the_fakecloud_example() {
     assert_eq!(column(&servers, "Name"), ["demo-1"]);
 
     // The member of the second project: its own token, the external network only, no servers.
-    let demo = Cli {
-        program: cli.program.clone(),
-        clouds_yaml: clouds_yaml.clone(),
-        cloud: format!("{}-demo", opts.cloud),
-    };
+    let demo = cli.with_cloud(&format!("{}-demo", opts.cloud));
     let token = demo.json(&["token", "issue"]).await;
     assert_eq!(
         token["project_id"],
@@ -271,11 +183,7 @@ async fn openstack_cli_against_the_fakecloud_example() {
     );
     assert_eq!(demo.json(&["server", "list"]).await, serde_json::json!([]));
     let demo_1 = fake.server_id("demo-1").expect("seeded");
-    let mut cmd = tokio::process::Command::new(&demo.program);
-    cmd.args(["server", "show", &demo_1])
-        .env("OS_CLIENT_CONFIG_FILE", &clouds_yaml)
-        .env("OS_CLOUD", &demo.cloud);
-    let out = cmd.output().await.expect("the CLI runs");
+    let out = demo.output(&["server", "show", &demo_1]).await;
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("No Server found"), "{stderr}");

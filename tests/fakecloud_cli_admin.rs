@@ -8,72 +8,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(feature = "testing")]
 
-use std::path::{Path, PathBuf};
+#[path = "common/cli.rs"]
+mod cli;
+
 use std::time::Duration;
 
-use serde_json::Value;
+use cli::{Cli, MINICLOUD_CLI, column, find_cli};
 use stackclient::testing::{FakeCloud, FakeServer};
-
-const MINICLOUD_CLI: &str = "/tmp/minicloud/venv/bin/openstack";
-
-fn find_cli() -> Option<PathBuf> {
-    if Path::new(MINICLOUD_CLI).is_file() {
-        return Some(PathBuf::from(MINICLOUD_CLI));
-    }
-    std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join("openstack"))
-            .find(|candidate| candidate.is_file())
-    })
-}
-
-struct Cli {
-    program: PathBuf,
-    clouds_yaml: PathBuf,
-}
-
-impl Cli {
-    /// Runs `openstack <args>`, failing the test with its stderr when it fails.
-    async fn run(&self, args: &[&str]) -> String {
-        let mut cmd = tokio::process::Command::new(&self.program);
-        cmd.args(args)
-            .env("OS_CLIENT_CONFIG_FILE", &self.clouds_yaml)
-            .env("OS_CLOUD", "fakecloud")
-            .kill_on_drop(true);
-        for (key, _) in std::env::vars_os() {
-            let key = key.to_string_lossy().into_owned();
-            if key.starts_with("OS_") && key != "OS_CLIENT_CONFIG_FILE" && key != "OS_CLOUD" {
-                cmd.env_remove(&key);
-            }
-        }
-        let out = tokio::time::timeout(Duration::from_secs(180), cmd.output())
-            .await
-            .expect("the CLI answers within 3 minutes")
-            .expect("the CLI runs");
-        assert!(
-            out.status.success(),
-            "openstack {} failed:\n{}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    async fn json(&self, args: &[&str]) -> Value {
-        let mut all = args.to_vec();
-        all.extend(["-f", "json"]);
-        let out = self.run(&all).await;
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-    }
-}
-
-fn column(rows: &Value, name: &str) -> Vec<String> {
-    rows.as_array()
-        .expect("a list")
-        .iter()
-        .map(|r| r[name].as_str().unwrap_or_default().to_string())
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openstack_cli_reads_the_fake_novas_admin_endpoints() {
@@ -94,6 +35,7 @@ async fn openstack_cli_reads_the_fake_novas_admin_endpoints() {
     let cli = Cli {
         program,
         clouds_yaml: clouds_yaml.clone(),
+        cloud: "fakecloud".into(),
     };
 
     // server event list / show: the instance actions with their request ids and events.
