@@ -176,23 +176,51 @@ pub(crate) fn live_migrate(
         &[Some("migrating")],
         Transition::Became(back),
     );
-    let done = server.pending.as_ref().map(|p| (p.at, p.at_wall));
-    let flavor = server.flavor_id.clone();
-    let at = migrations::start(
-        ctx,
-        &mut state,
-        id,
-        "live-migration",
-        (&flavor, &flavor),
-        "accepted",
-    );
-    state.migrations[at].dest = host.is_some();
-    if let Some(done) = done {
-        state.migrations[at].then(&["error"], done);
-    }
-    let events = &["conductor_live_migrate_instance"];
-    instance_actions::record(ctx, &mut state, id, "live-migration", events, done, true);
+    let doomed = Doomed {
+        kind: "live-migration",
+        dest: host.is_some(),
+        event: "conductor_live_migrate_instance",
+    };
+    doomed.record(ctx, &mut state, id)?;
     Ok(Resp::empty(202))
+}
+
+/// A migration the one host cannot carry out, once the server's task has started: its record
+/// (of `kind`) goes `accepted` → `error` when the task ends, with the instance action `kind`
+/// and its conductor `event`.
+struct Doomed {
+    kind: &'static str,
+    /// Whether the request named a destination host.
+    dest: bool,
+    event: &'static str,
+}
+
+impl Doomed {
+    fn record(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &mut crate::testing::state::State,
+        id: &str,
+    ) -> Result<(), Resp> {
+        // Not `live_server`: settling now could end a task that is due at once.
+        let Some(server) = state.servers.iter().find(|s| s.id == id) else {
+            return Err(super::servers::not_found(id));
+        };
+        let done = server.pending.as_ref().map(|p| (p.at, p.at_wall));
+        let flavor = server.flavor_id.clone();
+        let at = migrations::start(ctx, state, id, self.kind, (&flavor, &flavor), "accepted");
+        state.migrations[at].dest = self.dest;
+        if let Some(done) = done {
+            state.migrations[at].then(&["error"], done);
+        }
+        let action = if self.kind == "evacuation" {
+            "evacuate"
+        } else {
+            self.kind
+        };
+        instance_actions::record(ctx, state, id, action, &[self.event], done, true);
+        Ok(())
+    }
 }
 
 /// `{"evacuate": {...}}` (admin): 200 (`{"adminPass"}` below 2.14). Nova refuses it while the
@@ -268,22 +296,12 @@ pub(crate) fn evacuate(
         &[Some("rebuilding")],
         Transition::Became(Error),
     );
-    let done = server.pending.as_ref().map(|p| (p.at, p.at_wall));
-    let flavor = server.flavor_id.clone();
-    let at = migrations::start(
-        ctx,
-        &mut state,
-        id,
-        "evacuation",
-        (&flavor, &flavor),
-        "accepted",
-    );
-    state.migrations[at].dest = false;
-    if let Some(done) = done {
-        state.migrations[at].then(&["error"], done);
-    }
-    let events = &["conductor_rebuild_server"];
-    instance_actions::record(ctx, &mut state, id, "evacuate", events, done, true);
+    let doomed = Doomed {
+        kind: "evacuation",
+        dest: false,
+        event: "conductor_rebuild_server",
+    };
+    doomed.record(ctx, &mut state, id)?;
     if version.at_least(14) {
         Ok(Resp::empty(200))
     } else {
