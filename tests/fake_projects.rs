@@ -667,3 +667,22 @@ async fn an_rbac_grant_shares_a_network_with_one_project() {
         Some(404)
     );
 }
+
+#[tokio::test]
+async fn a_member_reads_its_own_network_quotas_only() {
+    let env = env().await;
+    let tenant_b = env.fake.project_id_of("tenant-b").unwrap();
+    let quotas = env.bob.network().quotas();
+    assert_eq!(quotas.get(&tenant_b).await.unwrap().network, Some(100));
+    // As Neutron 28 answered `demo` asking for the admin project's quotas, and for the list.
+    let err = quotas.get(env.fake.project_id()).await.unwrap_err();
+    assert_eq!(
+        neutron(&err),
+        (
+            403,
+            "PolicyNotAuthorized".into(),
+            "rule:get_quota is disallowed by policy".into()
+        )
+    );
+    assert_eq!(quotas.list().all().await.unwrap_err().status(), Some(403));
+}

@@ -65,8 +65,13 @@ fn body(pairs: &[(&'static str, i64)]) -> Map<String, Value> {
         .collect()
 }
 
-/// `GET /v2.0/quotas/{project}` (`details`: `{limit, used, reserved}` each).
+/// `GET /v2.0/quotas/{project}` (`details`: `{limit, used, reserved}` each); another
+/// project's is 403 for a member.
 pub(crate) fn show(ctx: &Ctx<'_>, project: &str, details: bool) -> Resp {
+    // A member reads its own project's quotas only (Neutron 28's `get_quota` policy).
+    if !ctx.may_see(project) {
+        return policy_denied("rule:get_quota");
+    }
     let state = ctx.shared.lock();
     let mut m = Map::new();
     for (resource, limit) in limits(&state, project) {
