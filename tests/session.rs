@@ -88,7 +88,19 @@ async fn ten_concurrent_401s_cause_one_reauth_and_one_replay_each() {
         ("tok-2", Duration::from_secs(3600)),
     )
     .await;
-    mount_ping(&server, "tok-1", 401).await;
+    // The 401s come late, so that all ten requests are sent with tok-1 before the first 401
+    // starts the re-authentication (without it, a task scheduled late on a loaded machine
+    // would find tok-2 already and never meet a 401).
+    Mock::given(method("GET"))
+        .and(path("/ping/things"))
+        .and(header("x-auth-token", "tok-1"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"ok": false}))
+                .set_delay(Duration::from_millis(500)),
+        )
+        .mount(&server)
+        .await;
     mount_ping(&server, "tok-2", 200).await;
     let opts = options(ping_config(&server));
     Client::new(opts.clone())
