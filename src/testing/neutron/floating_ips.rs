@@ -250,17 +250,6 @@ pub(crate) fn show(ctx: &Ctx<'_>, id: &str) -> Resp {
     }
 }
 
-fn fip_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, Resp> {
-    let body = ctx
-        .req
-        .json_body()
-        .ok_or_else(|| bad_request("Malformed request body"))?;
-    body.get("floatingip")
-        .and_then(Value::as_object)
-        .cloned()
-        .ok_or_else(|| bad_request("Resource body required"))
-}
-
 fn opt_string(attrs: &Map<String, Value>, key: &str) -> Result<Option<String>, Resp> {
     match attrs.get(key) {
         None | Some(Value::Null) => Ok(None),
@@ -273,7 +262,7 @@ fn opt_string(attrs: &Map<String, Value>, key: &str) -> Result<Option<String>, R
 /// 404 `NetworkNotFound`, 400 for a network that is not external, 409 when the pool is empty or
 /// the address taken.
 pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
-    let attrs = match fip_body(ctx) {
+    let attrs = match super::body::attrs(ctx, "floatingip") {
         Ok(a) => a,
         Err(resp) => return resp,
     };
@@ -384,7 +373,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
 /// disassociates; `fixed_ip_address`, `description`. 200, the revision up by one when something
 /// changed; 412 on a stale `If-Match`.
 pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
-    let attrs = match fip_body(ctx) {
+    let attrs = match super::body::attrs(ctx, "floatingip") {
         Ok(a) => a,
         Err(resp) => return resp,
     };

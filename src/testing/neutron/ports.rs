@@ -407,10 +407,6 @@ fn apply(p: &mut Port, attrs: &Map<String, Value>, creating: bool) -> Result<(),
     Ok(())
 }
 
-fn port_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, Resp> {
-    port_attrs(ctx.req.json_body())
-}
-
 fn port_attrs(body: Option<Value>) -> Result<Map<String, Value>, Resp> {
     let body = body.ok_or_else(|| bad_request("Malformed request body"))?;
     body.get("port")
@@ -490,7 +486,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, state: &mut State, body: Option<Value>) -> R
 
 /// `PUT /v2.0/ports/{id}`: 200, revision bumped; 412 on a stale `If-Match`.
 pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
-    let attrs = match port_body(ctx) {
+    let attrs = match super::body::attrs(ctx, "port") {
         Ok(a) => a,
         Err(resp) => return resp,
     };

@@ -363,17 +363,6 @@ pub(crate) fn show(ctx: &Ctx<'_>, id: &str) -> Resp {
     }
 }
 
-fn router_body(ctx: &Ctx<'_>) -> Result<Map<String, Value>, Resp> {
-    let body = ctx
-        .req
-        .json_body()
-        .ok_or_else(|| bad_request("Malformed request body"))?;
-    body.get("router")
-        .and_then(Value::as_object)
-        .cloned()
-        .ok_or_else(|| bad_request("Resource body required"))
-}
-
 /// Applies the simple attributes; `external_gateway_info` and `routes` are the caller's.
 fn apply(r: &mut Router, attrs: &Map<String, Value>, creating: bool) -> Result<(), Resp> {
     let verb = if creating { "POST" } else { "PUT" };
@@ -417,7 +406,7 @@ fn apply(r: &mut Router, attrs: &Map<String, Value>, creating: bool) -> Result<(
 /// `POST /v2.0/routers`: 201; with a gateway, its port is made and the revision is 2, as
 /// Neutron answers.
 pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
-    let attrs = match router_body(ctx) {
+    let attrs = match super::body::attrs(ctx, "router") {
         Ok(a) => a,
         Err(resp) => return resp,
     };
@@ -463,7 +452,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
 /// floating IPs use it, 400 `InvalidRoutes` when a route needs it); `routes` are checked against
 /// the connected subnets (400 `InvalidRoutes`); 412 on a stale `If-Match`.
 pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
-    let attrs = match router_body(ctx) {
+    let attrs = match super::body::attrs(ctx, "router") {
         Ok(a) => a,
         Err(resp) => return resp,
     };
@@ -835,15 +824,16 @@ pub(crate) fn remove_interface(ctx: &Ctx<'_>, id: &str) -> Resp {
 /// added (next hops checked, those already there kept once) or removed (those not there
 /// ignored); 200 with the router, whose revision goes up only when the routes changed.
 pub(crate) fn extra_routes(ctx: &Ctx<'_>, id: &str, add: bool) -> Resp {
-    let routes = match router_body(ctx).and_then(|attrs| match attrs.get("routes") {
-        Some(v) => parse_routes(v),
-        None => Err(bad_request(
-            "Failed to parse request. Required attribute 'routes' not specified",
-        )),
-    }) {
-        Ok(r) => r,
-        Err(resp) => return resp,
-    };
+    let routes =
+        match super::body::attrs(ctx, "router").and_then(|attrs| match attrs.get("routes") {
+            Some(v) => parse_routes(v),
+            None => Err(bad_request(
+                "Failed to parse request. Required attribute 'routes' not specified",
+            )),
+        }) {
+            Ok(r) => r,
+            Err(resp) => return resp,
+        };
     let mut state = ctx.shared.lock();
     let Some(router) = state.routers.iter().find(|r| r.id == id).cloned() else {
         return router_not_found(id);

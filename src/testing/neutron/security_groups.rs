@@ -275,21 +275,10 @@ pub(crate) fn show(ctx: &Ctx<'_>, id: &str) -> Resp {
     }
 }
 
-fn body_of(ctx: &Ctx<'_>, key: &str) -> Result<Map<String, Value>, Resp> {
-    let body = ctx
-        .req
-        .json_body()
-        .ok_or_else(|| bad_request("Malformed request body"))?;
-    body.get(key)
-        .and_then(Value::as_object)
-        .cloned()
-        .ok_or_else(|| bad_request("Resource body required"))
-}
-
 /// `POST /v2.0/security-groups`: 201 with the two egress rules; 409
 /// `SecurityGroupDefaultAlreadyExists` for the name `default`.
 pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
-    let attrs = match body_of(ctx, "security_group") {
+    let attrs = match super::body::attrs(ctx, "security_group") {
         Ok(a) => a,
         Err(resp) => return resp,
     };
@@ -334,7 +323,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Resp {
 /// `SecurityGroupCannotUpdateDefault` for a new name of a `default` group (admin too), 409
 /// `SecurityGroupInUse` for a new `stateful` while ports use it; 412 on a stale `If-Match`.
 pub(crate) fn update(ctx: &Ctx<'_>, id: &str) -> Resp {
-    let attrs = match body_of(ctx, "security_group") {
+    let attrs = match super::body::attrs(ctx, "security_group") {
         Ok(a) => a,
         Err(resp) => return resp,
     };
