@@ -59,22 +59,10 @@ use VmState::{Active, Error, Paused, Resized, Stopped, Suspended};
 /// `rebuild`; `image_id` from 2.45 for `createImage`), 400 for a bad body, 404, or 409 when the
 /// server's lock or state forbids it.
 pub(crate) fn action(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
-    let Some(body) = ctx.req.json_body() else {
-        return fault(400, "Malformed request body");
+    let (name, args) = match schema::action_body(ctx.req) {
+        Ok(action) => action,
+        Err(resp) => return resp,
     };
-    // Nova dispatches on the one key of the body: any other shape is malformed.
-    let Some(obj) = body.as_object().filter(|o| o.len() == 1) else {
-        return fault(400, "Malformed request body");
-    };
-    let Some(name) = obj
-        .keys()
-        .find(|k| ACTIONS.contains(&k.as_str()))
-        .or_else(|| obj.keys().next())
-        .cloned()
-    else {
-        return fault(400, "Malformed request body");
-    };
-    let args = obj.get(&name).cloned().unwrap_or(Value::Null);
     if !ACTIONS.contains(&name.as_str()) {
         return super::more_actions::action(ctx, version, id, &name, &args)
             .unwrap_or_else(|| fault(400, &format!("There is no such action: {name}")));

@@ -266,17 +266,12 @@ pub(crate) fn delete(ctx: &Ctx<'_>, id: &str) -> Resp {
 /// or in another zone), `remove_host` (404 when not a member), `set_metadata` (a `null`
 /// value removes the key); 200 with the aggregate.
 pub(crate) fn action(ctx: &Ctx<'_>, version: Microversion, id: &str) -> Resp {
-    let Some(body) = ctx.req.json_body() else {
-        return fault(400, "Malformed request body");
+    let (name, args) = match super::schema::action_body(ctx.req) {
+        Ok(action) => action,
+        Err(resp) => return resp,
     };
-    let Some((name, args)) = body
-        .as_object()
-        .filter(|o| o.len() == 1)
-        .and_then(|o| o.iter().next())
-    else {
-        return fault(400, "Malformed request body");
-    };
-    let rule = match name.as_str() {
+    let (name, args) = (name.as_str(), &args);
+    let rule = match name {
         "add_host" => "add_host",
         "remove_host" => "remove_host",
         "set_metadata" => "set_metadata",

@@ -67,17 +67,12 @@ pub(crate) fn index(ctx: &Ctx<'_>, id: &str) -> Resp {
 /// project that has access) and `removeTenantAccess` (404 when it had none); 200 with the
 /// access list.
 pub(crate) fn action(ctx: &Ctx<'_>, version: super::Microversion, id: &str) -> Resp {
-    let Some(body) = ctx.req.json_body() else {
-        return fault(400, "Malformed request body");
+    let (name, args) = match super::schema::action_body(ctx.req) {
+        Ok(action) => action,
+        Err(resp) => return resp,
     };
-    let Some((name, args)) = body
-        .as_object()
-        .filter(|o| o.len() == 1)
-        .and_then(|o| o.iter().next())
-    else {
-        return fault(400, "Malformed request body");
-    };
-    let add = match name.as_str() {
+    let (name, args) = (name.as_str(), &args);
+    let add = match name {
         "addTenantAccess" => true,
         "removeTenantAccess" => false,
         other => return fault(400, &format!("There is no such action: {other}")),

@@ -6,7 +6,22 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::fault;
-use crate::testing::http::Resp;
+use crate::testing::http::{Req, Resp};
+
+/// The action of a `POST …/action` body: its one key and that key's value. Nova dispatches on
+/// the one key, so bad JSON or any other shape is 400 `Malformed request body`.
+pub(crate) fn action_body(req: &Req) -> Result<(String, Value), Resp> {
+    let malformed = || fault(400, "Malformed request body");
+    let body = req.json_body().ok_or_else(malformed)?;
+    let Value::Object(obj) = body else {
+        return Err(malformed());
+    };
+    let mut entries = obj.into_iter();
+    match (entries.next(), entries.next()) {
+        (Some(action), None) => Ok(action),
+        _ => Err(malformed()),
+    }
+}
 
 /// Python's `repr()` of a JSON value: `'text'`, `None`, `True`, `[1, 'a']`, `{'k': 'v'}`.
 pub(crate) fn py(v: &Value) -> String {
