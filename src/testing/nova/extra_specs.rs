@@ -106,6 +106,23 @@ pub(crate) fn show(ctx: &Ctx<'_>, flavor_id: &str, key: Option<&str>) -> Resp {
     }
 }
 
+/// Adds `new` to the flavor's extra specs (replacing keys it has) and echoes `body`, as Nova
+/// answers a create or an update; 404 for a flavor the caller does not see.
+fn merge(ctx: &Ctx<'_>, flavor_id: &str, new: Vec<(String, String)>, body: &Value) -> Resp {
+    let mut state = ctx.shared.lock();
+    if let Err(resp) = find_visible(ctx, &state, flavor_id) {
+        return resp;
+    }
+    if let Some(f) = state
+        .flavors
+        .iter_mut()
+        .find(|f| f.id == flavor_id && !f.deleted)
+    {
+        f.extra_specs.extend(new);
+    }
+    Resp::json(200, body)
+}
+
 fn not_found(flavor_id: &str, key: &str) -> Resp {
     fault(
         404,
@@ -130,18 +147,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, version: Microversion, flavor_id: &str) -> R
         Ok(s) => s,
         Err(resp) => return resp,
     };
-    let mut state = ctx.shared.lock();
-    if let Err(resp) = find_visible(ctx, &state, flavor_id) {
-        return resp;
-    }
-    if let Some(f) = state
-        .flavors
-        .iter_mut()
-        .find(|f| f.id == flavor_id && !f.deleted)
-    {
-        f.extra_specs.extend(new);
-    }
-    Resp::json(200, &body)
+    merge(ctx, flavor_id, new, &body)
 }
 
 /// `PUT /flavors/{id}/os-extra_specs/{key}` `{"key": "value"}` (admin): 400 `Request body and
@@ -169,18 +175,7 @@ pub(crate) fn update(ctx: &Ctx<'_>, version: Microversion, flavor_id: &str, key:
     if !new.iter().any(|(k, _)| k == key) {
         return fault(400, "Request body and URI mismatch");
     }
-    let mut state = ctx.shared.lock();
-    if let Err(resp) = find_visible(ctx, &state, flavor_id) {
-        return resp;
-    }
-    if let Some(f) = state
-        .flavors
-        .iter_mut()
-        .find(|f| f.id == flavor_id && !f.deleted)
-    {
-        f.extra_specs.extend(new);
-    }
-    Resp::json(200, &body)
+    merge(ctx, flavor_id, new, &body)
 }
 
 /// `DELETE /flavors/{id}/os-extra_specs/{key}` (admin, 200 with no body).
