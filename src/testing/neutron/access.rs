@@ -54,31 +54,19 @@ pub(crate) fn owns_network(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
 /// Whether the caller may put ports on network `id`: its own, a shared one, or any for an
 /// admin (an external network of another project is not one: Neutron answers 403).
 pub(crate) fn may_attach(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
-    state
-        .networks
-        .iter()
-        .find(|n| n.id == id)
-        .is_some_and(|n| ctx.may_see(&n.project_id) || n.shared || shared_with(ctx, state, id))
+    state.networks.iter().find(|n| n.id == id).is_some_and(|n| {
+        ctx.may_see(&n.project_id) || n.shared || shared_with_caller(ctx, state, id)
+    })
 }
 
 /// Whether an `access_as_shared` RBAC policy names the caller's project for network `id`
-/// (not `*`: that one makes the network `shared` for all).
+/// (not `*`: that one is the network's `shared` flag, kept in step by `rbac_policies`).
 pub(crate) fn shared_with_caller(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
     state.rbac_policies.iter().any(|p| {
         p.object_type == "network"
             && p.object_id == id
             && p.action == "access_as_shared"
             && p.target_tenant == ctx.project_id()
-    })
-}
-
-/// Whether an `access_as_shared` RBAC policy grants network `id` to the caller's project.
-fn shared_with(ctx: &Ctx<'_>, state: &State, id: &str) -> bool {
-    state.rbac_policies.iter().any(|p| {
-        p.object_type == "network"
-            && p.object_id == id
-            && p.action == "access_as_shared"
-            && (p.target_tenant == "*" || p.target_tenant == ctx.project_id())
     })
 }
 
